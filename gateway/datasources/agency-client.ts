@@ -1,0 +1,77 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+// How the gateway talks to one agency node. The sovereign data source only needs this;
+// tests substitute in-process nodes for unit tests of routing.
+
+export interface AgencyRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName?: string;
+  /** A private copy per node: nodes never share a request object. */
+  headers: Record<string, string>;
+}
+
+export interface NodeResponse {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export interface AgencyClient {
+  readonly agency: string;
+  send(request: AgencyRequest, signal: AbortSignal): Promise<NodeResponse>;
+}
+
+/** Why a node gave no usable answer. Never carries the node's URL to the caller. */
+export class AgencyFailure extends Error {
+  constructor(
+    readonly agency: string,
+    readonly reason: 'timeout' | 'unreachable' | 'bad-response',
+    readonly detail: string,
+  ) {
+    super(`${agency}: ${reason} (${detail})`);
+  }
+}
+
+export class HttpAgencyClient implements AgencyClient {
+  constructor(
+    readonly agency: string,
+    private readonly url: string,
+  ) {}
+
+  async send(request: AgencyRequest, signal: AbortSignal): Promise<NodeResponse> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: { ...request.headers, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
+        signal,
+      });
+    } catch (error) {
+      throw this.failure(error, signal, 'unreachable');
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw this.failure(error, signal, 'bad-response', `HTTP ${response.status}, body is not JSON`);
+    }
+    // A GraphQL answer (even a 4xx with errors) is usable; anything else is not.
+    if (!isGraphQLResponse(body)) {
+      throw new AgencyFailure(this.agency, 'bad-response', `HTTP ${response.status}, not a GraphQL response`);
+    }
+    return body;
+  }
+
+  private failure(error: unknown, signal: AbortSignal, reason: AgencyFailure['reason'], detail?: string): AgencyFailure {
+    if (signal.aborted) return new AgencyFailure(this.agency, 'timeout', String(signal.reason));
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return new AgencyFailure(this.agency, reason, detail ?? cause ?? (error as Error).message);
+  }
+}
+
+function isGraphQLResponse(body: unknown): body is NodeResponse {
+  if (typeof body !== 'object' || body === null) return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  return (data !== undefined && (data === null || typeof data === 'object')) || Array.isArray(errors);
+}

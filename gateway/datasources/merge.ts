@@ -1,0 +1,120 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { NodeResponse } from './agency-client.js';
+import type { RoutedField, RoutedOperation } from './routing.js';
+
+// Puts the nodes' answers back together as if one subgraph had answered: lists
+// concatenated in federation order, entities back at their original positions, and every
+// node error's path rewritten to the merged positions and tagged with its agency.
+
+export type Outcome = { agency: string; response: NodeResponse } | { agency: string; error: GraphQLFormattedError };
+
+export function mergeResponses(
+  routed: RoutedOperation,
+  outcomes: readonly Outcome[],
+  rootTypename: string,
+): NodeResponse {
+  const data: Record<string, unknown> = {};
+  const errors: GraphQLFormattedError[] = [];
+  const answered = new Map<string, Record<string, unknown>>();
+  for (const outcome of outcomes) {
+    if ('error' in outcome) errors.push(outcome.error);
+    else if (outcome.response.data) answered.set(outcome.agency, outcome.response.data);
+  }
+  // Where each agency's items start in each merged list, for rewriting error paths.
+  const offsets = new Map<string, Map<string, number>>();
+
+  for (const routedField of routed.fields) {
+    const { responseKey: key, route } = routedField;
+    switch (route.kind) {
+      case 'typename':
+        data[key] = rootTypename;
+        break;
+      case 'rejected':
+        data[key] = null;
+        errors.push({ ...route.error.toJSON(), path: [key] });
+        break;
+      case 'owner':
+        data[key] = answered.get(route.agency)?.[key] ?? null;
+        break;
+      case 'broadcast':
+        data[key] = mergeBroadcast(key, route.list, route.agencies, answered, offsets);
+        break;
+      case 'entities': {
+        const entities: unknown[] = new Array(route.count).fill(null);
+        for (const [agency, indices] of route.groups) {
+          const own = answered.get(agency)?.[key];
+          if (Array.isArray(own)) indices.forEach((index, j) => (entities[index] = own[j] ?? null));
+        }
+        for (const [index, error] of route.unrouted) if (error) errors.push({ ...error.toJSON(), path: [key, index] });
+        data[key] = entities;
+        break;
+      }
+    }
+  }
+
+  const byKey = new Map(routed.fields.map((field) => [field.responseKey, field]));
+  for (const outcome of outcomes) {
+    if (!('response' in outcome)) continue;
+    for (const error of outcome.response.errors ?? []) {
+      errors.push(tagError(error, outcome.agency, byKey, offsets));
+    }
+  }
+  return { data, ...(errors.length > 0 ? { errors: dedupe(errors) } : {}) };
+}
+
+function mergeBroadcast(
+  key: string,
+  isList: boolean,
+  agencies: readonly string[],
+  answered: Map<string, Record<string, unknown>>,
+  offsets: Map<string, Map<string, number>>,
+): unknown {
+  const values = agencies.filter((agency) => answered.get(agency)?.[key] != null);
+  if (!isList) return values.length > 0 ? answered.get(values[0]!)![key] : null;
+  const merged: unknown[] = [];
+  for (const agency of values) {
+    const list = answered.get(agency)![key];
+    if (!Array.isArray(list)) continue;
+    if (!offsets.has(agency)) offsets.set(agency, new Map());
+    offsets.get(agency)!.set(key, merged.length);
+    merged.push(...list);
+  }
+  return merged;
+}
+
+function tagError(
+  error: GraphQLFormattedError,
+  agency: string,
+  byKey: Map<string, RoutedField>,
+  offsets: Map<string, Map<string, number>>,
+): GraphQLFormattedError {
+  const { stacktrace: _stack, ...extensions } = error.extensions ?? {};
+  const tagged: GraphQLFormattedError = { message: error.message, extensions: { ...extensions, agency } };
+  if (error.locations) Object.assign(tagged, { locations: error.locations });
+  const path = error.path ? [...error.path] : undefined;
+  if (path && typeof path[0] === 'string' && typeof path[1] === 'number') {
+    const route = byKey.get(path[0])?.route;
+    if (route?.kind === 'broadcast') path[1] += offsets.get(agency)?.get(path[0]) ?? 0;
+    if (route?.kind === 'entities') path[1] = route.groups.get(agency)?.[path[1]] ?? path[1];
+  }
+  if (path) Object.assign(tagged, { path });
+  return tagged;
+}
+
+/** The same complaint from several agencies (e.g. a bad argument on a broadcast) is reported once. */
+function dedupe(errors: GraphQLFormattedError[]): GraphQLFormattedError[] {
+  const seen = new Map<string, GraphQLFormattedError>();
+  for (const error of errors) {
+    const { agency, ...rest } = error.extensions ?? {};
+    const key = JSON.stringify([error.message, error.path, rest]);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, error);
+      continue;
+    }
+    const { agency: firstAgency, agencies, ...firstRest } = first.extensions ?? {};
+    const all = [...((agencies as string[] | undefined) ?? [firstAgency]), agency];
+    seen.set(key, { ...first, extensions: { ...firstRest, agencies: all } });
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,94 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../../lib/logger.js';
+import { AgencyFailure, type AgencyClient, type NodeResponse } from './agency-client.js';
+import { mergeResponses, type Outcome } from './merge.js';
+import { addressedAgencies, routeOperation, type RoutingTable } from './routing.js';
+import { requestFor } from './split.js';
+
+// Federation never fans out: the planner sends each "records" fetch to one subgraph. This
+// data source stands in for that subgraph and sends the fetch, by value, to the agency
+// nodes that own the answer (DESIGN.md, "Why the gateway needs a sovereign data source").
+
+export interface SovereignDataSourceOptions {
+  /** One client per agency node, in federation order (the order lists are concatenated in). */
+  clients: readonly AgencyClient[];
+  /** Root fields of the records contract whose type is a list. */
+  listFields: ReadonlySet<string>;
+  /** How long one node may take before its part is given up. */
+  timeoutMs: number;
+  logger: Logger;
+  /** Headers every node should receive for this request (e.g. the caller's token). */
+  forwardHeaders?: (context: Record<string, unknown>) => Record<string, string>;
+}
+
+export class SovereignDataSource implements GraphQLDataSource {
+  private readonly clients: Map<string, AgencyClient>;
+  private readonly table: RoutingTable;
+  private readonly documents = new Map<string, DocumentNode>();
+
+  constructor(private readonly options: SovereignDataSourceOptions) {
+    this.clients = new Map(options.clients.map((client) => [client.agency, client]));
+    this.table = { agencies: options.clients.map((client) => client.agency), listFields: options.listFields };
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<NodeResponse> {
+    const { request } = options;
+    const variables = (request.variables ?? {}) as Record<string, unknown>;
+    const routed = routeOperation(this.parse(request.query ?? ''), request.operationName ?? undefined, variables, this.table);
+    const headers = this.options.forwardHeaders?.(options.context) ?? {};
+    const agencies = addressedAgencies(routed, this.table.agencies);
+    const call = (agency: string) => this.call(agency, requestFor(agency, routed, variables, headers));
+
+    let outcomes: Outcome[];
+    if (routed.operation.operation === OperationTypeNode.MUTATION) {
+      // Mutations keep their order: one owner after the other.
+      outcomes = [];
+      for (const agency of agencies) outcomes.push(await call(agency));
+    } else {
+      outcomes = await Promise.all(agencies.map(call));
+    }
+    const rootTypename = routed.operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
+    return mergeResponses(routed, outcomes, rootTypename);
+  }
+
+  private async call(agency: string, request: ReturnType<typeof requestFor>): Promise<Outcome> {
+    const client = this.clients.get(agency)!;
+    const timeoutMs = this.options.timeoutMs;
+    try {
+      return { agency, response: await client.send(request, AbortSignal.timeout(timeoutMs)) };
+    } catch (error) {
+      const failure =
+        error instanceof AgencyFailure ? error : new AgencyFailure(agency, 'bad-response', (error as Error).message);
+      this.options.logger.warn({ agency, reason: failure.reason, detail: failure.detail }, 'agency node unavailable');
+      return { agency, error: unavailable(agency, failure, timeoutMs) };
+    }
+  }
+
+  /** The planner sends the same few fetch shapes again and again. */
+  private parse(query: string): DocumentNode {
+    let document = this.documents.get(query);
+    if (!document) {
+      document = parse(query, { noLocation: true });
+      if (document.definitions.some((d) => d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION)) {
+        throw new Error('Only executable documents can be routed');
+      }
+      if (this.documents.size >= 1000) this.documents.clear();
+      this.documents.set(query, document);
+    }
+    return document;
+  }
+}
+
+function unavailable(agency: string, failure: AgencyFailure, timeoutMs: number): GraphQLFormattedError {
+  const why =
+    failure.reason === 'timeout'
+      ? `did not answer within ${timeoutMs} ms`
+      : failure.reason === 'unreachable'
+        ? 'could not be reached'
+        : 'sent an answer that is not a GraphQL response';
+  return {
+    message: `Agency ${agency} ${why}; its records are missing from this answer, the other agencies' are included.`,
+    extensions: { code: 'AGENCY_UNAVAILABLE', agency },
+  };
+}

@@ -1,0 +1,50 @@
+import DataLoader from 'dataloader';
+import type { RecordStore } from './store/store.js';
+
+// Per-request batching: every relation and entity reference goes through one of these,
+// so a request costs a fixed number of SQL statements however many records it returns.
+
+const MAX_BATCH = 500;
+
+function byKey<Row>(load: (keys: readonly string[]) => Promise<Row[]>, key: (row: Row) => string) {
+  return new DataLoader<string, Row | null>(
+    async (keys) => {
+      const rows = new Map((await load(keys)).map((row) => [key(row), row]));
+      return keys.map((k) => rows.get(k) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+}
+
+function grouped<Row>(load: (keys: readonly string[]) => Promise<Row[]>, key: (row: Row) => string) {
+  return new DataLoader<string, Row[]>(
+    async (keys) => {
+      const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
+      for (const row of await load(keys)) groups.get(key(row))?.push(row);
+      return keys.map((k) => groups.get(k) ?? []);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+}
+
+export function createLoaders(store: RecordStore) {
+  return {
+    notice: byKey((ids) => store.noticesById(ids), (r) => r.localId),
+    subject: byKey((ids) => store.subjectsById(ids), (r) => r.localId),
+    case: byKey((ids) => store.casesById(ids), (r) => r.localId),
+    noticesOfSubject: grouped((ids) => store.noticesOfSubjects(ids), (r) => r.subjectId),
+    caseLinksOfSubject: grouped((ids) => store.caseLinksOfSubjects(ids), (r) => r.subjectId),
+    caseLinksOfCase: grouped((ids) => store.caseLinksOfCases(ids), (r) => r.caseId),
+    names: grouped((ids) => store.namesOf(ids), (r) => r.subjectId),
+    birthDates: grouped((ids) => store.birthDatesOf(ids), (r) => r.subjectId),
+    nationalities: grouped((ids) => store.nationalitiesOf(ids), (r) => r.subjectId),
+    documents: grouped((ids) => store.documentsOf(ids), (r) => r.subjectId),
+    recipients: grouped((ids) => store.recipientsOf(ids), (r) => r.noticeId),
+    titles: grouped((ids) => store.textsOf('title', ids), (r) => r.ownerId),
+    charges: grouped((ids) => store.textsOf('charges', ids), (r) => r.ownerId),
+    crimeTypes: grouped((ids) => store.crimeTypesOf(ids), (r) => r.caseId),
+    caseAgencies: grouped((ids) => store.agenciesOf(ids), (r) => r.caseId),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

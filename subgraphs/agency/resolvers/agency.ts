@@ -1,0 +1,13 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+
+export interface AgencyRef {
+  code: string;
+}
+
+export const agencyResolvers: Resolvers = {
+  Agency: {
+    __resolveReference: (ref) => ({ code: ref.code }),
+    // A node knows only its own holdings.
+    holdings: (agency, _args, context) => (agency.code === context.agency ? context.store.holdings() : null),
+  },
+};

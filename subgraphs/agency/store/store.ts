@@ -1,0 +1,267 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AgencyDataset, CaseStatus, CrimeType, NoticeColour, NoticeStatus, SubjectKind, TextRecord } from './records.js';
+import type {
+  CaseAgenciesTable, CaseCrimeTypesTable, CasesTable, CaseSubjectsTable, NoticeRecipientsTable, NoticesTable,
+  SubjectBirthDatesTable, SubjectDocumentsTable, SubjectNamesTable, SubjectNationalitiesTable, SubjectsTable,
+  Tables, TextsTable,
+} from './tables.js';
+
+// The only module of a node that speaks SQL. Batch reads take many ids and cost one
+// statement each, so per-request DataLoaders keep the statement count flat.
+
+export type SubjectRow = Selectable<SubjectsTable>;
+export type NameRow = Selectable<SubjectNamesTable>;
+export type BirthDateRow = Selectable<SubjectBirthDatesTable>;
+export type NationalityRow = Selectable<SubjectNationalitiesTable>;
+export type DocumentRow = Selectable<SubjectDocumentsTable>;
+export type NoticeRow = Selectable<NoticesTable>;
+export type RecipientRow = Selectable<NoticeRecipientsTable>;
+export type TextRow = Selectable<TextsTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type CrimeTypeRow = Selectable<CaseCrimeTypesTable>;
+export type CaseSubjectRow = Selectable<CaseSubjectsTable>;
+export type CaseAgencyRow = Selectable<CaseAgenciesTable>;
+
+export interface NoticeQuery {
+  first: number;
+  colours?: readonly NoticeColour[] | null;
+  statuses?: readonly NoticeStatus[] | null;
+}
+
+export interface SubjectQuery {
+  first: number;
+  kinds?: readonly SubjectKind[] | null;
+  name?: string | null;
+  nationality?: string | null;
+}
+
+export interface CaseQuery {
+  first: number;
+  crimeTypes?: readonly CrimeType[] | null;
+  statuses?: readonly CaseStatus[] | null;
+}
+
+export interface Holdings {
+  notices: number;
+  subjects: number;
+  cases: number;
+}
+
+const INSERT_CHUNK = 200;
+
+export class RecordStore {
+  constructor(
+    readonly agency: string,
+    private readonly db: Kysely<Tables>,
+  ) {}
+
+  listNotices(query: NoticeQuery): Promise<NoticeRow[]> {
+    let select = this.db.selectFrom('notices').selectAll();
+    if (query.colours?.length) select = select.where('colour', 'in', [...query.colours]);
+    if (query.statuses?.length) select = select.where('status', 'in', [...query.statuses]);
+    return select.orderBy('issuedOn', 'desc').orderBy('localId', 'desc').limit(query.first).execute();
+  }
+
+  listSubjects(query: SubjectQuery): Promise<SubjectRow[]> {
+    let select = this.db.selectFrom('subjects').selectAll('subjects');
+    if (query.kinds?.length) select = select.where('kind', 'in', [...query.kinds]);
+    const name = query.name?.trim();
+    if (name) {
+      const pattern = `%${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      select = select.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('subjectNames')
+            .select('subjectNames.subjectId')
+            .whereRef('subjectNames.subjectId', '=', 'subjects.localId')
+            .where(sql<boolean>`lower(${sql.ref('subjectNames.full')}) like ${pattern} escape '\\'`),
+        ),
+      );
+    }
+    if (query.nationality) {
+      const country = query.nationality.toUpperCase();
+      select = select.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('subjectNationalities')
+            .select('subjectNationalities.subjectId')
+            .whereRef('subjectNationalities.subjectId', '=', 'subjects.localId')
+            .where('subjectNationalities.country', '=', country),
+        ),
+      );
+    }
+    return select.orderBy('subjects.localId').limit(query.first).execute();
+  }
+
+  listCases(query: CaseQuery): Promise<CaseRow[]> {
+    let select = this.db.selectFrom('cases').selectAll('cases');
+    if (query.crimeTypes?.length) {
+      const crimeTypes = [...query.crimeTypes];
+      select = select.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('caseCrimeTypes')
+            .select('caseCrimeTypes.caseId')
+            .whereRef('caseCrimeTypes.caseId', '=', 'cases.localId')
+            .where('caseCrimeTypes.crimeType', 'in', crimeTypes),
+        ),
+      );
+    }
+    if (query.statuses?.length) select = select.where('status', 'in', [...query.statuses]);
+    return select.orderBy('openedOn', 'desc').orderBy('localId', 'desc').limit(query.first).execute();
+  }
+
+  noticesById(ids: readonly string[]): Promise<NoticeRow[]> {
+    return this.db.selectFrom('notices').selectAll().where('localId', 'in', [...ids]).execute();
+  }
+
+  subjectsById(ids: readonly string[]): Promise<SubjectRow[]> {
+    return this.db.selectFrom('subjects').selectAll().where('localId', 'in', [...ids]).execute();
+  }
+
+  casesById(ids: readonly string[]): Promise<CaseRow[]> {
+    return this.db.selectFrom('cases').selectAll().where('localId', 'in', [...ids]).execute();
+  }
+
+  noticesOfSubjects(subjectIds: readonly string[]): Promise<NoticeRow[]> {
+    return this.db
+      .selectFrom('notices')
+      .selectAll()
+      .where('subjectId', 'in', [...subjectIds])
+      .orderBy('issuedOn', 'desc')
+      .orderBy('localId', 'desc')
+      .execute();
+  }
+
+  caseLinksOfSubjects(subjectIds: readonly string[]): Promise<CaseSubjectRow[]> {
+    return this.db
+      .selectFrom('caseSubjects')
+      .selectAll()
+      .where('subjectId', 'in', [...subjectIds])
+      .orderBy('caseId')
+      .execute();
+  }
+
+  caseLinksOfCases(caseIds: readonly string[]): Promise<CaseSubjectRow[]> {
+    return this.db.selectFrom('caseSubjects').selectAll().where('caseId', 'in', [...caseIds]).orderBy('ordinal').execute();
+  }
+
+  namesOf(subjectIds: readonly string[]): Promise<NameRow[]> {
+    return this.db.selectFrom('subjectNames').selectAll().where('subjectId', 'in', [...subjectIds]).orderBy('ordinal').execute();
+  }
+
+  birthDatesOf(subjectIds: readonly string[]): Promise<BirthDateRow[]> {
+    return this.db
+      .selectFrom('subjectBirthDates')
+      .selectAll()
+      .where('subjectId', 'in', [...subjectIds])
+      .orderBy('ordinal')
+      .execute();
+  }
+
+  nationalitiesOf(subjectIds: readonly string[]): Promise<NationalityRow[]> {
+    return this.db
+      .selectFrom('subjectNationalities')
+      .selectAll()
+      .where('subjectId', 'in', [...subjectIds])
+      .orderBy('ordinal')
+      .execute();
+  }
+
+  documentsOf(subjectIds: readonly string[]): Promise<DocumentRow[]> {
+    return this.db
+      .selectFrom('subjectDocuments')
+      .selectAll()
+      .where('subjectId', 'in', [...subjectIds])
+      .orderBy('ordinal')
+      .execute();
+  }
+
+  recipientsOf(noticeIds: readonly string[]): Promise<RecipientRow[]> {
+    return this.db.selectFrom('noticeRecipients').selectAll().where('noticeId', 'in', [...noticeIds]).orderBy('ordinal').execute();
+  }
+
+  /** Localised texts of one field (e.g. "title") of many records. */
+  textsOf(field: string, ownerIds: readonly string[]): Promise<TextRow[]> {
+    return this.db
+      .selectFrom('texts')
+      .selectAll()
+      .where('field', '=', field)
+      .where('ownerId', 'in', [...ownerIds])
+      .orderBy('ordinal')
+      .execute();
+  }
+
+  crimeTypesOf(caseIds: readonly string[]): Promise<CrimeTypeRow[]> {
+    return this.db.selectFrom('caseCrimeTypes').selectAll().where('caseId', 'in', [...caseIds]).orderBy('crimeType').execute();
+  }
+
+  agenciesOf(caseIds: readonly string[]): Promise<CaseAgencyRow[]> {
+    return this.db.selectFrom('caseAgencies').selectAll().where('caseId', 'in', [...caseIds]).orderBy('ordinal').execute();
+  }
+
+  async holdings(): Promise<Holdings> {
+    const row = await this.db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('notices').select(eb.fn.countAll<number>().as('n')).as('notices'),
+        eb.selectFrom('subjects').select(eb.fn.countAll<number>().as('n')).as('subjects'),
+        eb.selectFrom('cases').select(eb.fn.countAll<number>().as('n')).as('cases'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { notices: Number(row.notices), subjects: Number(row.subjects), cases: Number(row.cases) };
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const { notices, subjects, cases } = await this.holdings();
+    return notices + subjects + cases === 0;
+  }
+
+  /** Writes a whole dataset in one transaction: all of it lands, or none. */
+  async insertDataset(dataset: AgencyDataset): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const insert = async <T extends keyof Tables>(table: T, rows: Tables[T][]) => {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await trx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
+        }
+      };
+      const subjects = dataset.subjects;
+      await insert('subjects', subjects.map((s) => ({ localId: s.localId, kind: s.kind, gender: s.gender })));
+      await insert('subjectNames', subjects.flatMap((s) =>
+        s.names.map((n, ordinal) => ({ subjectId: s.localId, ordinal, full: n.full, script: n.script, kind: n.kind, quality: n.quality })),
+      ));
+      await insert('subjectBirthDates', subjects.flatMap((s) =>
+        s.birthDates.map((d, ordinal) => ({ subjectId: s.localId, ordinal, qualifier: d.qualifier, date: d.date, dateFrom: d.from, dateTo: d.to })),
+      ));
+      await insert('subjectNationalities', subjects.flatMap((s) =>
+        s.nationalities.map((country, ordinal) => ({ subjectId: s.localId, ordinal, country })),
+      ));
+      await insert('subjectDocuments', subjects.flatMap((s) =>
+        s.documents.map((d, ordinal) => ({ subjectId: s.localId, ordinal, type: d.type, number: d.number, issuingCountry: d.issuingCountry })),
+      ));
+      await insert('notices', dataset.notices.map((n) => ({
+        localId: n.localId, colour: n.colour, status: n.status, subjectId: n.subjectLocalId, reference: n.reference,
+        issuedOn: n.issuedOn, requestingCountry: n.requestingCountry,
+      })));
+      await insert('noticeRecipients', dataset.notices.flatMap((n) =>
+        n.recipients.map((agency, ordinal) => ({ noticeId: n.localId, ordinal, agency })),
+      ));
+      await insert('cases', dataset.cases.map((c) => ({ localId: c.localId, reference: c.reference, status: c.status, openedOn: c.openedOn })));
+      await insert('caseCrimeTypes', dataset.cases.flatMap((c) => c.crimeTypes.map((crimeType) => ({ caseId: c.localId, crimeType }))));
+      await insert('caseSubjects', dataset.cases.flatMap((c) =>
+        c.subjects.map((s, ordinal) => ({ caseId: c.localId, ordinal, subjectId: s.subjectLocalId, role: s.role })),
+      ));
+      await insert('caseAgencies', dataset.cases.flatMap((c) =>
+        c.participatingAgencies.map((agency, ordinal) => ({ caseId: c.localId, ordinal, agency })),
+      ));
+      await insert('texts', [
+        ...dataset.notices.flatMap((n) => [...textRows(n.localId, 'title', n.title), ...textRows(n.localId, 'charges', n.charges)]),
+        ...dataset.cases.flatMap((c) => textRows(c.localId, 'title', c.title)),
+      ]);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
+
+function textRows(ownerId: string, field: string, texts: readonly TextRecord[]): TextsTable[] {
+  return texts.map((t, ordinal) => ({ ownerId, field, ordinal, language: t.language, text: t.text, original: t.original ? 1 : 0 }));
+}

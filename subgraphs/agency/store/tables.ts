@@ -1,0 +1,110 @@
+// Kysely's view of a node's tables (camelCase here, snake_case in SQL via CamelCasePlugin).
+// Enumerated columns carry the contract's unions, so rows map onto GraphQL types unchanged.
+
+import type {
+  CaseRole, CaseStatus, CrimeType, DateQualifier, DocumentType, Gender, NameKind, NoticeColour, NoticeStatus, SubjectKind,
+} from './records.js';
+
+export interface SubjectsTable {
+  localId: string;
+  kind: SubjectKind;
+  gender: Gender | null;
+}
+
+export interface SubjectNamesTable {
+  subjectId: string;
+  ordinal: number;
+  full: string;
+  script: string;
+  kind: NameKind;
+  quality: 'GOOD' | 'LOW' | null;
+}
+
+export interface SubjectBirthDatesTable {
+  subjectId: string;
+  ordinal: number;
+  qualifier: DateQualifier;
+  date: string | null;
+  dateFrom: string | null;
+  dateTo: string | null;
+}
+
+export interface SubjectNationalitiesTable {
+  subjectId: string;
+  ordinal: number;
+  country: string;
+}
+
+export interface SubjectDocumentsTable {
+  subjectId: string;
+  ordinal: number;
+  type: DocumentType;
+  number: string;
+  issuingCountry: string | null;
+}
+
+export interface NoticesTable {
+  localId: string;
+  colour: NoticeColour;
+  status: NoticeStatus;
+  subjectId: string;
+  reference: string;
+  issuedOn: string;
+  requestingCountry: string | null;
+}
+
+export interface NoticeRecipientsTable {
+  noticeId: string;
+  ordinal: number;
+  agency: string;
+}
+
+/** Localised text of any record; ownerId is the record's local id, field e.g. "title". */
+export interface TextsTable {
+  ownerId: string;
+  field: string;
+  ordinal: number;
+  language: string;
+  text: string;
+  original: number;
+}
+
+export interface CasesTable {
+  localId: string;
+  reference: string;
+  status: CaseStatus;
+  openedOn: string;
+}
+
+export interface CaseCrimeTypesTable {
+  caseId: string;
+  crimeType: CrimeType;
+}
+
+export interface CaseSubjectsTable {
+  caseId: string;
+  ordinal: number;
+  subjectId: string;
+  role: CaseRole;
+}
+
+export interface CaseAgenciesTable {
+  caseId: string;
+  ordinal: number;
+  agency: string;
+}
+
+export interface Tables {
+  subjects: SubjectsTable;
+  subjectNames: SubjectNamesTable;
+  subjectBirthDates: SubjectBirthDatesTable;
+  subjectNationalities: SubjectNationalitiesTable;
+  subjectDocuments: SubjectDocumentsTable;
+  notices: NoticesTable;
+  noticeRecipients: NoticeRecipientsTable;
+  texts: TextsTable;
+  cases: CasesTable;
+  caseCrimeTypes: CaseCrimeTypesTable;
+  caseSubjects: CaseSubjectsTable;
+  caseAgencies: CaseAgenciesTable;
+}

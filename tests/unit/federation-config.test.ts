@@ -1,0 +1,34 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadFederationConfig } from '../../lib/config.js';
+import { AGENCIES as DIRECTORY } from '../../subgraphs/directory/agencies.js';
+
+describe('federation config', () => {
+  it('lists exactly the directory agencies that host a node, on the documented default ports', () => {
+    const config = loadFederationConfig({ DATA_DIR: '/tmp/x' });
+    expect(config.agencies.map((a) => a.code)).toEqual(DIRECTORY.filter((a) => a.hostsNode).map((a) => a.code));
+    expect(config.agencies.map((a) => a.port)).toEqual([4101, 4102, 4103, 4104]);
+    expect(config.gateway).toEqual({ port: 4000, nodeTimeoutMs: 2000 });
+    expect(config.directory.port).toBe(4001);
+    expect(config.agencies[0]!.database).toBe('/tmp/x/interpol.sqlite');
+  });
+
+  it('takes GATEWAY_PORT, DATA_DIR and NODE_TIMEOUT_MS from the environment', () => {
+    const config = loadFederationConfig({ GATEWAY_PORT: '5000', DATA_DIR: '/srv/data', NODE_TIMEOUT_MS: '750' });
+    expect(config.gateway).toEqual({ port: 5000, nodeTimeoutMs: 750 });
+    expect(config.dataDir).toBe('/srv/data');
+  });
+
+  it('rejects a bad config with a message naming the problem', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    const file = path.join(dir, 'federation.json');
+    writeFileSync(file, JSON.stringify({ agencies: [{ code: 'INTERPOL', port: 1 }, { code: 'INTERPOL', port: 2 }] }));
+    expect(() => loadFederationConfig({ FEDERATION_CONFIG: file })).toThrow(/INTERPOL is listed twice/);
+    writeFileSync(file, JSON.stringify({ agencies: [{ code: 'interpol', port: 1 }] }));
+    expect(() => loadFederationConfig({ FEDERATION_CONFIG: file })).toThrow(ConfigError);
+    expect(() => loadFederationConfig({ GATEWAY_PORT: 'eighty' })).toThrow(/Invalid gateway port \(GATEWAY_PORT\): eighty/);
+    expect(() => loadFederationConfig({ FEDERATION_CONFIG: path.join(dir, 'missing.json') })).toThrow(/Cannot read federation config/);
+  });
+});

@@ -1,0 +1,322 @@
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { parse, validate, buildSchema, type GraphQLFormattedError } from 'graphql';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { AgencyFailure, type AgencyClient, type AgencyRequest, type NodeResponse } from '../../../gateway/datasources/agency-client.js';
+import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
+import { listRootFields } from '../../../gateway/server.js';
+import { readSdl } from '../../../schema/supergraph.js';
+
+// Routing unit tests: the nodes are in-process fakes that record what they were sent and
+// answer from a handler, so each routing rule is checked on its own.
+
+const AGENCIES = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC'];
+const logger = pino({ level: 'silent' });
+
+type Handler = (request: AgencyRequest, signal: AbortSignal) => Promise<NodeResponse> | NodeResponse;
+
+class FakeNode implements AgencyClient {
+  readonly received: AgencyRequest[] = [];
+  constructor(
+    readonly agency: string,
+    private readonly handler: Handler,
+  ) {}
+  async send(request: AgencyRequest, signal: AbortSignal): Promise<NodeResponse> {
+    this.received.push(request);
+    return this.handler(request, signal);
+  }
+}
+
+function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs = 1000) {
+  const nodes = AGENCIES.map((agency) => new FakeNode(agency, handlers[agency] ?? (() => ({ data: {} }))));
+  const source = new SovereignDataSource({
+    clients: nodes,
+    listFields: listRootFields(readSdl('records')),
+    timeoutMs,
+    logger,
+    forwardHeaders: () => ({ 'x-request-id': 'r-1' }),
+  });
+  const run = (query: string, variables: Record<string, unknown> = {}) =>
+    source.process({
+      request: { query, variables, http: { method: 'POST', url: 'http://records', headers: new Headers() } },
+      context: {},
+      kind: 'incoming operation',
+    } as unknown as GraphQLDataSourceProcessOptions) as Promise<{ data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] }>;
+  const node = (agency: string) => nodes.find((n) => n.agency === agency)!;
+  return { run, node, nodes };
+}
+
+/** A node that answers every list field with `count` items of its own. */
+function listOf(agency: string, count: number): (request: AgencyRequest) => NodeResponse {
+  return (request) => {
+    const fields = [...request.query.matchAll(/\b(notices|cases|subjects)\b/g)].map((m) => m[1]!);
+    return { data: Object.fromEntries(fields.map((f) => [f, Array.from({ length: count }, (_, i) => ({ id: `${agency}:X-${i}` }))])) };
+  };
+}
+
+const recordsSchema = buildSchema(
+  `${readSdl('records').replace(/extend schema[^\n]*\n[^\n]*\n/, '').replace(/@key\([^)]*\)/g, '')}
+   scalar _Any
+   union _Entity = Notice | Subject | Case | Agency
+   extend type Query { _entities(representations: [_Any!]!): [_Entity]! }`,
+);
+
+function expectValid(request: AgencyRequest) {
+  expect(validate(recordsSchema, parse(request.query))).toEqual([]);
+}
+
+describe('broadcast', () => {
+  it('sends list fields to every node and concatenates the answers in federation order', async () => {
+    const { run, nodes } = federation(Object.fromEntries(AGENCIES.map((a, i) => [a, listOf(a, i + 1)])));
+    const result = await run('query Q($n: Int) { notices(first: $n) { id } }', { n: 5 });
+    expect(nodes.every((n) => n.received.length === 1)).toBe(true);
+    for (const node of nodes) expect(node.received[0]!.variables).toEqual({ n: 5 });
+    const ids = (result.data!.notices as { id: string }[]).map((n) => n.id.split(':')[0]);
+    expect(ids).toEqual(['INTERPOL', 'EUROPOL', 'EUROPOL', 'ASEANAPOL', 'ASEANAPOL', 'ASEANAPOL', 'LMLECC', 'LMLECC', 'LMLECC', 'LMLECC']);
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('narrows to the agencies named, in federation order', async () => {
+    const { run, node } = federation(Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 1)])));
+    const result = await run('{ cases(agencies: ["LMLECC", "EUROPOL"]) { id } }');
+    expect(node('INTERPOL').received).toHaveLength(0);
+    expect(node('ASEANAPOL').received).toHaveLength(0);
+    expect((result.data!.cases as { id: string }[]).map((c) => c.id)).toEqual(['EUROPOL:X-0', 'LMLECC:X-0']);
+  });
+
+  it('rejects an agency without a node with a clear error and calls nobody', async () => {
+    const { run, nodes } = federation();
+    const result = await run('{ cases(agencies: ["TH-RTP"]) { id } }');
+    expect(nodes.every((n) => n.received.length === 0)).toBe(true);
+    expect(result.data).toEqual({ cases: null });
+    expect(result.errors?.[0]).toMatchObject({ path: ['cases'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(result.errors?.[0]?.message).toMatch(/TH-RTP.*no records node.*INTERPOL, EUROPOL, ASEANAPOL, LMLECC/);
+  });
+
+  it('answers an empty agencies list with an empty list', async () => {
+    const { run, nodes } = federation();
+    const result = await run('{ subjects(agencies: []) { id } }');
+    expect(nodes.every((n) => n.received.length === 0)).toBe(true);
+    expect(result.data).toEqual({ subjects: [] });
+  });
+});
+
+describe('owner routing', () => {
+  it('sends a lookup by id to its owner only, literal or variable', async () => {
+    const { run, node, nodes } = federation({ EUROPOL: () => ({ data: { notice: { id: 'EUROPOL:N-1' } } }) });
+    const literal = await run('{ notice(id: "EUROPOL:N-1") { id } }');
+    const variable = await run('query($id: ID!) { notice(id: $id) { id } }', { id: 'EUROPOL:N-1' });
+    expect(literal.data).toEqual({ notice: { id: 'EUROPOL:N-1' } });
+    expect(variable.data).toEqual({ notice: { id: 'EUROPOL:N-1' } });
+    expect(node('EUROPOL').received).toHaveLength(2);
+    expect(nodes.filter((n) => n.agency !== 'EUROPOL').every((n) => n.received.length === 0)).toBe(true);
+  });
+
+  it('answers an unknown agency prefix with null and a clear error, without calling anyone', async () => {
+    const { run, nodes } = federation();
+    const result = await run('{ notice(id: "FBI:N-1") { id } }');
+    expect(result.data).toEqual({ notice: null });
+    expect(result.errors?.[0]?.message).toMatch(/Unknown agency "FBI"/);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(nodes.every((n) => n.received.length === 0)).toBe(true);
+  });
+
+  it('answers a malformed id with a clear error', async () => {
+    const { run } = federation();
+    const result = await run('{ case(id: "not-an-id") { id } }');
+    expect(result.data).toEqual({ case: null });
+    expect(result.errors?.[0]?.message).toMatch(/Malformed id "not-an-id".*<AGENCY>:<local id>/);
+  });
+});
+
+describe('splitting one fetch', () => {
+  it('gives each node only its own root fields, fragments and variables', async () => {
+    const { run, node } = federation({
+      INTERPOL: (r) => ({ data: { a: { id: 'INTERPOL:N-1' }, ...listOf('INTERPOL', 1)(r).data } as Record<string, unknown> }),
+      LMLECC: (r) => ({ data: { b: { id: 'LMLECC:C-1' }, ...listOf('LMLECC', 1)(r).data } as Record<string, unknown> }),
+      EUROPOL: listOf('EUROPOL', 1),
+      ASEANAPOL: listOf('ASEANAPOL', 1),
+    });
+    const query = `query Mixed($i: ID!, $l: ID!, $n: Int) {
+      a: notice(id: $i) { ...N }
+      b: case(id: $l) { ...C }
+      notices(first: $n) { id }
+    }
+    fragment N on Notice { id colour }
+    fragment C on Case { id reference }`;
+    const result = await run(query, { i: 'INTERPOL:N-1', l: 'LMLECC:C-1', n: 1 });
+    const interpol = node('INTERPOL').received[0]!;
+    const lmlecc = node('LMLECC').received[0]!;
+    const europol = node('EUROPOL').received[0]!;
+    expect(interpol.query).toMatch(/a: notice/);
+    expect(interpol.query).not.toMatch(/case\(|fragment C/);
+    expect(interpol.variables).toEqual({ i: 'INTERPOL:N-1', n: 1 });
+    expect(lmlecc.query).toMatch(/b: case/);
+    expect(lmlecc.query).not.toMatch(/notice\(|fragment N/);
+    expect(lmlecc.variables).toEqual({ l: 'LMLECC:C-1', n: 1 });
+    expect(europol.query).not.toMatch(/notice\(|case\(|fragment/);
+    expect(europol.variables).toEqual({ n: 1 });
+    for (const request of [interpol, lmlecc, europol]) expectValid(request);
+    expect(Object.keys(result.data!)).toEqual(['a', 'b', 'notices']);
+    expect(result.data!.a).toEqual({ id: 'INTERPOL:N-1' });
+    expect(result.data!.b).toEqual({ id: 'LMLECC:C-1' });
+    expect(result.data!.notices).toHaveLength(4);
+  });
+
+  it('gives every node its own copy of the headers', async () => {
+    const { run, nodes } = federation({
+      INTERPOL: (r) => {
+        r.headers['x-request-id'] = 'tampered';
+        return { data: { notices: [] } };
+      },
+    });
+    await run('{ notices { id } }');
+    expect(nodes.filter((n) => n.agency !== 'INTERPOL').map((n) => n.received[0]!.headers['x-request-id'])).toEqual(['r-1', 'r-1', 'r-1']);
+  });
+
+  it('answers __typename at the root itself', async () => {
+    const { run, nodes } = federation();
+    expect((await run('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    expect(nodes.every((n) => n.received.length === 0)).toBe(true);
+  });
+});
+
+describe('_entities', () => {
+  const representations = [
+    { __typename: 'Subject', id: 'EUROPOL:S-1' },
+    { __typename: 'Subject', id: 'INTERPOL:S-7' },
+    { __typename: 'Subject', id: 'UNKNOWN:S-1' },
+    { __typename: 'Subject', id: 'EUROPOL:S-2' },
+    { __typename: 'Agency', code: 'TH-RTP' },
+    { __typename: 'Agency', code: 'LMLECC' },
+  ];
+  const echo = (request: AgencyRequest): NodeResponse => ({
+    data: {
+      _entities: (request.variables.representations as { id?: string; code?: string }[]).map((r) => ({ key: r.id ?? r.code })),
+    },
+  });
+  const query = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id } ... on Agency { code } } }';
+
+  it('sends each representation to its owner and puts the answers back in order', async () => {
+    const { run, node } = federation(Object.fromEntries(AGENCIES.map((a) => [a, echo])));
+    const result = await run(query, { representations });
+    expect(node('EUROPOL').received[0]!.variables.representations).toEqual([representations[0], representations[3]]);
+    expect(node('INTERPOL').received[0]!.variables.representations).toEqual([representations[1]]);
+    expect(node('LMLECC').received[0]!.variables.representations).toEqual([representations[5]]);
+    expect(node('ASEANAPOL').received).toHaveLength(0);
+    expect(result.data!._entities).toEqual([{ key: 'EUROPOL:S-1' }, { key: 'INTERPOL:S-7' }, null, { key: 'EUROPOL:S-2' }, null, { key: 'LMLECC' }]);
+    // Unknown record owner: an error at its position; an agency without a node: just null.
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]).toMatchObject({ path: ['_entities', 2], extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('rewrites error paths to the merged positions and names the agency', async () => {
+    const { run } = federation({
+      ...Object.fromEntries(AGENCIES.map((a) => [a, echo])),
+      EUROPOL: (request) => ({
+        ...echo(request),
+        errors: [{ message: 'names unavailable', path: ['_entities', 1, 'names'], extensions: { code: 'X', stacktrace: ['at secret.ts:1'] } }],
+      }),
+    });
+    const result = await run(query, { representations });
+    const error = result.errors!.find((e) => e.message === 'names unavailable')!;
+    expect(error.path).toEqual(['_entities', 3, 'names']);
+    expect(error.extensions).toEqual({ code: 'X', agency: 'EUROPOL' });
+  });
+});
+
+describe('error paths of broadcast lists', () => {
+  it('shifts list indices by the items of the agencies before', async () => {
+    const { run } = federation({
+      INTERPOL: listOf('INTERPOL', 3),
+      EUROPOL: (request) => ({
+        ...listOf('EUROPOL', 2)(request),
+        errors: [{ message: 'subject gone', path: ['notices', 1, 'subject'] }],
+      }),
+      ASEANAPOL: listOf('ASEANAPOL', 0),
+      LMLECC: listOf('LMLECC', 1),
+    });
+    const result = await run('{ notices { id subject { id } } }');
+    expect(result.errors).toEqual([{ message: 'subject gone', path: ['notices', 4, 'subject'], extensions: { agency: 'EUROPOL' } }]);
+    expect((result.data!.notices as { id: string }[])[4]!.id).toBe('EUROPOL:X-1');
+  });
+
+  it('reports the same complaint from several agencies once, naming them all', async () => {
+    const refuse: Handler = () => ({ data: null, errors: [{ message: '"first" must be between 0 and 100', path: ['notices'], extensions: { code: 'BAD_USER_INPUT' } }] });
+    const { run } = federation(Object.fromEntries(AGENCIES.map((a) => [a, refuse])));
+    const result = await run('{ notices(first: 500) { id } }');
+    expect(result.data).toEqual({ notices: [] });
+    expect(result.errors).toEqual([
+      { message: '"first" must be between 0 and 100', path: ['notices'], extensions: { code: 'BAD_USER_INPUT', agencies: AGENCIES } },
+    ]);
+  });
+});
+
+describe('unavailable nodes', () => {
+  it('keeps the others\' data when a node cannot be reached, with one AGENCY_UNAVAILABLE error', async () => {
+    const { run } = federation({
+      ...Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 1)])),
+      ASEANAPOL: () => {
+        throw new AgencyFailure('ASEANAPOL', 'unreachable', 'ECONNREFUSED 127.0.0.1:4103');
+      },
+    });
+    const result = await run('{ notices { id } cases { id } }');
+    expect((result.data!.notices as unknown[]).length).toBe(3);
+    expect((result.data!.cases as unknown[]).length).toBe(3);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.extensions).toEqual({ code: 'AGENCY_UNAVAILABLE', agency: 'ASEANAPOL' });
+    expect(JSON.stringify(result.errors)).not.toMatch(/127\.0\.0\.1|4103|ECONNREFUSED|http/);
+  });
+
+  it('gives up on a node that does not answer within the timeout', async () => {
+    const hang: Handler = (_request, signal) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new AgencyFailure('LMLECC', 'timeout', 'aborted'))));
+    const { run } = federation({ ...Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 2)])), LMLECC: hang }, 150);
+    const started = Date.now();
+    const result = await run('{ notices { id } }');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect((result.data!.notices as unknown[]).length).toBe(6);
+    expect(result.errors).toEqual([
+      { message: expect.stringMatching(/LMLECC did not answer within 150 ms/), extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC' } },
+    ]);
+  });
+
+  it('treats an answer that is not GraphQL as unavailable, and an unexpected throw likewise', async () => {
+    const { run } = federation({
+      EUROPOL: () => {
+        throw new TypeError('Unexpected token < in JSON at position 0');
+      },
+    });
+    const result = await run('{ notices { id } }');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.extensions).toEqual({ code: 'AGENCY_UNAVAILABLE', agency: 'EUROPOL' });
+    expect(result.errors![0]!.message).not.toMatch(/Unexpected token/);
+  });
+
+  it('returns null for an owner-routed field whose owner is down', async () => {
+    const { run } = federation({
+      INTERPOL: () => {
+        throw new AgencyFailure('INTERPOL', 'unreachable', 'ECONNREFUSED');
+      },
+    });
+    const result = await run('{ notice(id: "INTERPOL:N-1") { id } }');
+    expect(result.data).toEqual({ notice: null });
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', agency: 'INTERPOL' });
+  });
+});
+
+describe('mutations', () => {
+  it('runs owners one after the other, in the order of the fields', async () => {
+    const log: string[] = [];
+    const slow = (agency: string): Handler => async () => {
+      log.push(`start ${agency}`);
+      await new Promise((r) => setTimeout(r, 20));
+      log.push(`end ${agency}`);
+      return { data: { [agency === 'LMLECC' ? 'first' : 'second']: agency } };
+    };
+    const { run } = federation({ LMLECC: slow('LMLECC'), INTERPOL: slow('INTERPOL') });
+    const result = await run('mutation { first: touch(id: "LMLECC:C-1") second: touch(id: "INTERPOL:C-2") }');
+    expect(result.data).toEqual({ first: 'LMLECC', second: 'INTERPOL' });
+    expect(log).toEqual(['start LMLECC', 'end LMLECC', 'start INTERPOL', 'end INTERPOL']);
+  });
+});
