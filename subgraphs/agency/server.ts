@@ -1,5 +1,7 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
 import { Counter } from 'prom-client';
 import { formatErrorFor } from '../../lib/errors.js';
@@ -44,11 +46,11 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       logger.info({ holdings: await store.holdings() }, 'seeded demo data');
     }
     const server = new ApolloServer<NodeContext>({
-      schema: buildSubgraphSchema([{ typeDefs: parse(readSdl('records')), resolvers: [recordResolvers, agencyResolvers] as never }]),
+      schema: buildSubgraphSchema({ typeDefs: parse(readSdl('records')), resolvers: { ...recordResolvers, ...agencyResolvers } as GraphQLResolverMap<unknown> }),
       includeStacktraceInErrorResponses: false,
       formatError: formatErrorFor(logger),
       logger,
-      plugins: [{ requestDidStart: async () => void graphqlRequests.inc() }],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), { requestDidStart: async () => void graphqlRequests.inc() }],
     });
     const running = await serveGraphQL(server, {
       port: options.port,

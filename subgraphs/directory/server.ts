@@ -1,5 +1,7 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
 import { formatErrorFor } from '../../lib/errors.js';
 import { serveGraphQL } from '../../lib/http/serve.js';
@@ -11,7 +13,8 @@ import { directoryResolvers } from './resolvers.js';
 
 export async function startDirectory(options: { port: number; logger: Logger }): Promise<Service> {
   const server = new ApolloServer<DirectoryContext>({
-    schema: buildSubgraphSchema([{ typeDefs: parse(readSdl('directory')), resolvers: directoryResolvers as never }]),
+    schema: buildSubgraphSchema({ typeDefs: parse(readSdl('directory')), resolvers: directoryResolvers as GraphQLResolverMap<unknown> }),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(options.logger),
     logger: options.logger,

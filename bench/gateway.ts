@@ -1,0 +1,50 @@
+import autocannon from 'autocannon';
+import { AGENCIES, metric, startTestFederation } from '../tests/helpers/federation.js';
+
+// `npm run bench`: throughput and latency of the gateway over the real federation (six
+// processes on this machine), plus SQL statements per request at each node. Figures are
+// reported, never asserted: tests stay about correctness.
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+const scenarios: { name: string; query: string }[] = [
+  {
+    name: 'partner list query (4 nodes, 10 notices + telecom-fraud cases each)',
+    query: `{ notices(first: 10, filter: { colours: [RED, YELLOW, DIFFUSION] }) { id colour agency { code name } subject { id names { full script } } }
+              cases(filter: { crimeTypes: [TELECOM_FRAUD] }) { id reference agency { code } subjects { id names { full } } } }`,
+  },
+  { name: 'lookup by id (one owner)', query: '{ notice(id: "EUROPOL:N-00001") { id colour title { text } subject { id } } }' },
+  {
+    name: 'nested: 50 cases per node with subjects and their notices',
+    query: `{ cases(first: 50) { id reference crimeTypes participatingAgencies { code }
+              subjects { id names { full } datesOfBirth { date } notices { id colour } } } }`,
+  },
+];
+
+const fed = await startTestFederation();
+try {
+  console.log(`gateway ${fed.gatewayUrl}; ${CONNECTIONS} connections, ${DURATION_S} s per scenario\n`);
+  for (const scenario of scenarios) {
+    const before = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_sql_statements_total')));
+    const result = await autocannon({
+      url: fed.gatewayUrl,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: scenario.query }),
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+    });
+    const after = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_sql_statements_total')));
+    const requests = result.requests.total || 1;
+    const perNode = AGENCIES.map((a, i) => `${a} ${((after[i]! - before[i]!) / requests).toFixed(1)}`).join(', ');
+    console.log(scenario.name);
+    console.log(
+      `  ${result.requests.average.toFixed(0)} req/s, latency p50 ${result.latency.p50} ms, p97.5 ${result.latency.p97_5} ms, ` +
+        `p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    );
+    console.log(`  SQL statements per request: ${perNode}\n`);
+  }
+} finally {
+  await fed.stop();
+}

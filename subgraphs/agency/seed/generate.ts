@@ -1,0 +1,30 @@
+// Synthetic demo data for one agency node: subjects, notices and cases in the shape its
+// store holds them. Nothing describes real people, companies or cases: names are recombined
+// from hand-built pools of common names, organisations are invented. Generation is
+// deterministic: the same agency and seed give the same dataset, byte for byte (no clock,
+// no Math.random, no locale-dependent formatting). About thirty persons are shared between
+// stores, spelled differently in each, so federation has something to reconcile.
+import type { AgencyDataset } from '../store/records.js';
+import { buildCases } from './cases.js';
+import { buildNotices } from './notices.js';
+import { buildSubjectPool } from './pool.js';
+import { AGENCY_CODES, PROFILES, isAgencyCode } from './profiles.js';
+import { Random, deriveSeed } from './random.js';
+import { sharedPersons } from './shared.js';
+
+export const DEFAULT_SEED = 20_240_917;
+
+/** Whether demo data exists for this agency code. */
+export { isAgencyCode as isDemoAgency } from './profiles.js';
+
+export function generateDataset(agency: string, seed: number = DEFAULT_SEED): AgencyDataset {
+  if (!isAgencyCode(agency)) {
+    throw new Error(`Unknown agency code "${agency}": expected one of ${AGENCY_CODES.join(', ')}`);
+  }
+  const profile = PROFILES[agency];
+  const rng = new Random(deriveSeed(seed, agency));
+  const pool = buildSubjectPool(rng, profile, sharedPersons(seed));
+  const notices = buildNotices(rng, profile, pool);
+  const cases = buildCases(rng, profile, pool);
+  return { agency, subjects: [...pool.all], notices, cases };
+}
