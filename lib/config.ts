@@ -13,7 +13,7 @@ export interface AgencyNodeConfig {
   port: number;
   /** Where the gateway reaches the node. */
   url: string;
-  /** SQLite file of the node's own store. */
+  /** The node's own store: a SQLite file path, or a postgres:// URL. */
   database: string;
 }
 
@@ -69,7 +69,7 @@ export function loadFederationConfig(env: NodeJS.ProcessEnv = process.env): Fede
       code,
       port: nodePort,
       url: optionalString(entry.url) ?? `http://localhost:${nodePort}/`,
-      database: path.resolve(dataDir, optionalString(entry.database) ?? `${code.toLowerCase()}.sqlite`),
+      database: storeLocation(dataDir, optionalString(entry.database) ?? `${code.toLowerCase()}.sqlite`),
     };
   });
   return {
@@ -78,6 +78,14 @@ export function loadFederationConfig(env: NodeJS.ProcessEnv = process.env): Fede
     directory: { port: directoryPort, url: optionalString(raw.directory?.url) ?? `http://localhost:${directoryPort}/` },
     agencies,
   };
+}
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+function storeLocation(dataDir: string, database: string): string {
+  return isPostgresUrl(database) ? database : path.resolve(dataDir, database);
 }
 
 function port(value: unknown, what: string): number {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { PROJECT_ROOT, type FederationConfig } from './config.js';
+import { isPostgresUrl, PROJECT_ROOT, type FederationConfig } from './config.js';
 import type { ReadyMessage } from './service.js';
 
 // Starts the federation as separate processes (directory, one per agency node, gateway)
@@ -39,7 +39,7 @@ export function federationServices(config: FederationConfig): ServiceSpec[] {
     ...config.agencies.map((node) => ({
       name: node.code,
       entry: entry('subgraphs/agency/main.ts'),
-      env: { AGENCY_CODE: node.code, PORT: String(node.port), DATABASE_PATH: node.database },
+      env: { AGENCY_CODE: node.code, PORT: String(node.port), [isPostgresUrl(node.database) ? 'DATABASE_URL' : 'DATABASE_PATH']: node.database },
     })),
     { name: 'gateway', entry: entry('gateway/main.ts'), env: { GATEWAY_PORT: String(config.gateway.port) } },
   ];

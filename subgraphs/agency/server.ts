@@ -14,11 +14,12 @@ import { createNodeContext, type NodeContext } from './context.js';
 import { agencyResolvers } from './resolvers/agency.js';
 import { recordResolvers } from './resolvers/records.js';
 import { generateDataset, isDemoAgency } from './seed/generate.js';
-import { openSqliteStore } from './store/open.js';
+import { openStore } from './store/open.js';
 
 export interface AgencyNodeOptions {
   agency: string;
   port: number;
+  /** SQLite file path or postgres:// URL. */
   database: string;
   /** Seed deterministic demo data into an empty store (default true for the demo agencies). */
   seedDemoData: boolean;
@@ -39,7 +40,7 @@ const graphqlRequests = new Counter({
 
 export async function startAgencyNode(options: AgencyNodeOptions): Promise<Service> {
   const { agency, logger } = options;
-  const store = await openSqliteStore({ agency, file: options.database, onQuery: () => sqlStatements.inc() });
+  const store = await openStore({ agency, database: options.database, onQuery: () => sqlStatements.inc() });
   try {
     if (options.seedDemoData && isDemoAgency(agency) && (await store.isEmpty())) {
       await store.insertDataset(generateDataset(agency));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import getPort from 'get-port';
 import { loadFederationConfig, type FederationConfig } from '../../lib/config.js';
 import { Federation } from '../../lib/launcher.js';
+import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.js';
 
 // Starts the real federation (directory, four agency nodes, gateway: six processes) on
 // free ports with its own data directory, so suites can run side by side.
@@ -25,12 +26,23 @@ export interface TestFederation {
   stop(): Promise<void>;
 }
 
-export async function writeTestConfig(dataDir: string, options: { nodeTimeoutMs?: number } = {}): Promise<string> {
+export interface TestFederationOptions {
+  nodeTimeoutMs?: number;
+  /** Where the nodes keep their stores (default SQLite files in the data directory). */
+  store?: StoreKind;
+}
+
+export async function writeTestConfig(
+  dataDir: string,
+  options: { nodeTimeoutMs?: number; databases?: Record<string, string> } = {},
+): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
   const config = {
     gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000 },
     directory: { port: await getPort() },
-    agencies: await Promise.all(AGENCIES.map(async (code) => ({ code, port: await getPort() }))),
+    agencies: await Promise.all(
+      AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code] })),
+    ),
   };
   await writeFile(file, JSON.stringify(config, null, 2));
   return file;
@@ -40,9 +52,16 @@ export async function makeDataDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'records-federation-'));
 }
 
-export async function startTestFederation(options: { nodeTimeoutMs?: number } = {}): Promise<TestFederation> {
+export async function startTestFederation(options: TestFederationOptions = {}): Promise<TestFederation> {
   const dataDir = await makeDataDir();
-  const configFile = await writeTestConfig(dataDir, options);
+  const databases: TestDatabase[] = [];
+  if (options.store === 'postgres') {
+    for (const code of AGENCIES) databases.push(await createTestDatabase('postgres', code));
+  }
+  const configFile = await writeTestConfig(dataDir, {
+    nodeTimeoutMs: options.nodeTimeoutMs,
+    databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
+  });
   const env = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   const config = loadFederationConfig(env);
   const logs: string[] = [];
@@ -61,6 +80,7 @@ export async function startTestFederation(options: { nodeTimeoutMs?: number } = 
     query,
     async stop() {
       await federation.stop();
+      await Promise.all(databases.map((db) => db.drop()));
       await rm(dataDir, { recursive: true, force: true });
     },
   };

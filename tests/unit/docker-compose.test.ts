@@ -7,6 +7,8 @@ import { loadFederationConfig, PROJECT_ROOT } from '../../lib/config.js';
 // No Docker engine runs here: the compose file is checked against the federation config.
 
 interface ComposeService {
+  image?: string;
+  secrets?: string[];
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
@@ -18,24 +20,49 @@ interface ComposeService {
 const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
+  secrets: Record<string, { file: string }>;
 };
 const config = loadFederationConfig({ FEDERATION_CONFIG: path.join(PROJECT_ROOT, 'federation.compose.json'), DATA_DIR: '/data' });
 
 describe('docker-compose.yml', () => {
-  it('runs one node per agency of the config, with its own volume, port and health check', () => {
+  it('runs one node per agency of the config, on its port, with a health check', () => {
     for (const agency of config.agencies) {
       const name = agency.code.toLowerCase();
       const service = compose.services[name];
       expect(service, `service ${name}`).toBeDefined();
       expect(service!.command).toContain('subgraphs/agency/main.ts');
-      expect(service!.environment).toMatchObject({ AGENCY_CODE: agency.code, PORT: String(agency.port), DATA_DIR: '/data' });
+      expect(service!.environment).toMatchObject({ AGENCY_CODE: agency.code, PORT: String(agency.port) });
       expect(new URL(agency.url).hostname).toBe(name);
       expect(new URL(agency.url).port).toBe(String(agency.port));
       expect(service!.ports).toContain(`${agency.port}:${agency.port}`);
-      expect(service!.volumes).toEqual([`${name}-data:/data`]);
-      expect(compose.volumes).toHaveProperty(`${name}-data`);
       expect(service!.healthcheck?.test.join(' ')).toMatch(/\/health/);
     }
+  });
+
+  it('gives every node its own PostgreSQL server, volume and password, started first', () => {
+    const volumes = new Set<string>();
+    for (const agency of config.agencies) {
+      const name = agency.code.toLowerCase();
+      const node = compose.services[name]!;
+      const db = compose.services[`${name}-db`];
+      expect(db, `database service ${name}-db`).toBeDefined();
+      expect(db!.image).toMatch(/^postgres:/);
+      expect(db!.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
+      expect(node.depends_on?.[`${name}-db`]?.condition).toBe('service_healthy');
+      const url = new URL(node.environment!.DATABASE_URL!);
+      expect(url.hostname).toBe(`${name}-db`);
+      expect(url.password).toBe('');
+      const secret = `${name}-db-password`;
+      expect(db!.secrets).toEqual([secret]);
+      expect(node.secrets).toEqual([secret]);
+      expect(db!.environment!.POSTGRES_PASSWORD_FILE).toBe(`/run/secrets/${secret}`);
+      expect(node.environment!.DATABASE_PASSWORD_FILE).toBe(`/run/secrets/${secret}`);
+      expect(compose.secrets[secret]!.file).toMatch(/^\.\/secrets\//);
+      const [volume] = db!.volumes![0]!.split(':');
+      expect(compose.volumes).toHaveProperty(volume!);
+      volumes.add(volume!);
+    }
+    expect(volumes.size).toBe(config.agencies.length);
   });
 
   it('starts the gateway after the directory and every node are healthy', () => {
@@ -48,12 +75,13 @@ describe('docker-compose.yml', () => {
     expect(compose.services.directory!.environment?.PORT).toBe(String(config.directory.port));
   });
 
-  it('commits no secret', () => {
+  it('commits no secret: passwords come from secret files that git ignores', () => {
     for (const [name, service] of Object.entries(compose.services)) {
-      for (const key of Object.keys(service.environment ?? {})) {
-        expect(key, `${name}.${key}`).not.toMatch(/PASSWORD|SECRET|PRIVATE|TOKEN|KEY/i);
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (/PASSWORD|SECRET|PRIVATE|TOKEN|KEY/i.test(key)) expect(value, `${name}.${key}`).toMatch(/^\/run\/secrets\//);
       }
     }
+    expect(readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8')).toMatch(/^secrets\/$/m);
   });
 
   it('builds one non-root image from production dependencies', () => {

@@ -48,6 +48,23 @@ export interface Holdings {
 }
 
 const INSERT_CHUNK = 200;
+const COPY_PAGE = 5000;
+
+/** Every table of a store with its primary key, parents before children (the order a copy needs). */
+export const TABLE_KEYS: { [T in keyof Tables]: (keyof Tables[T] & string)[] } = {
+  subjects: ['localId'],
+  subjectNames: ['subjectId', 'ordinal'],
+  subjectBirthDates: ['subjectId', 'ordinal'],
+  subjectNationalities: ['subjectId', 'ordinal'],
+  subjectDocuments: ['subjectId', 'ordinal'],
+  notices: ['localId'],
+  noticeRecipients: ['noticeId', 'ordinal'],
+  texts: ['ownerId', 'field', 'ordinal'],
+  cases: ['localId'],
+  caseCrimeTypes: ['caseId', 'crimeType'],
+  caseSubjects: ['caseId', 'ordinal'],
+  caseAgencies: ['caseId', 'ordinal'],
+};
 
 export class RecordStore {
   constructor(
@@ -255,6 +272,39 @@ export class RecordStore {
         ...dataset.cases.flatMap((c) => textRows(c.localId, 'title', c.title)),
       ]);
     });
+  }
+
+  /** The names of the tables the migrations made (for checking that a copy misses none). */
+  async tableNames(): Promise<string[]> {
+    const tables = await this.db.introspection.getTables();
+    return tables.map((table) => table.name).filter((name) => !name.startsWith('kysely_'));
+  }
+
+  /**
+   * Copies every row into an empty store, page by page and in one transaction on the
+   * target: a store moves whole (e.g. from SQLite to PostgreSQL) or not at all.
+   */
+  async copyTo(target: RecordStore, onTable?: (table: string, rows: number) => void): Promise<Record<string, number>> {
+    if (!(await target.isEmpty())) throw new Error(`the target store of ${target.agency} already holds records`);
+    const counts: Record<string, number> = {};
+    await target.db.transaction().execute(async (trx) => {
+      for (const [table, keys] of Object.entries(TABLE_KEYS) as [keyof Tables, string[]][]) {
+        let copied = 0;
+        for (;;) {
+          let page = this.db.selectFrom(table).selectAll();
+          for (const key of keys) page = page.orderBy(key as never);
+          const rows = await page.limit(COPY_PAGE).offset(copied).execute();
+          for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+            await trx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
+          }
+          copied += rows.length;
+          if (rows.length < COPY_PAGE) break;
+        }
+        counts[table] = copied;
+        onTable?.(table, copied);
+      }
+    });
+    return counts;
   }
 
   close(): Promise<void> {

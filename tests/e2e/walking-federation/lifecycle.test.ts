@@ -21,15 +21,24 @@ async function freshDataDir(): Promise<string> {
   return dir;
 }
 
-function childPids(pid: number): number[] {
+interface Proc {
+  pid: number;
+  args: string;
+}
+
+/** Every process below `pid` (services, and helpers such as tsx's esbuild). */
+function descendants(pid: number): Proc[] {
+  let children: Proc[] = [];
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((line) => Number(line.trim()))
-      .filter((n) => n > 0);
+      .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
   } catch {
-    return [];
+    // ps exits 1 when there is none.
   }
+  return children.flatMap((child) => [child, ...descendants(child.pid)]);
 }
 
 function alive(pid: number): boolean {
@@ -68,8 +77,8 @@ describe('npm start', () => {
     const env = { FEDERATION_CONFIG: await writeTestConfig(dataDir), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const first = startCli(env);
     const url = await first.ready;
-    const children = childPids(first.child.pid!);
-    expect(children).toHaveLength(6);
+    const children = descendants(first.child.pid!);
+    expect(children.filter((p) => /main\.ts$/.test(p.args))).toHaveLength(6);
 
     const { data } = await postGraphQL<{ agencies: { code: string; holdings: { cases: number } | null }[] }>(
       url,
@@ -83,7 +92,9 @@ describe('npm start', () => {
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
-    expect(children.filter(alive)).toEqual([]);
+    // Helpers such as esbuild exit when their parent's pipe closes: give them a moment.
+    for (let i = 0; i < 30 && children.some((p) => alive(p.pid)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(children.filter((p) => alive(p.pid))).toEqual([]);
     // No lock and no write-ahead log left: another process can write at once.
     for (const file of readdirSync(dataDir).filter((f) => f.endsWith('.sqlite'))) {
       expect(existsSync(path.join(dataDir, `${file}-wal`))).toBe(false);
