@@ -24,13 +24,14 @@ const scenarios: { name: string; query: string }[] = [
 
 const fed = await startTestFederation();
 try {
-  console.log(`gateway ${fed.gatewayUrl}; ${CONNECTIONS} connections, ${DURATION_S} s per scenario\n`);
+  console.log(`gateway ${fed.gatewayUrl}; ${CONNECTIONS} connections, ${DURATION_S} s per scenario; caller TH-RTP officer\n`);
+  const token = await fed.token({ agency: 'TH-RTP', roles: ['officer'] });
   for (const scenario of scenarios) {
     const before = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_sql_statements_total')));
     const result = await autocannon({
       url: fed.gatewayUrl,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' },
       body: JSON.stringify({ query: scenario.query }),
       connections: CONNECTIONS,
       duration: DURATION_S,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrustConfig } from './auth/verify.js';
 import { isAgencyCode } from './ids.js';
 
 // One file describes the federation: which agency nodes exist, where, and in what
@@ -19,12 +20,21 @@ export interface AgencyNodeConfig {
 
 export interface FederationConfig {
   dataDir: string;
+  /** Whose tokens the gateway and every node accept. */
+  trust: TrustConfig;
   gateway: { port: number; nodeTimeoutMs: number };
   directory: { port: number; url: string };
   agencies: AgencyNodeConfig[];
 }
 
 export class ConfigError extends Error {}
+
+const DEFAULT_TRUST: TrustConfig = {
+  audience: 'records-federation',
+  algorithms: ['ES256'],
+  clockToleranceSeconds: 30,
+  issuers: [{ issuer: 'urn:records-federation:dev-issuer', jwks: 'dev-issuer/jwks.json' }],
+};
 
 interface RawService {
   port?: unknown;
@@ -40,7 +50,7 @@ interface RawService {
  */
 export function loadFederationConfig(env: NodeJS.ProcessEnv = process.env): FederationConfig {
   const file = path.resolve(env.FEDERATION_CONFIG ?? path.join(PROJECT_ROOT, 'federation.json'));
-  let raw: { gateway?: RawService; directory?: RawService; agencies?: RawService[] };
+  let raw: { gateway?: RawService; directory?: RawService; agencies?: RawService[]; trust?: Partial<TrustConfig> };
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
@@ -74,10 +84,22 @@ export function loadFederationConfig(env: NodeJS.ProcessEnv = process.env): Fede
   });
   return {
     dataDir,
+    trust: trustFrom(raw.trust, file),
     gateway: { port: gatewayPort, nodeTimeoutMs },
     directory: { port: directoryPort, url: optionalString(raw.directory?.url) ?? `http://localhost:${directoryPort}/` },
     agencies,
   };
+}
+
+function trustFrom(raw: Partial<TrustConfig> | undefined, file: string): TrustConfig {
+  const trust = { ...DEFAULT_TRUST, ...raw };
+  if (trust.algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) {
+    throw new ConfigError(`${file}: trust.algorithms must be asymmetric (e.g. ES256, RS256, EdDSA); shared secrets and "none" are refused.`);
+  }
+  if (!Array.isArray(trust.issuers) || trust.issuers.some((i) => typeof i.issuer !== 'string' || typeof i.jwks !== 'string')) {
+    throw new ConfigError(`${file}: trust.issuers must list { "issuer": "...", "jwks": "<file or URL>" } entries.`);
+  }
+  return trust;
 }
 
 export function isPostgresUrl(database: string): boolean {

@@ -1,4 +1,5 @@
 import { prettyFactory } from 'pino-pretty';
+import { DEV_ISSUER, ensureDevIssuer } from '../lib/auth/dev-issuer.js';
 import { ConfigError, loadFederationConfig } from '../lib/config.js';
 import { Federation } from '../lib/launcher.js';
 
@@ -35,6 +36,8 @@ process.once('SIGTERM', () => void shutdown(0));
 try {
   const config = loadFederationConfig();
   console.log(`Starting the federation (data in ${config.dataDir}) ...`);
+  // The dev issuer's keys exist before any process loads its trust, so `npm run token` works at once.
+  if (config.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER)) await ensureDevIssuer(config.dataDir);
   federation = await Federation.start(config, {
     onLine: print,
     onExit(service, code) {
@@ -42,7 +45,8 @@ try {
       if (service === 'gateway') void shutdown(1);
     },
   });
-  console.log(`\nGateway ready at http://localhost:${config.gateway.port}/  (open it in a browser for Apollo Sandbox; Ctrl-C stops everything)\n`);
+  console.log(`\nGateway ready at http://localhost:${config.gateway.port}/  (open it in a browser for Apollo Sandbox; Ctrl-C stops everything)`);
+  console.log('Make a partner token with: npm run token -- --agency TH-RTP --roles officer\n');
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `Cannot start the federation: ${(error as Error).message}`);
   await shutdown(1);

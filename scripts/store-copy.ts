@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     stores.push(target);
     console.log(`copying ${values.agency}: ${describeDatabase(values.from)} -> ${describeDatabase(values.to)}`);
     await source.copyTo(target, (table, rows) => console.log(`  ${table}: ${rows} rows`));
-    const holdings = await target.holdings();
+    const holdings = await target.holdingsOfOwner();
     console.log(`done: ${holdings.notices} notices, ${holdings.subjects} subjects, ${holdings.cases} cases`);
   } finally {
     await Promise.all(stores.map((store) => store.close()));

@@ -1,17 +1,31 @@
+import { unauthenticated } from '../../lib/auth/authenticate.js';
+import type { Caller } from '../../lib/auth/caller.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import type { RecordStore } from './store/store.js';
+import { fullAccessClauses } from './policy/policy.js';
+import type { DisclosureScope, RecordStore } from './store/store.js';
 
 /**
- * Built once per request. It is the seam where the verified caller and purpose will sit,
- * so resolvers and the store can decide disclosure per record for this caller.
+ * Built once per request. The caller is set once the token is verified (before execution);
+ * the disclosure scope and the loaders follow from it, so every read of this request is
+ * decided for this caller.
  */
-export interface NodeContext {
-  /** The agency this node serves: the owner of every record in its store. */
-  agency: string;
-  store: RecordStore;
-  loaders: Loaders;
-}
+export class NodeContext {
+  caller: Caller | null = null;
+  private scopeOfCaller?: DisclosureScope;
+  private loadersOfCaller?: Loaders;
 
-export function createNodeContext(agency: string, store: RecordStore): NodeContext {
-  return { agency, store, loaders: createLoaders(store) };
+  constructor(
+    /** The agency this node serves: the owner of every record in its store. */
+    readonly agency: string,
+    readonly store: RecordStore,
+  ) {}
+
+  get scope(): DisclosureScope {
+    if (!this.caller) throw unauthenticated('This request carries no verified caller.');
+    return (this.scopeOfCaller ??= fullAccessClauses(this.caller, this.agency));
+  }
+
+  get loaders(): Loaders {
+    return (this.loadersOfCaller ??= createLoaders(this.store, this.scope));
+  }
 }

@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
-import type { RecordStore } from './store/store.js';
+import type { DisclosureScope, RecordStore } from './store/store.js';
 
 // Per-request batching: every relation and entity reference goes through one of these,
 // so a request costs a fixed number of SQL statements however many records it returns.
+// Record loaders read under the caller's disclosure scope; the others load the content of
+// records already disclosed in full.
 
 const MAX_BATCH = 500;
 
@@ -27,12 +29,12 @@ function grouped<Row>(load: (keys: readonly string[]) => Promise<Row[]>, key: (r
   );
 }
 
-export function createLoaders(store: RecordStore) {
+export function createLoaders(store: RecordStore, scope: DisclosureScope) {
   return {
-    notice: byKey((ids) => store.noticesById(ids), (r) => r.localId),
-    subject: byKey((ids) => store.subjectsById(ids), (r) => r.localId),
-    case: byKey((ids) => store.casesById(ids), (r) => r.localId),
-    noticesOfSubject: grouped((ids) => store.noticesOfSubjects(ids), (r) => r.subjectId),
+    notice: byKey((ids) => store.noticesById(scope, ids), (r) => r.localId),
+    subject: byKey((ids) => store.subjectsById(scope, ids), (r) => r.localId),
+    case: byKey((ids) => store.casesById(scope, ids), (r) => r.localId),
+    noticesOfSubject: grouped((ids) => store.noticesOfSubjects(scope, ids), (r) => r.subjectId),
     caseLinksOfSubject: grouped((ids) => store.caseLinksOfSubjects(ids), (r) => r.subjectId),
     caseLinksOfCase: grouped((ids) => store.caseLinksOfCases(ids), (r) => r.caseId),
     names: grouped((ids) => store.namesOf(ids), (r) => r.subjectId),
@@ -44,6 +46,7 @@ export function createLoaders(store: RecordStore) {
     charges: grouped((ids) => store.textsOf('charges', ids), (r) => r.ownerId),
     crimeTypes: grouped((ids) => store.crimeTypesOf(ids), (r) => r.caseId),
     caseAgencies: grouped((ids) => store.agenciesOf(ids), (r) => r.caseId),
+    releasability: grouped((ids) => store.releasabilityOf(ids), (r) => r.recordId),
   };
 }
 

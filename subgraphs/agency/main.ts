@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TokenVerifier } from '../../lib/auth/verify.js';
 import { loadFederationConfig } from '../../lib/config.js';
 import { createLogger } from '../../lib/logger.js';
 import { runService } from '../../lib/service.js';
@@ -25,6 +26,7 @@ await runService(`Agency node ${agency}`, logger, async () => {
     port: Number(process.env.PORT ?? node?.port),
     database: withPasswordFile(database!, process.env.DATABASE_PASSWORD_FILE),
     seedDemoData: process.env.SEED_DEMO_DATA !== 'false',
+    verifier: new TokenVerifier(config.trust, config.dataDir),
     logger,
   });
 });

@@ -3,6 +3,9 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { authenticationPlugin } from '../../lib/auth/authenticate.js';
+import { TokenVerifier } from '../../lib/auth/verify.js';
 import { Counter } from 'prom-client';
 import { formatErrorFor } from '../../lib/errors.js';
 import { metricsRegistry } from '../../lib/http/metrics.js';
@@ -10,7 +13,9 @@ import { serveGraphQL } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Service } from '../../lib/service.js';
 import { readSdl } from '../../schema/supergraph.js';
-import { createNodeContext, type NodeContext } from './context.js';
+import { NodeContext } from './context.js';
+import { permissions } from './policy/permissions.js';
+import { withholdBeyondDisclosure } from './policy/withhold.js';
 import { agencyResolvers } from './resolvers/agency.js';
 import { recordResolvers } from './resolvers/records.js';
 import { generateDataset, isDemoAgency } from './seed/generate.js';
@@ -23,6 +28,8 @@ export interface AgencyNodeOptions {
   database: string;
   /** Seed deterministic demo data into an empty store (default true for the demo agencies). */
   seedDemoData: boolean;
+  /** Every node verifies each caller's token itself (zero trust between parties). */
+  verifier: TokenVerifier;
   logger: Logger;
 }
 
@@ -39,24 +46,34 @@ const graphqlRequests = new Counter({
 });
 
 export async function startAgencyNode(options: AgencyNodeOptions): Promise<Service> {
-  const { agency, logger } = options;
+  const { agency, logger, verifier } = options;
   const store = await openStore({ agency, database: options.database, onQuery: () => sqlStatements.inc() });
   try {
     if (options.seedDemoData && isDemoAgency(agency) && (await store.isEmpty())) {
       await store.insertDataset(generateDataset(agency));
-      logger.info({ holdings: await store.holdings() }, 'seeded demo data');
+      logger.info({ holdings: await store.holdingsOfOwner() }, 'seeded demo data');
     }
+    const schema = withholdBeyondDisclosure(
+      buildSubgraphSchema({
+        typeDefs: parse(readSdl('records')),
+        resolvers: { ...recordResolvers, ...agencyResolvers } as GraphQLResolverMap<unknown>,
+      }),
+    );
     const server = new ApolloServer<NodeContext>({
-      schema: buildSubgraphSchema({ typeDefs: parse(readSdl('records')), resolvers: { ...recordResolvers, ...agencyResolvers } as GraphQLResolverMap<unknown> }),
+      schema: applyMiddleware(schema, permissions),
       includeStacktraceInErrorResponses: false,
       formatError: formatErrorFor(logger),
       logger,
-      plugins: [ApolloServerPluginInlineTraceDisabled(), { requestDidStart: async () => void graphqlRequests.inc() }],
+      plugins: [
+        ApolloServerPluginInlineTraceDisabled(),
+        authenticationPlugin<NodeContext>(verifier),
+        { requestDidStart: async () => void graphqlRequests.inc() },
+      ],
     });
     const running = await serveGraphQL(server, {
       port: options.port,
       logger,
-      context: async () => createNodeContext(agency, store),
+      context: async () => new NodeContext(agency, store),
     });
     return {
       url: running.url,

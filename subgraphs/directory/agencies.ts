@@ -62,3 +62,8 @@ export const TRUST_CIRCLES: readonly TrustCircleEntry[] = [
     members: ['LMLECC', 'CN-MPS', 'TH-RTP', 'VN-MPS', 'LA-MPS', 'MM-MPF', 'KH-NP'],
   },
 ];
+
+/** The trust circles the directory lists an agency in. */
+export function circlesOf(agency: string): string[] {
+  return TRUST_CIRCLES.filter((circle) => circle.members.includes(agency)).map((circle) => circle.code);
+}

@@ -2,7 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
+import type { Role } from '../../lib/auth/caller.js';
+import { ensureDevIssuer, mintToken, type DevIssuer } from '../../lib/auth/dev-issuer.js';
 import { loadFederationConfig, type FederationConfig } from '../../lib/config.js';
+import { circlesOf } from '../../subgraphs/directory/agencies.js';
 import { Federation } from '../../lib/launcher.js';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.js';
 
@@ -16,13 +19,32 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** Who a test calls as; circles default to the agency's directory circles. */
+export interface CallerSpec {
+  agency: string;
+  roles?: Role[];
+  circles?: string[];
+  sub?: string;
+}
+
+export const DEFAULT_CALLER: CallerSpec = { agency: 'TH-RTP', roles: ['officer'] };
+
+export interface QueryOptions {
+  /** Whom to call as (default DEFAULT_CALLER); null sends no token. */
+  as?: CallerSpec | null;
+  purpose?: string | null;
+  /** Another endpoint than the gateway, e.g. a node's URL. */
+  url?: string;
+}
+
 export interface TestFederation {
   config: FederationConfig;
   federation: Federation;
   gatewayUrl: string;
   nodeUrl(agency: string): string;
   logs: string[];
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, url?: string): Promise<GraphQLResult<T>>;
+  token(caller: CallerSpec): Promise<string>;
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: QueryOptions): Promise<GraphQLResult<T>>;
   stop(): Promise<void>;
 }
 
@@ -64,19 +86,33 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   });
   const env = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   const config = loadFederationConfig(env);
+  const issuer = await ensureDevIssuer(dataDir);
   const logs: string[] = [];
   const federation = await Federation.start(config, {
     env,
     onLine: (service, line) => logs.push(`[${service}] ${line}`),
   });
-  const query = async <T>(text: string, variables: Record<string, unknown> = {}, url = federation.url('gateway')) =>
-    postGraphQL<T>(url, text, variables);
+  const tokens = new Map<string, Promise<string>>();
+  const token = (caller: CallerSpec) => {
+    const key = JSON.stringify(caller);
+    if (!tokens.has(key)) tokens.set(key, tokenFor(issuer, config, caller));
+    return tokens.get(key)!;
+  };
+  const query = async <T>(text: string, variables: Record<string, unknown> = {}, options: QueryOptions = {}) => {
+    const caller = options.as === undefined ? DEFAULT_CALLER : options.as;
+    const headers: Record<string, string> = {};
+    if (caller) headers.authorization = `Bearer ${await token(caller)}`;
+    const purpose = options.purpose === undefined ? 'CRIMINAL_INVESTIGATION' : options.purpose;
+    if (purpose) headers['x-purpose'] = purpose;
+    return postGraphQL<T>(options.url ?? federation.url('gateway'), text, variables, headers);
+  };
   return {
     config,
     federation,
     gatewayUrl: federation.url('gateway'),
     nodeUrl: (agency) => federation.url(agency),
     logs,
+    token,
     query,
     async stop() {
       await federation.stop();
@@ -86,13 +122,29 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   };
 }
 
-export async function postGraphQL<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+export function tokenFor(issuer: DevIssuer, config: FederationConfig, caller: CallerSpec, ttl: number | string = '1h'): Promise<string> {
+  return mintToken(issuer, {
+    agency: caller.agency,
+    circles: caller.circles ?? circlesOf(caller.agency),
+    roles: caller.roles ?? ['officer'],
+    sub: caller.sub ?? `${caller.agency.toLowerCase()}-test`,
+    ttl,
+    audience: config.trust.audience,
+  });
+}
+
+export async function postGraphQL<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult<T> & { status: number }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as GraphQLResult<T>;
+  return { ...((await response.json()) as GraphQLResult<T>), status: response.status };
 }
 
 /** Reads one counter from a process's /metrics. */

@@ -20,7 +20,7 @@ export type Scalars = {
 export type Agency = {
   __typename?: 'Agency';
   code: Scalars['ID']['output'];
-  /** What this agency's node holds; null for agencies that run no node. */
+  /** How many records this agency's node lets you know of; null for agencies that run no node. */
   holdings: Maybe<Holdings>;
 };
 
@@ -28,6 +28,12 @@ export type Case = {
   __typename?: 'Case';
   agency: Agency;
   crimeTypes: Maybe<Array<CrimeType>>;
+  /** At which level the owner disclosed this record to you. */
+  disclosure: Disclosure;
+  /** Whether the owner lets its existence be revealed as a hit. Owner's own users only. */
+  discoverable: Maybe<Scalars['Boolean']['output']>;
+  /** Handling code: the conditions attached to using it. */
+  handling: Maybe<HandlingCode>;
   id: Scalars['ID']['output'];
   /** ISO 8601 date. */
   openedOn: Maybe<Scalars['String']['output']>;
@@ -35,10 +41,14 @@ export type Case = {
   /** Agencies working the case, the owner included. */
   participatingAgencies: Maybe<Array<Agency>>;
   reference: Maybe<Scalars['String']['output']>;
+  /** Agency and trust-circle codes the owner releases it to. Owner's own users only. */
+  releasableTo: Maybe<Array<Scalars['String']['output']>>;
   status: Maybe<CaseStatus>;
   /** Subjects of the case, optionally only those with some roles. */
   subjects: Maybe<Array<Subject>>;
   title: Maybe<LocalizedText>;
+  /** Traffic Light Protocol 2.0 label: how far you may share it. */
+  tlp: Maybe<Tlp>;
 };
 
 
@@ -104,6 +114,15 @@ export type DateQualifier =
   | 'BETWEEN'
   | 'EXACT';
 
+/**
+ * How a record is disclosed to the caller, decided by its owner's node:
+ * FULL, or HIT_ONLY (only id, owner and kind, so you know whom to ask).
+ * Records you may not know of are not returned at all.
+ */
+export type Disclosure =
+  | 'FULL'
+  | 'HIT_ONLY';
+
 export type DocumentType =
   | 'DRIVING_LICENCE'
   | 'NATIONAL_ID'
@@ -115,6 +134,17 @@ export type Gender =
   | 'FEMALE'
   | 'MALE'
   | 'UNKNOWN';
+
+/** Europol-style handling codes. */
+export type HandlingCode =
+  /** May be used in court proceedings. */
+  | 'H0'
+  /** Not to be used in court without the owner's consent. */
+  | 'H1'
+  /** No onward dissemination without the owner's consent. */
+  | 'H2'
+  /** Other restrictions apply; ask the owner. */
+  | 'H3';
 
 export type Holdings = {
   __typename?: 'Holdings';
@@ -166,6 +196,12 @@ export type Notice = {
   agency: Agency;
   charges: Maybe<LocalizedText>;
   colour: NoticeColour;
+  /** At which level the owner disclosed this record to you. */
+  disclosure: Disclosure;
+  /** Whether the owner lets its existence be revealed as a hit. Owner's own users only. */
+  discoverable: Maybe<Scalars['Boolean']['output']>;
+  /** Handling code: the conditions attached to using it. */
+  handling: Maybe<HandlingCode>;
   /** `<AGENCY>:<local id>`; the prefix is the owner. */
   id: Scalars['ID']['output'];
   /** ISO 8601 date. */
@@ -174,11 +210,15 @@ export type Notice = {
   recipients: Maybe<Array<Agency>>;
   /** Control number as the issuer prints it. */
   reference: Maybe<Scalars['String']['output']>;
+  /** Agency and trust-circle codes the owner releases it to. Owner's own users only. */
+  releasableTo: Maybe<Array<Scalars['String']['output']>>;
   /** ISO 3166-1 alpha-2 code of the country that requested the notice. */
   requestingCountry: Maybe<Scalars['String']['output']>;
   status: Maybe<NoticeStatus>;
   subject: Maybe<Subject>;
   title: Maybe<LocalizedText>;
+  /** Traffic Light Protocol 2.0 label: how far you may share it. */
+  tlp: Maybe<Tlp>;
 };
 
 export type NoticeColour =
@@ -274,7 +314,13 @@ export type Subject = {
   /** The owner's cases this subject takes part in. */
   cases: Maybe<Array<Case>>;
   datesOfBirth: Maybe<Array<DateOfBirth>>;
+  /** At which level the owner disclosed this record to you. */
+  disclosure: Disclosure;
+  /** Whether the owner lets its existence be revealed as a hit. Owner's own users only. */
+  discoverable: Maybe<Scalars['Boolean']['output']>;
   gender: Maybe<Gender>;
+  /** Handling code: the conditions attached to using it. */
+  handling: Maybe<HandlingCode>;
   id: Scalars['ID']['output'];
   identityDocuments: Maybe<Array<IdentityDocument>>;
   kind: SubjectKind;
@@ -283,6 +329,10 @@ export type Subject = {
   nationalities: Maybe<Array<Scalars['String']['output']>>;
   /** The owner's notices about this subject. */
   notices: Maybe<Array<Notice>>;
+  /** Agency and trust-circle codes the owner releases it to. Owner's own users only. */
+  releasableTo: Maybe<Array<Scalars['String']['output']>>;
+  /** Traffic Light Protocol 2.0 label: how far you may share it. */
+  tlp: Maybe<Tlp>;
 };
 
 export type SubjectFilter = {
@@ -296,6 +346,19 @@ export type SubjectFilter = {
 export type SubjectKind =
   | 'ORGANISATION'
   | 'PERSON';
+
+/** Traffic Light Protocol 2.0. */
+export type Tlp =
+  /** Within the recipient's organisation and the partners it names, on a need-to-know basis. */
+  | 'AMBER'
+  /** Within the recipient's organisation only. */
+  | 'AMBER_STRICT'
+  /** May be shared without restriction. */
+  | 'CLEAR'
+  /** Within the recipient's community. */
+  | 'GREEN'
+  /** For the named recipients only. */
+  | 'RED';
 
 export type Translation = {
   __typename?: 'Translation';
@@ -412,6 +475,7 @@ export type ResolversTypes = {
   Agency: ResolverTypeWrapper<AgencyRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Case: ResolverTypeWrapper<CaseRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   CaseFilter: CaseFilter;
   CaseParticipant: ResolverTypeWrapper<CaseSubjectRow>;
@@ -420,8 +484,10 @@ export type ResolversTypes = {
   CrimeType: CrimeType;
   DateOfBirth: ResolverTypeWrapper<BirthDateRow>;
   DateQualifier: DateQualifier;
+  Disclosure: Disclosure;
   DocumentType: DocumentType;
   Gender: Gender;
+  HandlingCode: HandlingCode;
   Holdings: ResolverTypeWrapper<Holdings>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IdentityDocument: ResolverTypeWrapper<DocumentRow>;
@@ -437,8 +503,8 @@ export type ResolversTypes = {
   Subject: ResolverTypeWrapper<SubjectRow>;
   SubjectFilter: SubjectFilter;
   SubjectKind: SubjectKind;
+  Tlp: Tlp;
   Translation: ResolverTypeWrapper<Translation>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -446,6 +512,7 @@ export type ResolversParentTypes = {
   Agency: AgencyRef;
   ID: Scalars['ID']['output'];
   Case: CaseRow;
+  Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
   CaseFilter: CaseFilter;
   CaseParticipant: CaseSubjectRow;
@@ -461,7 +528,6 @@ export type ResolversParentTypes = {
   Subject: SubjectRow;
   SubjectFilter: SubjectFilter;
   Translation: Translation;
-  Boolean: Scalars['Boolean']['output'];
 };
 
 export type AgencyResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency'], FederationReferenceType extends FederationReferenceTypes['Agency'] = FederationReferenceTypes['Agency']> = {
@@ -474,14 +540,19 @@ export type CaseResolvers<ContextType = NodeContext, ParentType extends Resolver
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Case']> | FederationReferenceType, FederationReferenceType, ContextType>;
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
   crimeTypes?: Resolver<Maybe<Array<ResolversTypes['CrimeType']>>, ParentType, ContextType>;
+  disclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType>;
+  discoverable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  handling?: Resolver<Maybe<ResolversTypes['HandlingCode']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   openedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   participants?: Resolver<Maybe<Array<ResolversTypes['CaseParticipant']>>, ParentType, ContextType>;
   participatingAgencies?: Resolver<Maybe<Array<ResolversTypes['Agency']>>, ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  releasableTo?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['CaseStatus']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<Array<ResolversTypes['Subject']>>, ParentType, ContextType, Partial<CaseSubjectsArgs>>;
   title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
+  tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
 };
 
 export type CaseParticipantResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['CaseParticipant'] = ResolversParentTypes['CaseParticipant']> = {
@@ -526,14 +597,19 @@ export type NoticeResolvers<ContextType = NodeContext, ParentType extends Resolv
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
   charges?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
   colour?: Resolver<ResolversTypes['NoticeColour'], ParentType, ContextType>;
+  disclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType>;
+  discoverable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  handling?: Resolver<Maybe<ResolversTypes['HandlingCode']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recipients?: Resolver<Maybe<Array<ResolversTypes['Agency']>>, ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  releasableTo?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   requestingCountry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['NoticeStatus']>, ParentType, ContextType>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
+  tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -550,13 +626,18 @@ export type SubjectResolvers<ContextType = NodeContext, ParentType extends Resol
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
   cases?: Resolver<Maybe<Array<ResolversTypes['Case']>>, ParentType, ContextType>;
   datesOfBirth?: Resolver<Maybe<Array<ResolversTypes['DateOfBirth']>>, ParentType, ContextType>;
+  disclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType>;
+  discoverable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
+  handling?: Resolver<Maybe<ResolversTypes['HandlingCode']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identityDocuments?: Resolver<Maybe<Array<ResolversTypes['IdentityDocument']>>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SubjectKind'], ParentType, ContextType>;
   names?: Resolver<Maybe<Array<ResolversTypes['Name']>>, ParentType, ContextType>;
   nationalities?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   notices?: Resolver<Maybe<Array<ResolversTypes['Notice']>>, ParentType, ContextType>;
+  releasableTo?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
 };
 
 export type TranslationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Translation'] = ResolversParentTypes['Translation']> = {

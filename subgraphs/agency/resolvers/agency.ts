@@ -7,7 +7,7 @@ export interface AgencyRef {
 export const agencyResolvers: Resolvers = {
   Agency: {
     __resolveReference: (ref) => ({ code: ref.code }),
-    // A node knows only its own holdings.
-    holdings: (agency, _args, context) => (agency.code === context.agency ? context.store.holdings() : null),
+    // A node knows only its own holdings, counted as this caller may know of them.
+    holdings: (agency, _args, context) => (agency.code === context.agency ? context.store.holdings(context.scope) : null),
   },
 };

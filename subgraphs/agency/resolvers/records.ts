@@ -1,17 +1,38 @@
+import type DataLoader from 'dataloader';
+import type { NodeContext } from '../context.js';
+import type { Loaders } from '../loaders.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { assertMayReadRecords } from '../policy/permissions.js';
+import type { CaseRow, NoticeRow, SubjectRow } from '../store/store.js';
 import { globalId, isAddressed, ownLocalId, ownLocalIdOrNull, pageSize } from './ids.js';
 import { localizedText } from './text.js';
+
+/** The labels every record type shows; the policy layer nulls them below FULL. */
+const labelFields = {
+  releasableTo: async (record: NoticeRow | SubjectRow | CaseRow, _args: unknown, context: NodeContext) =>
+    (await context.loaders.releasability.load(record.localId)).map((row) => row.audience),
+  discoverable: (record: NoticeRow | SubjectRow | CaseRow) => record.discoverable === 1,
+};
+
+/** Entity references are decided like any other read: the caller's scope, and a reader's role. */
+function reference<Row>(loader: (loaders: Loaders) => DataLoader<string, Row | null>) {
+  return (ref: { id: string }, context: NodeContext) => {
+    assertMayReadRecords(context);
+    const localId = ownLocalIdOrNull(ref.id, context);
+    return localId ? loader(context.loaders).load(localId) : null;
+  };
+}
 
 export const recordResolvers: Resolvers = {
   Query: {
     notices: (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.store.listNotices({ first: pageSize(first), colours: filter?.colours, statuses: filter?.statuses })
+        ? context.store.listNotices(context.scope, { first: pageSize(first), colours: filter?.colours, statuses: filter?.statuses })
         : [],
     notice: (_root, { id }, context) => context.loaders.notice.load(ownLocalId(id, context)),
     subjects: (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.store.listSubjects({
+        ? context.store.listSubjects(context.scope, {
             first: pageSize(first),
             kinds: filter?.kinds,
             name: filter?.name,
@@ -21,16 +42,14 @@ export const recordResolvers: Resolvers = {
     subject: (_root, { id }, context) => context.loaders.subject.load(ownLocalId(id, context)),
     cases: (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.store.listCases({ first: pageSize(first), crimeTypes: filter?.crimeTypes, statuses: filter?.statuses })
+        ? context.store.listCases(context.scope, { first: pageSize(first), crimeTypes: filter?.crimeTypes, statuses: filter?.statuses })
         : [],
     case: (_root, { id }, context) => context.loaders.case.load(ownLocalId(id, context)),
   },
 
   Notice: {
-    __resolveReference: (ref, context) => {
-      const localId = ownLocalIdOrNull(ref.id, context);
-      return localId ? context.loaders.notice.load(localId) : null;
-    },
+    __resolveReference: reference((loaders) => loaders.notice),
+    ...labelFields,
     id: (notice, _args, context) => globalId(context, notice.localId),
     agency: (_notice, _args, context) => ({ code: context.agency }),
     subject: (notice, _args, context) => context.loaders.subject.load(notice.subjectId),
@@ -41,10 +60,8 @@ export const recordResolvers: Resolvers = {
   },
 
   Subject: {
-    __resolveReference: (ref, context) => {
-      const localId = ownLocalIdOrNull(ref.id, context);
-      return localId ? context.loaders.subject.load(localId) : null;
-    },
+    __resolveReference: reference((loaders) => loaders.subject),
+    ...labelFields,
     id: (subject, _args, context) => globalId(context, subject.localId),
     agency: (_subject, _args, context) => ({ code: context.agency }),
     names: (subject, _args, context) => context.loaders.names.load(subject.localId),
@@ -66,10 +83,8 @@ export const recordResolvers: Resolvers = {
   },
 
   Case: {
-    __resolveReference: (ref, context) => {
-      const localId = ownLocalIdOrNull(ref.id, context);
-      return localId ? context.loaders.case.load(localId) : null;
-    },
+    __resolveReference: reference((loaders) => loaders.case),
+    ...labelFields,
     id: (record, _args, context) => globalId(context, record.localId),
     agency: (_record, _args, context) => ({ code: context.agency }),
     title: async (record, _args, context) => localizedText(await context.loaders.titles.load(record.localId)),
@@ -81,7 +96,12 @@ export const recordResolvers: Resolvers = {
       const subjectIds = [...new Set(wanted.map((link) => link.subjectId))];
       return present(await context.loaders.subject.loadMany(subjectIds));
     },
-    participants: (record, _args, context) => context.loaders.caseLinksOfCase.load(record.localId),
+    participants: async (record, _args, context) => {
+      // A participant whose subject the caller may not know of is left out, like the subject.
+      const links = await context.loaders.caseLinksOfCase.load(record.localId);
+      const subjects = await context.loaders.subject.loadMany(links.map((link) => link.subjectId));
+      return links.filter((_link, i) => subjects[i] !== null && !(subjects[i] instanceof Error));
+    },
     participatingAgencies: async (record, _args, context) =>
       (await context.loaders.caseAgencies.load(record.localId)).map((row) => ({ code: row.agency })),
   },

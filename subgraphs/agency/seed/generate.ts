@@ -6,6 +6,7 @@
 // stores, spelled differently in each, so federation has something to reconcile.
 import type { AgencyDataset } from '../store/records.js';
 import { buildCases } from './cases.js';
+import { demoLabels, PUBLIC_LABELS } from './labels.js';
 import { buildNotices } from './notices.js';
 import { buildSubjectPool } from './pool.js';
 import { AGENCY_CODES, PROFILES, isAgencyCode } from './profiles.js';
@@ -26,5 +27,11 @@ export function generateDataset(agency: string, seed: number = DEFAULT_SEED): Ag
   const pool = buildSubjectPool(rng, profile, sharedPersons(seed));
   const notices = buildNotices(rng, profile, pool);
   const cases = buildCases(rng, profile, pool);
-  return { agency, subjects: [...pool.all], notices, cases };
+  const subjects = [...pool.all];
+  const labels = Object.fromEntries([
+    ...subjects.map((subject, i) => [subject.localId, demoLabels(agency, i)] as const),
+    ...notices.map((notice, i) => [notice.localId, notice.colour === 'UN_SPECIAL' ? PUBLIC_LABELS : demoLabels(agency, i)] as const),
+    ...cases.map((record, i) => [record.localId, demoLabels(agency, i)] as const),
+  ]);
+  return { agency, subjects, notices, cases, labels };
 }

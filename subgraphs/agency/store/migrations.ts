@@ -94,8 +94,26 @@ function ordinalChild(db: Kysely<unknown>, table: string, parentColumn: string, 
     .addPrimaryKeyConstraint(`${table}_pk`, [parentColumn, 'ordinal']);
 }
 
+const disclosure: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Records stored before labels existed stay with their owner: RED, not discoverable.
+    for (const table of ['subjects', 'notices', 'cases']) {
+      await db.schema.alterTable(table).addColumn('tlp', 'text', (c) => c.notNull().defaultTo('RED')).execute();
+      await db.schema.alterTable(table).addColumn('handling', 'text', (c) => c.notNull().defaultTo('H3')).execute();
+      await db.schema.alterTable(table).addColumn('discoverable', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    }
+    await db.schema
+      .createTable('releasability')
+      .addColumn('record_id', 'text', (c) => c.notNull())
+      .addColumn('audience', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('releasability_pk', ['record_id', 'audience'])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   '0001_records': records,
+  '0002_disclosure': disclosure,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,8 @@
 // The records an agency node holds, as the store reads and writes them.
 // Local ids are unique within one store; the global id is `<AGENCY>:<localId>`.
 
+import type { HandlingCode, Tlp } from '../policy/policy.js';
+
 export const NOTICE_COLOURS = [
   'RED', 'YELLOW', 'BLUE', 'BLACK', 'GREEN', 'ORANGE', 'PURPLE', 'SILVER', 'UN_SPECIAL', 'DIFFUSION',
 ] as const;
@@ -113,9 +115,21 @@ export interface CaseRecord {
   participatingAgencies: string[];
 }
 
+/** The owner's handling instructions for one record (DESIGN.md, "Disclosure policy"). */
+export interface RecordLabels {
+  tlp: Tlp;
+  handling: HandlingCode;
+  /** Agency codes and trust-circle codes the owner releases the record to. */
+  releasableTo: string[];
+  /** May the record's existence be revealed as a hit to callers who may not see it? */
+  discoverable: boolean;
+}
+
 export interface AgencyDataset {
   agency: string;
   subjects: SubjectRecord[];
   notices: NoticeRecord[];
   cases: CaseRecord[];
+  /** Labels of every subject, notice and case, by local id. */
+  labels: Record<string, RecordLabels>;
 }

@@ -1,23 +1,33 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { FullAccessClause } from '../policy/policy.js';
 import type { AgencyDataset, CaseStatus, CrimeType, NoticeColour, NoticeStatus, SubjectKind, TextRecord } from './records.js';
 import type {
-  CaseAgenciesTable, CaseCrimeTypesTable, CasesTable, CaseSubjectsTable, NoticeRecipientsTable, NoticesTable,
+  CaseAgenciesTable, CaseCrimeTypesTable, CasesTable, CaseSubjectsTable, NoticeRecipientsTable, NoticesTable, ReleasabilityTable,
   SubjectBirthDatesTable, SubjectDocumentsTable, SubjectNamesTable, SubjectNationalitiesTable, SubjectsTable,
   Tables, TextsTable,
 } from './tables.js';
 
 // The only module of a node that speaks SQL. Batch reads take many ids and cost one
 // statement each, so per-request DataLoaders keep the statement count flat.
+// Every read of a record takes the caller's disclosure scope (the policy's clauses for
+// FULL access) and applies it in SQL: records the caller may not know of never leave the
+// database, and each row says at which level it is disclosed.
 
-export type SubjectRow = Selectable<SubjectsTable>;
+export type Disclosure = 'FULL' | 'HIT_ONLY';
+type Disclosed<T> = Selectable<T> & { disclosure: Disclosure };
+
+/** The policy's clauses for FULL access of the current caller. */
+export type DisclosureScope = readonly FullAccessClause[];
+
+export type SubjectRow = Disclosed<SubjectsTable>;
 export type NameRow = Selectable<SubjectNamesTable>;
 export type BirthDateRow = Selectable<SubjectBirthDatesTable>;
 export type NationalityRow = Selectable<SubjectNationalitiesTable>;
 export type DocumentRow = Selectable<SubjectDocumentsTable>;
-export type NoticeRow = Selectable<NoticesTable>;
+export type NoticeRow = Disclosed<NoticesTable>;
 export type RecipientRow = Selectable<NoticeRecipientsTable>;
 export type TextRow = Selectable<TextsTable>;
-export type CaseRow = Selectable<CasesTable>;
+export type CaseRow = Disclosed<CasesTable>;
 export type CrimeTypeRow = Selectable<CaseCrimeTypesTable>;
 export type CaseSubjectRow = Selectable<CaseSubjectsTable>;
 export type CaseAgencyRow = Selectable<CaseAgenciesTable>;
@@ -64,7 +74,35 @@ export const TABLE_KEYS: { [T in keyof Tables]: (keyof Tables[T] & string)[] } =
   caseCrimeTypes: ['caseId', 'crimeType'],
   caseSubjects: ['caseId', 'ordinal'],
   caseAgencies: ['caseId', 'ordinal'],
+  releasability: ['recordId', 'audience'],
 };
+
+type RecordTable = 'notices' | 'subjects' | 'cases';
+
+/** SQL for "the scope grants FULL access to this row of `table`". */
+function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+  const tlp = sql.ref(`${table}.tlp`);
+  const clauses = scope.map((clause) => {
+    switch (clause.kind) {
+      case 'everything':
+        return sql`1 = 1`;
+      case 'tlp':
+        return sql`${tlp} in (${sql.join(clause.tlps)})`;
+      case 'releasable':
+        return sql`(${tlp} in (${sql.join(clause.tlps)}) and exists (select 1 from releasability r where r.record_id = ${sql.ref(`${table}.localId`)} and r.audience in (${sql.join(clause.audiences)})))`;
+    }
+  });
+  return clauses.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(clauses, sql` or `)})`;
+}
+
+function disclosureOf(table: RecordTable, scope: DisclosureScope) {
+  return sql<Disclosure>`case when ${fullAccess(table, scope)} then 'FULL' else 'HIT_ONLY' end`.as('disclosure');
+}
+
+/** FULL, or HIT_ONLY because the owner lets its existence be known. Anything else is NONE. */
+function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+  return sql<boolean>`(${fullAccess(table, scope)} or ${sql.ref(`${table}.discoverable`)} = 1)`;
+}
 
 export class RecordStore {
   constructor(
@@ -72,16 +110,28 @@ export class RecordStore {
     private readonly db: Kysely<Tables>,
   ) {}
 
-  listNotices(query: NoticeQuery): Promise<NoticeRow[]> {
-    let select = this.db.selectFrom('notices').selectAll();
-    if (query.colours?.length) select = select.where('colour', 'in', [...query.colours]);
-    if (query.statuses?.length) select = select.where('status', 'in', [...query.statuses]);
-    return select.orderBy('issuedOn', 'desc').orderBy('localId', 'desc').limit(query.first).execute();
+  private notices(scope: DisclosureScope) {
+    return this.db.selectFrom('notices').selectAll('notices').select(disclosureOf('notices', scope)).where(visible('notices', scope));
   }
 
-  listSubjects(query: SubjectQuery): Promise<SubjectRow[]> {
-    let select = this.db.selectFrom('subjects').selectAll('subjects');
-    if (query.kinds?.length) select = select.where('kind', 'in', [...query.kinds]);
+  private subjects(scope: DisclosureScope) {
+    return this.db.selectFrom('subjects').selectAll('subjects').select(disclosureOf('subjects', scope)).where(visible('subjects', scope));
+  }
+
+  private cases(scope: DisclosureScope) {
+    return this.db.selectFrom('cases').selectAll('cases').select(disclosureOf('cases', scope)).where(visible('cases', scope));
+  }
+
+  listNotices(scope: DisclosureScope, query: NoticeQuery): Promise<NoticeRow[]> {
+    let select = this.notices(scope);
+    if (query.colours?.length) select = select.where('notices.colour', 'in', [...query.colours]);
+    if (query.statuses?.length) select = select.where('notices.status', 'in', [...query.statuses]);
+    return select.orderBy('notices.issuedOn', 'desc').orderBy('notices.localId', 'desc').limit(query.first).execute();
+  }
+
+  listSubjects(scope: DisclosureScope, query: SubjectQuery): Promise<SubjectRow[]> {
+    let select = this.subjects(scope);
+    if (query.kinds?.length) select = select.where('subjects.kind', 'in', [...query.kinds]);
     const name = query.name?.trim();
     if (name) {
       const pattern = `%${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -108,8 +158,8 @@ export class RecordStore {
     return select.orderBy('subjects.localId').limit(query.first).execute();
   }
 
-  listCases(query: CaseQuery): Promise<CaseRow[]> {
-    let select = this.db.selectFrom('cases').selectAll('cases');
+  listCases(scope: DisclosureScope, query: CaseQuery): Promise<CaseRow[]> {
+    let select = this.cases(scope);
     if (query.crimeTypes?.length) {
       const crimeTypes = [...query.crimeTypes];
       select = select.where(({ exists, selectFrom }) =>
@@ -121,29 +171,27 @@ export class RecordStore {
         ),
       );
     }
-    if (query.statuses?.length) select = select.where('status', 'in', [...query.statuses]);
-    return select.orderBy('openedOn', 'desc').orderBy('localId', 'desc').limit(query.first).execute();
+    if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
+    return select.orderBy('cases.openedOn', 'desc').orderBy('cases.localId', 'desc').limit(query.first).execute();
   }
 
-  noticesById(ids: readonly string[]): Promise<NoticeRow[]> {
-    return this.db.selectFrom('notices').selectAll().where('localId', 'in', [...ids]).execute();
+  noticesById(scope: DisclosureScope, ids: readonly string[]): Promise<NoticeRow[]> {
+    return this.notices(scope).where('notices.localId', 'in', [...ids]).execute();
   }
 
-  subjectsById(ids: readonly string[]): Promise<SubjectRow[]> {
-    return this.db.selectFrom('subjects').selectAll().where('localId', 'in', [...ids]).execute();
+  subjectsById(scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
+    return this.subjects(scope).where('subjects.localId', 'in', [...ids]).execute();
   }
 
-  casesById(ids: readonly string[]): Promise<CaseRow[]> {
-    return this.db.selectFrom('cases').selectAll().where('localId', 'in', [...ids]).execute();
+  casesById(scope: DisclosureScope, ids: readonly string[]): Promise<CaseRow[]> {
+    return this.cases(scope).where('cases.localId', 'in', [...ids]).execute();
   }
 
-  noticesOfSubjects(subjectIds: readonly string[]): Promise<NoticeRow[]> {
-    return this.db
-      .selectFrom('notices')
-      .selectAll()
-      .where('subjectId', 'in', [...subjectIds])
-      .orderBy('issuedOn', 'desc')
-      .orderBy('localId', 'desc')
+  noticesOfSubjects(scope: DisclosureScope, subjectIds: readonly string[]): Promise<NoticeRow[]> {
+    return this.notices(scope)
+      .where('notices.subjectId', 'in', [...subjectIds])
+      .orderBy('notices.issuedOn', 'desc')
+      .orderBy('notices.localId', 'desc')
       .execute();
   }
 
@@ -191,6 +239,10 @@ export class RecordStore {
       .execute();
   }
 
+  releasabilityOf(recordIds: readonly string[]): Promise<Selectable<ReleasabilityTable>[]> {
+    return this.db.selectFrom('releasability').selectAll().where('recordId', 'in', [...recordIds]).orderBy('audience').execute();
+  }
+
   recipientsOf(noticeIds: readonly string[]): Promise<RecipientRow[]> {
     return this.db.selectFrom('noticeRecipients').selectAll().where('noticeId', 'in', [...noticeIds]).orderBy('ordinal').execute();
   }
@@ -214,19 +266,25 @@ export class RecordStore {
     return this.db.selectFrom('caseAgencies').selectAll().where('caseId', 'in', [...caseIds]).orderBy('ordinal').execute();
   }
 
-  async holdings(): Promise<Holdings> {
+  /** How many records the scope lets the caller know of (FULL or HIT_ONLY). */
+  async holdings(scope: DisclosureScope): Promise<Holdings> {
     const row = await this.db
       .selectNoFrom((eb) => [
-        eb.selectFrom('notices').select(eb.fn.countAll<number>().as('n')).as('notices'),
-        eb.selectFrom('subjects').select(eb.fn.countAll<number>().as('n')).as('subjects'),
-        eb.selectFrom('cases').select(eb.fn.countAll<number>().as('n')).as('cases'),
+        eb.selectFrom('notices').select(eb.fn.countAll<number>().as('n')).where(visible('notices', scope)).as('notices'),
+        eb.selectFrom('subjects').select(eb.fn.countAll<number>().as('n')).where(visible('subjects', scope)).as('subjects'),
+        eb.selectFrom('cases').select(eb.fn.countAll<number>().as('n')).where(visible('cases', scope)).as('cases'),
       ])
       .executeTakeFirstOrThrow();
     return { notices: Number(row.notices), subjects: Number(row.subjects), cases: Number(row.cases) };
   }
 
+  /** Everything, for the owner's own tools (seeding, copying): not for answering callers. */
+  holdingsOfOwner(): Promise<Holdings> {
+    return this.holdings([{ kind: 'everything' }]);
+  }
+
   async isEmpty(): Promise<boolean> {
-    const { notices, subjects, cases } = await this.holdings();
+    const { notices, subjects, cases } = await this.holdingsOfOwner();
     return notices + subjects + cases === 0;
   }
 
@@ -238,8 +296,13 @@ export class RecordStore {
           await trx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
         }
       };
+      const labelsOf = (localId: string) => {
+        const labels = dataset.labels[localId];
+        if (!labels) throw new Error(`record ${localId} has no disclosure labels`);
+        return { tlp: labels.tlp, handling: labels.handling, discoverable: labels.discoverable ? 1 : 0 };
+      };
       const subjects = dataset.subjects;
-      await insert('subjects', subjects.map((s) => ({ localId: s.localId, kind: s.kind, gender: s.gender })));
+      await insert('subjects', subjects.map((s) => ({ localId: s.localId, kind: s.kind, gender: s.gender, ...labelsOf(s.localId) })));
       await insert('subjectNames', subjects.flatMap((s) =>
         s.names.map((n, ordinal) => ({ subjectId: s.localId, ordinal, full: n.full, script: n.script, kind: n.kind, quality: n.quality })),
       ));
@@ -254,18 +317,23 @@ export class RecordStore {
       ));
       await insert('notices', dataset.notices.map((n) => ({
         localId: n.localId, colour: n.colour, status: n.status, subjectId: n.subjectLocalId, reference: n.reference,
-        issuedOn: n.issuedOn, requestingCountry: n.requestingCountry,
+        issuedOn: n.issuedOn, requestingCountry: n.requestingCountry, ...labelsOf(n.localId),
       })));
       await insert('noticeRecipients', dataset.notices.flatMap((n) =>
         n.recipients.map((agency, ordinal) => ({ noticeId: n.localId, ordinal, agency })),
       ));
-      await insert('cases', dataset.cases.map((c) => ({ localId: c.localId, reference: c.reference, status: c.status, openedOn: c.openedOn })));
+      await insert('cases', dataset.cases.map((c) => ({
+        localId: c.localId, reference: c.reference, status: c.status, openedOn: c.openedOn, ...labelsOf(c.localId),
+      })));
       await insert('caseCrimeTypes', dataset.cases.flatMap((c) => c.crimeTypes.map((crimeType) => ({ caseId: c.localId, crimeType }))));
       await insert('caseSubjects', dataset.cases.flatMap((c) =>
         c.subjects.map((s, ordinal) => ({ caseId: c.localId, ordinal, subjectId: s.subjectLocalId, role: s.role })),
       ));
       await insert('caseAgencies', dataset.cases.flatMap((c) =>
         c.participatingAgencies.map((agency, ordinal) => ({ caseId: c.localId, ordinal, agency })),
+      ));
+      await insert('releasability', Object.entries(dataset.labels).flatMap(([recordId, labels]) =>
+        labels.releasableTo.map((audience) => ({ recordId, audience })),
       ));
       await insert('texts', [
         ...dataset.notices.flatMap((n) => [...textRows(n.localId, 'title', n.title), ...textRows(n.localId, 'charges', n.charges)]),

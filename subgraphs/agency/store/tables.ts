@@ -1,11 +1,20 @@
 // Kysely's view of a node's tables (camelCase here, snake_case in SQL via CamelCasePlugin).
 // Enumerated columns carry the contract's unions, so rows map onto GraphQL types unchanged.
 
+import type { HandlingCode, Tlp } from '../policy/policy.js';
 import type {
   CaseRole, CaseStatus, CrimeType, DateQualifier, DocumentType, Gender, NameKind, NoticeColour, NoticeStatus, SubjectKind,
 } from './records.js';
 
-export interface SubjectsTable {
+/** Disclosure labels every record table carries. */
+export interface LabelColumns {
+  tlp: Tlp;
+  handling: HandlingCode;
+  /** 1 or 0: may the record's existence be revealed as a hit. */
+  discoverable: number;
+}
+
+export interface SubjectsTable extends LabelColumns {
   localId: string;
   kind: SubjectKind;
   gender: Gender | null;
@@ -43,7 +52,7 @@ export interface SubjectDocumentsTable {
   issuingCountry: string | null;
 }
 
-export interface NoticesTable {
+export interface NoticesTable extends LabelColumns {
   localId: string;
   colour: NoticeColour;
   status: NoticeStatus;
@@ -69,7 +78,7 @@ export interface TextsTable {
   original: number;
 }
 
-export interface CasesTable {
+export interface CasesTable extends LabelColumns {
   localId: string;
   reference: string;
   status: CaseStatus;
@@ -94,6 +103,12 @@ export interface CaseAgenciesTable {
   agency: string;
 }
 
+/** Whom the owner releases a record to: agency codes and trust-circle codes. */
+export interface ReleasabilityTable {
+  recordId: string;
+  audience: string;
+}
+
 export interface Tables {
   subjects: SubjectsTable;
   subjectNames: SubjectNamesTable;
@@ -107,4 +122,5 @@ export interface Tables {
   caseCrimeTypes: CaseCrimeTypesTable;
   caseSubjects: CaseSubjectsTable;
   caseAgencies: CaseAgenciesTable;
+  releasability: ReleasabilityTable;
 }

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../lib/config.js';
-import { makeDataDir, postGraphQL, writeTestConfig } from '../../helpers/federation.js';
+import { ensureDevIssuer } from '../../../lib/auth/dev-issuer.js';
+import { loadFederationConfig, PROJECT_ROOT } from '../../../lib/config.js';
+import { makeDataDir, postGraphQL, tokenFor, writeTestConfig } from '../../helpers/federation.js';
 
 // `npm start` as a user runs it, and the ways a node refuses a database it cannot use.
 
@@ -77,12 +78,17 @@ describe('npm start', () => {
     const env = { FEDERATION_CONFIG: await writeTestConfig(dataDir), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const first = startCli(env);
     const url = await first.ready;
+    // The dev issuer that `npm start` made is the one `npm run token` signs with.
+    const token = await tokenFor(await ensureDevIssuer(dataDir), loadFederationConfig(env), { agency: 'INTERPOL' });
+    const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' };
     const children = descendants(first.child.pid!);
     expect(children.filter((p) => /main\.ts$/.test(p.args))).toHaveLength(6);
 
     const { data } = await postGraphQL<{ agencies: { code: string; holdings: { cases: number } | null }[] }>(
       url,
       '{ agencies { code holdings { cases } } }',
+      {},
+      headers,
     );
     const holdings = data!.agencies.filter((a) => a.holdings).map((a) => [a.code, a.holdings!.cases]);
     expect(holdings.map(([code]) => code)).toEqual(['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC']);
@@ -105,7 +111,7 @@ describe('npm start', () => {
 
     // A second start keeps what is there instead of seeding again.
     const second = startCli(env);
-    const again = await postGraphQL<typeof data>(await second.ready, '{ agencies { code holdings { cases } } }');
+    const again = await postGraphQL<typeof data>(await second.ready, '{ agencies { code holdings { cases } } }', {}, headers);
     expect(again.data!.agencies.filter((a) => a.holdings).map((a) => [a.code, a.holdings!.cases])).toEqual(holdings);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

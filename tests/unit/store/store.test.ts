@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../subgraphs/agency/seed/generate.js';
 import { openStore, StoreOpenError } from '../../../subgraphs/agency/store/open.js';
-import { TABLE_KEYS, type RecordStore } from '../../../subgraphs/agency/store/store.js';
+import { TABLE_KEYS, type DisclosureScope, type RecordStore } from '../../../subgraphs/agency/store/store.js';
 import { createTestDatabase, dumpStore, STORE_KINDS, type StoreKind, type TestDatabase } from '../../helpers/databases.js';
 
 // The store on SQLite and on PostgreSQL: one code path, the same answers.
+
+/** The owner's own scope: these tests are about storage, disclosure has its own suite. */
+const OWNER: DisclosureScope = [{ kind: 'everything' }];
 
 const created: TestDatabase[] = [];
 const opened: RecordStore[] = [];
@@ -41,7 +44,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   it('stores a dataset exactly as generated', async () => {
     const dataset = generateDataset('ASEANAPOL');
     const { store } = await freshStore(kind, 'ASEANAPOL');
-    expect(await store.holdings()).toEqual({
+    expect(await store.holdings(OWNER)).toEqual({
       notices: dataset.notices.length,
       subjects: dataset.subjects.length,
       cases: dataset.cases.length,
@@ -56,16 +59,16 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   it('filters and bounds lists', async () => {
     const dataset = generateDataset('INTERPOL');
     const { store } = await freshStore(kind, 'INTERPOL');
-    const red = await store.listNotices({ first: 100, colours: ['RED', 'SILVER'] });
+    const red = await store.listNotices(OWNER, { first: 100, colours: ['RED', 'SILVER'] });
     const expected = dataset.notices.filter((n) => n.colour === 'RED' || n.colour === 'SILVER');
     expect(red).toHaveLength(Math.min(100, expected.length));
     expect(red.every((n) => n.colour === 'RED' || n.colour === 'SILVER')).toBe(true);
     expect(red.map((n) => n.issuedOn)).toEqual([...red.map((n) => n.issuedOn)].sort().reverse());
 
-    const fraud = await store.listCases({ first: 100, crimeTypes: ['TELECOM_FRAUD'] });
+    const fraud = await store.listCases(OWNER, { first: 100, crimeTypes: ['TELECOM_FRAUD'] });
     expect(fraud.length).toBe(Math.min(100, dataset.cases.filter((c) => c.crimeTypes.includes('TELECOM_FRAUD')).length));
-    expect(await store.listCases({ first: 0 })).toEqual([]);
-    expect(await store.listCases({ first: 7 })).toHaveLength(7);
+    expect(await store.listCases(OWNER, { first: 0 })).toEqual([]);
+    expect(await store.listCases(OWNER, { first: 7 })).toHaveLength(7);
   });
 
   it('searches names case-insensitively and treats LIKE wildcards in input as text', async () => {
@@ -73,17 +76,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const { store } = await freshStore(kind, 'EUROPOL');
     const someone = dataset.subjects.find((s) => s.kind === 'PERSON')!;
     const part = someone.names[0]!.full.split(' ').at(-1)!;
-    const hits = await store.listSubjects({ first: 100, name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase() });
+    const hits = await store.listSubjects(OWNER, { first: 100, name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase() });
     if (/^[\x00-\x7f]+$/.test(part)) expect(hits.map((s) => s.localId)).toContain(someone.localId);
-    expect(await store.listSubjects({ first: 100, name: '%' })).toEqual([]);
-    expect(await store.listSubjects({ first: 100, name: '_' })).toEqual([]);
-    const nationals = await store.listSubjects({ first: 100, nationality: someone.nationalities[0]!.toLowerCase() });
+    expect(await store.listSubjects(OWNER, { first: 100, name: '%' })).toEqual([]);
+    expect(await store.listSubjects(OWNER, { first: 100, name: '_' })).toEqual([]);
+    const nationals = await store.listSubjects(OWNER, { first: 100, nationality: someone.nationalities[0]!.toLowerCase() });
     expect(nationals.map((s) => s.localId)).toContain(someone.localId);
   });
 
   it('reads batches by id, returning only what exists', async () => {
     const { store } = await freshStore(kind, 'LMLECC');
-    const rows = await store.subjectsById(['S-00001', 'S-00003', 'S-99999']);
+    const rows = await store.subjectsById(OWNER, ['S-00001', 'S-00003', 'S-99999']);
     expect(rows.map((r) => r.localId).sort()).toEqual(['S-00001', 'S-00003']);
   });
 });
@@ -93,7 +96,7 @@ describe('moving a store between kinds', () => {
     const source = await freshStore('sqlite', 'LMLECC');
     const target = await freshStore('postgres', 'LMLECC', false);
     const counts = await source.store.copyTo(target.store);
-    expect(counts.subjects).toBe((await source.store.holdings()).subjects);
+    expect(counts.subjects).toBe((await source.store.holdingsOfOwner()).subjects);
     expect(await dumpStore(target.database)).toEqual(await dumpStore(source.database));
     await expect(source.store.copyTo(target.store)).rejects.toThrow(/already holds records/);
   });

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AGENCIES, circlesOf } from '../../subgraphs/directory/agencies.js';
+import { ROLES, type Role } from './caller.js';
+
+// Verifies partner tokens: trusted issuers with their keys, pinned algorithms, issuer,
+// audience, expiry and not-before with a small clock skew, and claims the directory can
+// vouch for. The gateway and every node run the same checks.
+
+export interface TrustConfig {
+  audience: string;
+  algorithms: string[];
+  clockToleranceSeconds: number;
+  issuers: { issuer: string; jwks: string }[];
+}
+
+export interface VerifiedClaims {
+  sub: string;
+  agency: string;
+  circles: string[];
+  roles: Role[];
+}
+
+/** Why a token was refused, in one line a partner developer can act on. */
+export class TokenRejected extends Error {}
+
+export class TokenVerifier {
+  private readonly keys = new Map<string, JWTVerifyGetKey>();
+
+  constructor(
+    private readonly trust: TrustConfig,
+    baseDir: string,
+  ) {
+    for (const { issuer, jwks } of trust.issuers) {
+      this.keys.set(
+        issuer,
+        /^https?:\/\//.test(jwks)
+          ? createRemoteJWKSet(new URL(jwks))
+          : lazyLocalJwks(path.resolve(baseDir, jwks)),
+      );
+    }
+  }
+
+  async verify(token: string): Promise<VerifiedClaims> {
+    let issuer: unknown;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new TokenRejected('The bearer token is not a well-formed JWT.');
+    }
+    const keys = typeof issuer === 'string' ? this.keys.get(issuer) : undefined;
+    if (!keys) {
+      throw new TokenRejected(
+        `Token issuer ${JSON.stringify(issuer ?? null)} is not trusted here; trusted issuers: ${[...this.keys.keys()].join(', ')}.`,
+      );
+    }
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: issuer as string,
+        audience: this.trust.audience,
+        algorithms: this.trust.algorithms,
+        clockTolerance: this.trust.clockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      throw new TokenRejected(this.explain(error));
+    }
+    return claimsFrom(payload);
+  }
+
+  private explain(error: unknown): string {
+    if (error instanceof errors.JWTExpired) return 'The token has expired; get a new one from your issuer.';
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      if (error.claim === 'nbf') return 'The token is not valid yet (nbf is in the future); check the issuer clock.';
+      if (error.claim === 'aud') return `The token audience must be "${this.trust.audience}".`;
+      if (error.claim === 'iss') return 'The token issuer is not trusted here.';
+      return `The token claim "${error.claim}" is missing or invalid (${error.reason}).`;
+    }
+    if (error instanceof errors.JOSEAlgNotAllowed) {
+      return `The token algorithm is not accepted; tokens must be signed with ${this.trust.algorithms.join(' or ')}.`;
+    }
+    if (error instanceof errors.JWKSNoMatchingKey) return "The token's key id (kid) is not among the issuer's keys.";
+    if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature does not verify.';
+    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+      return "The issuer's keys could not be loaded; try again later.";
+    }
+    return 'The bearer token is not a valid signed JWT.';
+  }
+}
+
+function claimsFrom(payload: Record<string, unknown>): VerifiedClaims {
+  const { sub, agency, circles = [], roles = [] } = payload as { sub?: unknown; agency?: unknown; circles?: unknown; roles?: unknown };
+  if (typeof sub !== 'string' || sub.length === 0) throw new TokenRejected('The token has no subject (sub).');
+  if (typeof agency !== 'string') throw new TokenRejected('The token has no "agency" claim.');
+  if (!AGENCIES.some((entry) => entry.code === agency)) {
+    throw new TokenRejected(`The token's agency "${agency}" is not in the directory.`);
+  }
+  if (!isStringArray(circles)) throw new TokenRejected('The token claim "circles" must be a list of circle codes.');
+  if (!isStringArray(roles) || !roles.every((role): role is Role => (ROLES as readonly string[]).includes(role))) {
+    throw new TokenRejected(`The token claim "roles" must be a list of: ${ROLES.join(', ')}.`);
+  }
+  // Zero trust: a circle counts only if the directory lists the agency in it.
+  const confirmed = new Set(circlesOf(agency));
+  return { sub, agency, circles: circles.filter((circle) => confirmed.has(circle)), roles };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Reads a JWKS file on first use (the dev issuer may create it after the process starts). */
+function lazyLocalJwks(file: string): JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  return (header, token) => {
+    if (!keys) {
+      try {
+        keys = createLocalJWKSet(JSON.parse(readFileSync(file, 'utf8')));
+      } catch {
+        throw new errors.JWKSInvalid(`cannot read ${file}`);
+      }
+    }
+    return keys(header, token);
+  };
+}

@@ -1,0 +1,56 @@
+import { GraphQLError } from 'graphql';
+import { allow, rule, shield } from 'graphql-shield';
+import { unauthenticated } from '../../../lib/auth/authenticate.js';
+import type { Role } from '../../../lib/auth/caller.js';
+import type { NodeContext } from '../context.js';
+
+// Who may call what on a node (graphql-shield). Record-level disclosure is not decided
+// here but in the store's queries (policy.ts); entity references check the same role
+// themselves, because a type rule runs too late for __resolveReference.
+
+const READER_ROLES: readonly Role[] = ['officer', 'reviewer'];
+
+function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+export function assertMayReadRecords(context: NodeContext): void {
+  const caller = context.caller;
+  if (!caller) throw unauthenticated('This request carries no verified caller.');
+  if (!caller.roles.some((role) => READER_ROLES.includes(role))) {
+    throw forbidden(
+      `Reading records needs the role ${READER_ROLES.join(' or ')}; this token has ${caller.roles.join(', ') || 'no role'}.`,
+    );
+  }
+}
+
+const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, context: NodeContext) =>
+  context.caller ? true : unauthenticated('This request carries no verified caller.'),
+);
+
+const mayReadRecords = rule({ cache: 'contextual' })((_parent, _args, context: NodeContext) => {
+  try {
+    assertMayReadRecords(context);
+    return true;
+  } catch (error) {
+    return error as GraphQLError;
+  }
+});
+
+const ownAgencyOnly = rule({ cache: 'contextual' })((_parent, _args, context: NodeContext) =>
+  context.caller?.agency === context.agency ? true : forbidden(`Only ${context.agency}'s own users see this field.`),
+);
+
+const ownerOnlyLabels = { releasableTo: ownAgencyOnly, discoverable: ownAgencyOnly };
+
+export const permissions = shield(
+  {
+    Query: { '*': mayReadRecords, _entities: isAuthenticated, _service: allow },
+    Agency: { holdings: isAuthenticated },
+    Notice: ownerOnlyLabels,
+    Subject: ownerOnlyLabels,
+    Case: ownerOnlyLabels,
+  },
+  // Resolver errors (bad ids, limits) reach the caller as they are, not as "Not Authorised!".
+  { allowExternalErrors: true, fallbackRule: allow },
+);

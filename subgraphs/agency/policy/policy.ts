@@ -1,0 +1,81 @@
+import { circlesOf } from '../../directory/agencies.js';
+
+// THE disclosure decision of a node (DESIGN.md, "Disclosure policy"). Each record is
+// disclosed to a caller at one of three levels:
+//   FULL      the caller's agency owns it, or its TLP label and releasableTo include the caller;
+//   HIT_ONLY  otherwise, if the owner marked it discoverable: id, owner and kind only;
+//   NONE      otherwise: not returned at all, as if it did not exist.
+// The rule is expressed once, as clauses for FULL access; the store compiles the same clauses
+// to SQL (so NONE rows never leave the database) and `decide` evaluates them in memory.
+
+export const TLP_LABELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
+export type Tlp = (typeof TLP_LABELS)[number];
+
+export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
+export type HandlingCode = (typeof HANDLING_CODES)[number];
+
+export type DisclosureLevel = 'FULL' | 'HIT_ONLY' | 'NONE';
+
+/** What a policy decision needs of the caller (from the verified token). */
+export interface PolicyCaller {
+  agency: string;
+  circles: readonly string[];
+}
+
+/** What a policy decision needs of a record. */
+export interface DisclosureLabels {
+  tlp: Tlp;
+  /** Agency codes and trust-circle codes. */
+  releasableTo: readonly string[];
+  discoverable: boolean;
+}
+
+/** One way to FULL access; a record is FULL when any clause holds. */
+export type FullAccessClause =
+  | { kind: 'everything' }
+  | { kind: 'tlp'; tlps: Tlp[] }
+  | { kind: 'releasable'; tlps: Tlp[]; audiences: string[] };
+
+/**
+ * The clauses under which `caller` sees records owned by `owner` in full:
+ * - the owner's own users see everything;
+ * - CLEAR: every authenticated partner;
+ * - GREEN: partners sharing a trust circle with the owner (its community), or named in releasableTo;
+ * - AMBER: partners named in releasableTo, by agency code or by one of their circles;
+ * - AMBER_STRICT: partners named in releasableTo by agency code only;
+ * - RED: nobody but the owner.
+ */
+export function fullAccessClauses(caller: PolicyCaller, owner: string): FullAccessClause[] {
+  if (caller.agency === owner) return [{ kind: 'everything' }];
+  const ownerCircles = new Set(circlesOf(owner));
+  const sharesCommunity = caller.circles.some((circle) => ownerCircles.has(circle));
+  const audiences = [caller.agency, ...caller.circles];
+  return [
+    { kind: 'tlp', tlps: sharesCommunity ? ['CLEAR', 'GREEN'] : ['CLEAR'] },
+    { kind: 'releasable', tlps: sharesCommunity ? ['AMBER'] : ['GREEN', 'AMBER'], audiences },
+    { kind: 'releasable', tlps: ['AMBER_STRICT'], audiences: [caller.agency] },
+  ];
+}
+
+export function holds(clause: FullAccessClause, labels: DisclosureLabels): boolean {
+  switch (clause.kind) {
+    case 'everything':
+      return true;
+    case 'tlp':
+      return clause.tlps.includes(labels.tlp);
+    case 'releasable':
+      return clause.tlps.includes(labels.tlp) && labels.releasableTo.some((audience) => clause.audiences.includes(audience));
+  }
+}
+
+export function decide(caller: PolicyCaller, owner: string, labels: DisclosureLabels): DisclosureLevel {
+  if (fullAccessClauses(caller, owner).some((clause) => holds(clause, labels))) return 'FULL';
+  return labels.discoverable ? 'HIT_ONLY' : 'NONE';
+}
+
+/** The only fields a HIT_ONLY record carries; every other field of it is null. */
+export const HIT_ONLY_FIELDS: Readonly<Record<'Notice' | 'Subject' | 'Case', readonly string[]>> = {
+  Notice: ['id', 'agency', 'colour', 'disclosure'],
+  Subject: ['id', 'agency', 'kind', 'disclosure'],
+  Case: ['id', 'agency', 'disclosure'],
+};

@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDevIssuer, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
+import { TokenVerifier } from '../../../lib/auth/verify.js';
+import { loadFederationConfig } from '../../../lib/config.js';
+import type { Service } from '../../../lib/service.js';
+import { decide, TLP_LABELS, HANDLING_CODES } from '../../../subgraphs/agency/policy/policy.js';
+import { startAgencyNode } from '../../../subgraphs/agency/server.js';
+import { openStore } from '../../../subgraphs/agency/store/open.js';
+import type { AgencyDataset, RecordLabels } from '../../../subgraphs/agency/store/records.js';
+import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
+import { AGENCIES, circlesOf, TRUST_CIRCLES } from '../../../subgraphs/directory/agencies.js';
+import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../../helpers/databases.js';
+import { postGraphQL, tokenFor } from '../../helpers/federation.js';
+
+// A real node over a real store, with random records and random callers: whatever the
+// policy decides is exactly what leaves the node, and nothing more.
+
+const OWNER = 'EUROPOL';
+const CODES = AGENCIES.map((a) => a.code);
+const CIRCLES = TRUST_CIRCLES.map((c) => c.code);
+
+const labels: fc.Arbitrary<RecordLabels> = fc.record({
+  tlp: fc.constantFrom(...TLP_LABELS),
+  handling: fc.constantFrom(...HANDLING_CODES),
+  releasableTo: fc.uniqueArray(fc.constantFrom(...CODES, ...CIRCLES), { maxLength: 4 }),
+  discoverable: fc.boolean(),
+});
+
+const name = fc.stringMatching(/^[A-Z][a-z]{2,8} [A-Z]{3,10}$/);
+const documentNumber = fc.stringMatching(/^[A-Z]{2}[0-9]{7}$/);
+
+let run = 0;
+/** A small random store: subjects with personal data, notices and cases about them. */
+const dataset: fc.Arbitrary<AgencyDataset> = fc
+  .record({
+    subjects: fc.array(fc.record({ name, alias: name, document: documentNumber, labels }), { minLength: 1, maxLength: 6 }),
+    notices: fc.array(fc.record({ subject: fc.nat(), reference: fc.stringMatching(/^[A-Z]-[0-9]{4}\/20[0-9]{2}$/), labels }), { maxLength: 4 }),
+    cases: fc.array(fc.record({ subjects: fc.uniqueArray(fc.nat(5), { minLength: 1, maxLength: 3 }), labels }), { maxLength: 3 }),
+  })
+  .map(({ subjects, notices, cases }) => {
+    const prefix = `r${++run}`;
+    const subjectId = (i: number) => `S-${prefix}-${i % subjects.length}`;
+    const all: Record<string, RecordLabels> = {};
+    return {
+      agency: OWNER,
+      subjects: subjects.map((s, i) => {
+        all[subjectId(i)] = s.labels;
+        return {
+          localId: subjectId(i),
+          kind: 'PERSON' as const,
+          gender: 'FEMALE' as const,
+          names: [
+            { full: s.name, script: 'Latn', kind: 'PRIMARY' as const, quality: null },
+            { full: s.alias, script: 'Latn', kind: 'ALIAS' as const, quality: 'LOW' as const },
+          ],
+          birthDates: [{ qualifier: 'EXACT' as const, date: '1980-02-03', from: null, to: null }],
+          nationalities: ['FR'],
+          documents: [{ type: 'PASSPORT' as const, number: s.document, issuingCountry: 'FR' }],
+        };
+      }),
+      notices: notices.map((n, i) => {
+        all[`N-${prefix}-${i}`] = n.labels;
+        return {
+          localId: `N-${prefix}-${i}`,
+          colour: 'DIFFUSION' as const,
+          status: 'ACTIVE' as const,
+          subjectLocalId: subjectId(n.subject),
+          reference: n.reference,
+          title: [{ language: 'en', text: `Alert ${n.reference}`, original: true }],
+          charges: [],
+          issuedOn: '2025-01-01',
+          requestingCountry: 'FR',
+          recipients: ['DE-BKA'],
+        };
+      }),
+      cases: cases.map((c, i) => {
+        all[`C-${prefix}-${i}`] = c.labels;
+        return {
+          localId: `C-${prefix}-${i}`,
+          reference: `EUROPOL-${prefix}-${i}`,
+          title: [],
+          crimeTypes: ['CYBERCRIME' as const],
+          status: 'OPEN' as const,
+          openedOn: '2025-01-01',
+          subjects: [...new Set(c.subjects.map(subjectId))].map((id) => ({ subjectLocalId: id, role: 'SUSPECT' as const })),
+          participatingAgencies: [OWNER],
+        };
+      }),
+      labels: all,
+    };
+  });
+
+const callerAgency = fc.constantFrom(...CODES);
+
+describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decides', (kind) => {
+  let dir: string;
+  let db: TestDatabase;
+  let store: RecordStore;
+  let node: Service;
+  let issuer: DevIssuer;
+  const config = loadFederationConfig();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'node-property-'));
+    issuer = await ensureDevIssuer(dir);
+    db = await createTestDatabase(kind, 'property');
+    store = await openStore({ agency: OWNER, database: db.database });
+    node = await startAgencyNode({
+      agency: OWNER,
+      port: 0,
+      database: db.database,
+      seedDemoData: false,
+      verifier: new TokenVerifier(config.trust, dir),
+      logger: pino({ level: 'silent' }),
+    });
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    await store?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('for random records and callers', async () => {
+    await fc.assert(
+      fc.asyncProperty(dataset, callerAgency, async (records, agency) => {
+        await store.insertDataset(records);
+        const token = await tokenFor(issuer, config, { agency });
+        const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' };
+        const level = (localId: string) => decide({ agency, circles: circlesOf(agency) }, OWNER, records.labels[localId]!);
+        const secrets = records.subjects.flatMap((s) => [...s.names.map((n) => n.full), ...s.documents.map((d) => d.number)]);
+
+        const lookups = [
+          ...records.subjects.map((s, i) => `s${i}: subject(id: "${OWNER}:${s.localId}") { id disclosure kind tlp handling names { full } datesOfBirth { date } nationalities identityDocuments { number } notices { id } cases { id } }`),
+          ...records.notices.map((n, i) => `n${i}: notice(id: "${OWNER}:${n.localId}") { id disclosure colour tlp handling reference title { text } subject { id names { full } } }`),
+          ...records.cases.map((c, i) => `c${i}: case(id: "${OWNER}:${c.localId}") { id disclosure tlp handling reference subjects { id names { full } } participants { role } }`),
+        ];
+        const { data, errors } = await postGraphQL<Record<string, Record<string, unknown> | null>>(node.url, `{ ${lookups.join('\n')} }`, {}, headers);
+        expect(errors).toBeUndefined();
+        const all = [
+          ...records.subjects.map((r, i) => [`s${i}`, r.localId] as const),
+          ...records.notices.map((r, i) => [`n${i}`, r.localId] as const),
+          ...records.cases.map((r, i) => [`c${i}`, r.localId] as const),
+        ];
+        for (const [alias, localId] of all) {
+          const got = data![alias];
+          const decided = level(localId);
+          if (decided === 'NONE') {
+            expect(got, `${localId} is NONE`).toBeNull();
+            continue;
+          }
+          expect(got!.disclosure).toBe(decided);
+          expect(got!.id).toBe(`${OWNER}:${localId}`);
+          if (decided === 'HIT_ONLY') {
+            const carried = Object.entries(got!).filter(([, value]) => value !== null).map(([field]) => field).sort();
+            expect(carried.every((field) => ['id', 'disclosure', 'kind', 'colour'].includes(field)), carried.join()).toBe(true);
+            for (const secret of secrets) expect(JSON.stringify(got)).not.toContain(secret);
+          } else {
+            expect(got!.tlp).toBe(records.labels[localId]!.tlp);
+            expect(got!.handling).toBe(records.labels[localId]!.handling);
+          }
+          // Nested records are decided on their own: a NONE one never appears inside another.
+          for (const nested of [got!.subject, ...((got!.subjects as unknown[]) ?? []), ...((got!.notices as unknown[]) ?? []), ...((got!.cases as unknown[]) ?? [])]) {
+            if (!nested) continue;
+            const nestedId = (nested as { id: string }).id.split(':')[1]!;
+            expect(level(nestedId), `${nestedId} inside ${localId}`).not.toBe('NONE');
+          }
+        }
+
+        // Lists leave NONE records out and mark the rest.
+        const listed = await postGraphQL<{ subjects: { id: string; disclosure: string }[] }>(node.url, '{ subjects(first: 100) { id disclosure } }', {}, headers);
+        const mine = listed.data!.subjects.filter((s) => s.id.includes(`-r${run}-`));
+        const visible = records.subjects.filter((s) => level(s.localId) !== 'NONE');
+        expect(mine.map((s) => s.id).sort()).toEqual(visible.map((s) => `${OWNER}:${s.localId}`).sort());
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
