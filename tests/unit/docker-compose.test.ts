@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
       expect(url.password).toBe('');
       const secret = `${name}-db-password`;
       expect(db!.secrets).toEqual([secret]);
-      expect(node.secrets).toEqual([secret]);
+      expect(node.secrets).toEqual([secret, 'issuers-jwks']);
       expect(db!.environment!.POSTGRES_PASSWORD_FILE).toBe(`/run/secrets/${secret}`);
       expect(node.environment!.DATABASE_PASSWORD_FILE).toBe(`/run/secrets/${secret}`);
       expect(compose.secrets[secret]!.file).toMatch(/^\.\/secrets\//);
@@ -73,6 +73,15 @@ describe('docker-compose.yml', () => {
     for (const dependency of dependencies) expect(gateway.depends_on![dependency]!.condition).toBe('service_healthy');
     expect(new URL(config.directory.url).hostname).toBe('directory');
     expect(compose.services.directory!.environment?.PORT).toBe(String(config.directory.port));
+  });
+
+  it('gives the gateway and every node the trusted issuers\' keys the config points to', () => {
+    const jwks = config.trust.issuers.map((issuer) => issuer.jwks);
+    expect(jwks).toEqual(['/run/secrets/issuers-jwks']);
+    expect(compose.secrets['issuers-jwks']!.file).toMatch(/^\.\/secrets\//);
+    for (const name of ['gateway', ...config.agencies.map((a) => a.code.toLowerCase())]) {
+      expect(compose.services[name]!.secrets).toContain('issuers-jwks');
+    }
   });
 
   it('commits no secret: passwords come from secret files that git ignores', () => {
