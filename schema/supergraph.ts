@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
@@ -13,8 +13,21 @@ export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
 export const RECORDS_SUBGRAPH = 'records';
 export const DIRECTORY_SUBGRAPH = 'directory';
 
+/**
+ * A subgraph's SDL: `<name>.graphql`, then each `<name>.<capability>.graphql` that extends
+ * it (e.g. records.audit.graphql), so every capability keeps its part of the contract.
+ */
 export function readSdl(name: 'records' | 'directory'): string {
-  return readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+  return sdlFiles(name)
+    .map((file) => readFileSync(path.join(SCHEMA_DIR, file), 'utf8'))
+    .join('\n');
+}
+
+export function sdlFiles(name: 'records' | 'directory'): string[] {
+  const parts = readdirSync(SCHEMA_DIR)
+    .filter((file) => file.startsWith(`${name}.`) && file.endsWith('.graphql') && file !== `${name}.graphql`)
+    .sort();
+  return [`${name}.graphql`, ...parts];
 }
 
 export function composeSupergraph(): string {

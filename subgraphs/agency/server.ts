@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { mergeResolvers } from '@graphql-tools/merge';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
@@ -56,7 +57,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
     const schema = withholdBeyondDisclosure(
       buildSubgraphSchema({
         typeDefs: parse(readSdl('records')),
-        resolvers: { ...recordResolvers, ...agencyResolvers } as GraphQLResolverMap<unknown>,
+        resolvers: mergeResolvers([recordResolvers, agencyResolvers]) as GraphQLResolverMap<unknown>,
       }),
     );
     const server = new ApolloServer<NodeContext>({

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { auditMigration } from './audit-migration.js';
 
 // Migrations are code, applied in name order on every start; written with Kysely's schema
 // builder so the same steps run on SQLite and PostgreSQL.
@@ -114,6 +115,7 @@ const disclosure: Migration = {
 const MIGRATIONS: Record<string, Migration> = {
   '0001_records': records,
   '0002_disclosure': disclosure,
+  '0003_audit': auditMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -75,6 +75,8 @@ export const TABLE_KEYS: { [T in keyof Tables]: (keyof Tables[T] & string)[] } =
   caseSubjects: ['caseId', 'ordinal'],
   caseAgencies: ['caseId', 'ordinal'],
   releasability: ['recordId', 'audience'],
+  accessRequests: ['localId'],
+  auditLedger: ['sequence'],
 };
 
 type RecordTable = 'notices' | 'subjects' | 'cases';
@@ -107,7 +109,8 @@ function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean
 export class RecordStore {
   constructor(
     readonly agency: string,
-    private readonly db: Kysely<Tables>,
+    /** For the store's own modules (store/*.ts) only: nothing outside store/ writes SQL. */
+    readonly db: Kysely<Tables>,
   ) {}
 
   private notices(scope: DisclosureScope) {

@@ -109,6 +109,40 @@ export interface ReleasabilityTable {
   audience: string;
 }
 
+/** One entry of the owner's hash-chained ledger (docs/audit.md). */
+export interface AuditLedgerTable {
+  sequence: number;
+  recordedAt: string;
+  event: string;
+  callerAgency: string;
+  callerSub: string;
+  purpose: string;
+  operation: string;
+  /** JSON array of global record ids. */
+  recordIds: string;
+  disclosure: string | null;
+  detail: string | null;
+  previousHash: string;
+  hash: string;
+}
+
+export interface AccessRequestsTable {
+  localId: string;
+  /** Local id of the requested record. */
+  recordId: string;
+  requesterAgency: string;
+  requesterSub: string;
+  purpose: string;
+  justification: string;
+  idempotencyKey: string;
+  status: 'PENDING' | 'APPROVED' | 'DENIED';
+  requestedAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  note: string | null;
+  expiresAt: string | null;
+}
+
 export interface Tables {
   subjects: SubjectsTable;
   subjectNames: SubjectNamesTable;
@@ -123,4 +157,6 @@ export interface Tables {
   caseSubjects: CaseSubjectsTable;
   caseAgencies: CaseAgenciesTable;
   releasability: ReleasabilityTable;
+  auditLedger: AuditLedgerTable;
+  accessRequests: AccessRequestsTable;
 }
