@@ -29,6 +29,8 @@ const config: CodegenConfig = {
           DateOfBirth: '../store/store.js#BirthDateRow',
           IdentityDocument: '../store/store.js#DocumentRow',
           CaseParticipant: '../store/store.js#CaseSubjectRow',
+          AccessRequest: '../store/access-requests.js#AccessRequestRow',
+          AuditEntry: '../store/audit.js#LedgerEntry',
         },
       },
     },

@@ -1,8 +1,9 @@
 import { unauthenticated } from '../../lib/auth/authenticate.js';
 import type { Caller } from '../../lib/auth/caller.js';
+import { formatRecordId } from '../../lib/ids.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { fullAccessClauses } from './policy/policy.js';
-import type { DisclosureScope, RecordStore } from './store/store.js';
+import type { Disclosure, DisclosureScope, RecordStore } from './store/store.js';
 
 /**
  * Built once per request. The caller is set once the token is verified (before execution);
@@ -11,6 +12,8 @@ import type { DisclosureScope, RecordStore } from './store/store.js';
  */
 export class NodeContext {
   caller: Caller | null = null;
+  /** Every record this request read under the caller's scope, by global id: what the ledger records. */
+  readonly disclosed = new Map<string, Disclosure>();
   private scopeOfCaller?: DisclosureScope;
   private loadersOfCaller?: Loaders;
 
@@ -26,6 +29,16 @@ export class NodeContext {
   }
 
   get loaders(): Loaders {
-    return (this.loadersOfCaller ??= createLoaders(this.store, this.scope));
+    return (this.loadersOfCaller ??= createLoaders(this.store, this.scope, (rows) => this.note(rows)));
+  }
+
+  /** Notes records on their way to the caller; returns them unchanged. */
+  note<Row extends { localId: string; disclosure: Disclosure }>(rows: Row[]): Row[] {
+    for (const row of rows) {
+      const id = formatRecordId(this.agency, row.localId);
+      // A record read at HIT_ONLY and at FULL within one request was disclosed in full.
+      if (this.disclosed.get(id) !== 'FULL') this.disclosed.set(id, row.disclosure);
+    }
+    return rows;
   }
 }

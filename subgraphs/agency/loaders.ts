@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import type { DisclosureScope, RecordStore } from './store/store.js';
+import type { Disclosure, DisclosureScope, RecordStore } from './store/store.js';
 
 // Per-request batching: every relation and entity reference goes through one of these,
 // so a request costs a fixed number of SQL statements however many records it returns.
-// Record loaders read under the caller's disclosure scope; the others load the content of
-// records already disclosed in full.
+// Record loaders read under the caller's disclosure scope and note what they return for
+// the ledger; the others load the content of records already disclosed in full.
 
 const MAX_BATCH = 500;
 
@@ -29,12 +29,14 @@ function grouped<Row>(load: (keys: readonly string[]) => Promise<Row[]>, key: (r
   );
 }
 
-export function createLoaders(store: RecordStore, scope: DisclosureScope) {
+type Note = <Row extends { localId: string; disclosure: Disclosure }>(rows: Row[]) => Row[];
+
+export function createLoaders(store: RecordStore, scope: DisclosureScope, note: Note) {
   return {
-    notice: byKey((ids) => store.noticesById(scope, ids), (r) => r.localId),
-    subject: byKey((ids) => store.subjectsById(scope, ids), (r) => r.localId),
-    case: byKey((ids) => store.casesById(scope, ids), (r) => r.localId),
-    noticesOfSubject: grouped((ids) => store.noticesOfSubjects(scope, ids), (r) => r.subjectId),
+    notice: byKey(async (ids) => note(await store.noticesById(scope, ids)), (r) => r.localId),
+    subject: byKey(async (ids) => note(await store.subjectsById(scope, ids)), (r) => r.localId),
+    case: byKey(async (ids) => note(await store.casesById(scope, ids)), (r) => r.localId),
+    noticesOfSubject: grouped(async (ids) => note(await store.noticesOfSubjects(scope, ids)), (r) => r.subjectId),
     caseLinksOfSubject: grouped((ids) => store.caseLinksOfSubjects(ids), (r) => r.subjectId),
     caseLinksOfCase: grouped((ids) => store.caseLinksOfCases(ids), (r) => r.caseId),
     names: grouped((ids) => store.namesOf(ids), (r) => r.subjectId),

@@ -17,7 +17,9 @@ import { readSdl } from '../../schema/supergraph.js';
 import { NodeContext } from './context.js';
 import { permissions } from './policy/permissions.js';
 import { withholdBeyondDisclosure } from './policy/withhold.js';
+import { auditPlugin } from './audit/plugin.js';
 import { agencyResolvers } from './resolvers/agency.js';
+import { auditResolvers } from './resolvers/audit.js';
 import { recordResolvers } from './resolvers/records.js';
 import { generateDataset, isDemoAgency } from './seed/generate.js';
 import { openStore } from './store/open.js';
@@ -57,7 +59,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
     const schema = withholdBeyondDisclosure(
       buildSubgraphSchema({
         typeDefs: parse(readSdl('records')),
-        resolvers: mergeResolvers([recordResolvers, agencyResolvers]) as GraphQLResolverMap<unknown>,
+        resolvers: mergeResolvers([recordResolvers, agencyResolvers, auditResolvers]) as GraphQLResolverMap<unknown>,
       }),
     );
     const server = new ApolloServer<NodeContext>({
@@ -68,6 +70,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       plugins: [
         ApolloServerPluginInlineTraceDisabled(),
         authenticationPlugin<NodeContext>(verifier),
+        auditPlugin(store, logger),
         { requestDidStart: async () => void graphqlRequests.inc() },
       ],
     });

@@ -2,6 +2,8 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { AgencyRef } from '../resolvers/agency.js';
 import { NoticeRow, SubjectRow, CaseRow, NameRow, BirthDateRow, DocumentRow, CaseSubjectRow } from '../store/store.js';
+import { AccessRequestRow } from '../store/access-requests.js';
+import { LedgerEntry } from '../store/audit.js';
 import { NodeContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -16,12 +18,75 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AccessDecision =
+  | 'APPROVE'
+  | 'DENY';
+
+export type AccessRequest = {
+  __typename?: 'AccessRequest';
+  /** The owner of the record, who decides. */
+  agency: Agency;
+  decidedAt: Maybe<Scalars['String']['output']>;
+  /** Until when an approval grants FULL disclosure (ISO 8601 date-time). */
+  expiresAt: Maybe<Scalars['String']['output']>;
+  /** `<OWNER>:AR-<n>`: routed to the owner's node. */
+  id: Scalars['ID']['output'];
+  justification: Scalars['String']['output'];
+  note: Maybe<Scalars['String']['output']>;
+  purpose: Purpose;
+  recordId: Scalars['ID']['output'];
+  requestedAt: Scalars['String']['output'];
+  requester: Agency;
+  requesterSubject: Scalars['String']['output'];
+  status: AccessRequestStatus;
+};
+
+export type AccessRequestStatus =
+  | 'APPROVED'
+  | 'DENIED'
+  | 'PENDING';
+
 /** An agency of the directory. Each agency node contributes what it holds. */
 export type Agency = {
   __typename?: 'Agency';
   code: Scalars['ID']['output'];
   /** How many records this agency's node lets you know of; null for agencies that run no node. */
   holdings: Maybe<Holdings>;
+};
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  callerAgency: Scalars['String']['output'];
+  callerSubject: Scalars['String']['output'];
+  /** Event details as JSON, e.g. the access request id and decision. */
+  detail: Maybe<Scalars['String']['output']>;
+  disclosure: Maybe<Disclosure>;
+  event: AuditEvent;
+  /** SHA-256 (hex) over the entry's canonical encoding (docs/audit.md). */
+  hash: Scalars['String']['output'];
+  operation: Scalars['String']['output'];
+  previousHash: Scalars['String']['output'];
+  purpose: Scalars['String']['output'];
+  recordIds: Array<Scalars['ID']['output']>;
+  /** ISO 8601 date-time. */
+  recordedAt: Scalars['String']['output'];
+  sequence: Scalars['Int']['output'];
+};
+
+export type AuditEvent =
+  | 'ACCESS_APPROVED'
+  | 'ACCESS_DENIED'
+  | 'ACCESS_REQUESTED'
+  | 'DISCLOSURE';
+
+export type AuditVerification = {
+  __typename?: 'AuditVerification';
+  /** The first sequence number whose entry, link or hash is wrong; null when the chain holds. */
+  firstBadSequence: Maybe<Scalars['Int']['output']>;
+  /** Hash of the last entry; keep it to detect a later truncation. */
+  head: Scalars['String']['output'];
+  length: Scalars['Int']['output'];
+  ok: Scalars['Boolean']['output'];
 };
 
 export type Case = {
@@ -170,6 +235,37 @@ export type LocalizedText = {
   translations: Array<Translation>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Approves or denies a pending request; for reviewers of the owning agency only. An approval
+   * grants the requesting agency FULL disclosure of the record until expiresAt (ISO 8601
+   * date-time, required to approve).
+   */
+  decideAccessRequest: AccessRequest;
+  /**
+   * Asks a record's owner for full access, typically after a HIT_ONLY answer. Stored at the
+   * owner's node. Retrying with the same idempotencyKey returns the same request.
+   */
+  requestAccess: AccessRequest;
+};
+
+
+export type MutationDecideAccessRequestArgs = {
+  decision: AccessDecision;
+  expiresAt?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRequestAccessArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  justification: Scalars['String']['input'];
+  purpose: Purpose;
+  recordId: Scalars['ID']['input'];
+};
+
 export type Name = {
   __typename?: 'Name';
   full: Scalars['String']['output'];
@@ -253,8 +349,29 @@ export type NoticeStatus =
   | 'CANCELLED'
   | 'EXPIRED';
 
+/** Why a partner asks (header X-Purpose on every request; recorded with every disclosure). */
+export type Purpose =
+  | 'ASSET_RECOVERY'
+  | 'BORDER_CONTROL'
+  | 'COUNTER_TERRORISM'
+  | 'CRIMINAL_INVESTIGATION'
+  | 'MISSING_PERSON'
+  | 'MUTUAL_LEGAL_ASSISTANCE'
+  | 'SANCTIONS_SCREENING'
+  | 'VICTIM_IDENTIFICATION';
+
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Access requests your agency made, across all nodes; for reviewers also the requests
+   * their agency received.
+   */
+  accessRequests: Array<AccessRequest>;
+  /**
+   * The owner's ledger, oldest first, for that agency's auditors only. Routed to the node
+   * of `agency`. `after` is a sequence number (the last one you have).
+   */
+  auditTrail: Array<AuditEntry>;
   case: Maybe<Case>;
   /** Cases; same fan-out and `first` rule as `notices`. */
   cases: Array<Case>;
@@ -269,6 +386,21 @@ export type Query = {
   subject: Maybe<Subject>;
   /** Suspects and persons of interest; same fan-out and `first` rule as `notices`. */
   subjects: Array<Subject>;
+  /** Walks the owner's hash chain; for that agency's auditors only. */
+  verifyAuditTrail: AuditVerification;
+};
+
+
+export type QueryAccessRequestsArgs = {
+  agencies?: InputMaybe<Array<Scalars['ID']['input']>>;
+  status?: InputMaybe<AccessRequestStatus>;
+};
+
+
+export type QueryAuditTrailArgs = {
+  after?: InputMaybe<Scalars['Int']['input']>;
+  agency: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -305,6 +437,11 @@ export type QuerySubjectsArgs = {
   agencies?: InputMaybe<Array<Scalars['ID']['input']>>;
   filter?: InputMaybe<SubjectFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVerifyAuditTrailArgs = {
+  agency: Scalars['ID']['input'];
 };
 
 /** A suspect or person of interest (a person or an organisation) as one agency files it. */
@@ -472,11 +609,18 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Agency: ResolverTypeWrapper<AgencyRef>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Case: ResolverTypeWrapper<CaseRow>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AccessDecision: AccessDecision;
+  AccessRequest: ResolverTypeWrapper<AccessRequestRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AccessRequestStatus: AccessRequestStatus;
+  Agency: ResolverTypeWrapper<AgencyRef>;
+  AuditEntry: ResolverTypeWrapper<LedgerEntry>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AuditEvent: AuditEvent;
+  AuditVerification: ResolverTypeWrapper<AuditVerification>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Case: ResolverTypeWrapper<CaseRow>;
   CaseFilter: CaseFilter;
   CaseParticipant: ResolverTypeWrapper<CaseSubjectRow>;
   CaseRole: CaseRole;
@@ -489,9 +633,9 @@ export type ResolversTypes = {
   Gender: Gender;
   HandlingCode: HandlingCode;
   Holdings: ResolverTypeWrapper<Holdings>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IdentityDocument: ResolverTypeWrapper<DocumentRow>;
   LocalizedText: ResolverTypeWrapper<LocalizedText>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Name: ResolverTypeWrapper<NameRow>;
   NameKind: NameKind;
   NameQuality: NameQuality;
@@ -499,6 +643,7 @@ export type ResolversTypes = {
   NoticeColour: NoticeColour;
   NoticeFilter: NoticeFilter;
   NoticeStatus: NoticeStatus;
+  Purpose: Purpose;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subject: ResolverTypeWrapper<SubjectRow>;
   SubjectFilter: SubjectFilter;
@@ -509,18 +654,22 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Agency: AgencyRef;
-  ID: Scalars['ID']['output'];
-  Case: CaseRow;
-  Boolean: Scalars['Boolean']['output'];
+  AccessRequest: AccessRequestRow;
   String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Agency: AgencyRef;
+  AuditEntry: LedgerEntry;
+  Int: Scalars['Int']['output'];
+  AuditVerification: AuditVerification;
+  Boolean: Scalars['Boolean']['output'];
+  Case: CaseRow;
   CaseFilter: CaseFilter;
   CaseParticipant: CaseSubjectRow;
   DateOfBirth: BirthDateRow;
   Holdings: Holdings;
-  Int: Scalars['Int']['output'];
   IdentityDocument: DocumentRow;
   LocalizedText: LocalizedText;
+  Mutation: Record<PropertyKey, never>;
   Name: NameRow;
   Notice: NoticeRow;
   NoticeFilter: NoticeFilter;
@@ -530,10 +679,47 @@ export type ResolversParentTypes = {
   Translation: Translation;
 };
 
+export type AccessRequestResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AccessRequest'] = ResolversParentTypes['AccessRequest']> = {
+  agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  justification?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['Purpose'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requester?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+  requesterSubject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AccessRequestStatus'], ParentType, ContextType>;
+};
+
 export type AgencyResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency'], FederationReferenceType extends FederationReferenceTypes['Agency'] = FederationReferenceTypes['Agency']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Agency']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   holdings?: Resolver<Maybe<ResolversTypes['Holdings']>, ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  callerAgency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  callerSubject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disclosure?: Resolver<Maybe<ResolversTypes['Disclosure']>, ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  previousHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditVerificationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  firstBadSequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  head?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CaseResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Case'] = ResolversParentTypes['Case'], FederationReferenceType extends FederationReferenceTypes['Case'] = FederationReferenceTypes['Case']> = {
@@ -585,6 +771,11 @@ export type LocalizedTextResolvers<ContextType = NodeContext, ParentType extends
   translations?: Resolver<Array<ResolversTypes['Translation']>, ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  decideAccessRequest?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationDecideAccessRequestArgs, 'decision' | 'id'>>;
+  requestAccess?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationRequestAccessArgs, 'idempotencyKey' | 'justification' | 'purpose' | 'recordId'>>;
+};
+
 export type NameResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Name'] = ResolversParentTypes['Name']> = {
   full?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['NameKind'], ParentType, ContextType>;
@@ -613,12 +804,15 @@ export type NoticeResolvers<ContextType = NodeContext, ParentType extends Resolv
 };
 
 export type QueryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  accessRequests?: Resolver<Array<ResolversTypes['AccessRequest']>, ParentType, ContextType, Partial<QueryAccessRequestsArgs>>;
+  auditTrail?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'after' | 'agency' | 'first'>>;
   case?: Resolver<Maybe<ResolversTypes['Case']>, ParentType, ContextType, RequireFields<QueryCaseArgs, 'id'>>;
   cases?: Resolver<Array<ResolversTypes['Case']>, ParentType, ContextType, RequireFields<QueryCasesArgs, 'first'>>;
   notice?: Resolver<Maybe<ResolversTypes['Notice']>, ParentType, ContextType, RequireFields<QueryNoticeArgs, 'id'>>;
   notices?: Resolver<Array<ResolversTypes['Notice']>, ParentType, ContextType, RequireFields<QueryNoticesArgs, 'first'>>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
   subjects?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectsArgs, 'first'>>;
+  verifyAuditTrail?: Resolver<ResolversTypes['AuditVerification'], ParentType, ContextType, RequireFields<QueryVerifyAuditTrailArgs, 'agency'>>;
 };
 
 export type SubjectResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = {
@@ -646,13 +840,17 @@ export type TranslationResolvers<ContextType = NodeContext, ParentType extends R
 };
 
 export type Resolvers<ContextType = NodeContext> = {
+  AccessRequest?: AccessRequestResolvers<ContextType>;
   Agency?: AgencyResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditVerification?: AuditVerificationResolvers<ContextType>;
   Case?: CaseResolvers<ContextType>;
   CaseParticipant?: CaseParticipantResolvers<ContextType>;
   DateOfBirth?: DateOfBirthResolvers<ContextType>;
   Holdings?: HoldingsResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
   LocalizedText?: LocalizedTextResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Name?: NameResolvers<ContextType>;
   Notice?: NoticeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

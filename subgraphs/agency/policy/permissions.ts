@@ -43,9 +43,30 @@ const ownAgencyOnly = rule({ cache: 'contextual' })((_parent, _args, context: No
 
 const ownerOnlyLabels = { releasableTo: ownAgencyOnly, discoverable: ownAgencyOnly };
 
+/** A rule for the owner's own staff in one role; `agency` arguments must name the owner too. */
+function ownStaff(role: Role, what: string) {
+  return rule({ cache: 'strict' })((_parent, args: { agency?: string }, context: NodeContext) => {
+    const caller = context.caller;
+    const owner = args.agency ?? context.agency;
+    if (caller?.agency === context.agency && owner === context.agency && caller.roles.includes(role)) return true;
+    return forbidden(`Only ${owner}'s ${role}s may ${what}.`);
+  });
+}
+
 export const permissions = shield(
   {
-    Query: { '*': mayReadRecords, _entities: isAuthenticated, _service: allow },
+    Query: {
+      '*': mayReadRecords,
+      _entities: isAuthenticated,
+      _service: allow,
+      auditTrail: ownStaff('auditor', 'read its audit ledger'),
+      verifyAuditTrail: ownStaff('auditor', 'verify its audit ledger'),
+      accessRequests: isAuthenticated,
+    },
+    Mutation: {
+      requestAccess: mayReadRecords,
+      decideAccessRequest: ownStaff('reviewer', 'decide its access requests'),
+    },
     Agency: { holdings: isAuthenticated },
     Notice: ownerOnlyLabels,
     Subject: ownerOnlyLabels,

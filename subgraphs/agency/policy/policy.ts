@@ -2,7 +2,8 @@ import { circlesOf } from '../../directory/agencies.js';
 
 // THE disclosure decision of a node (DESIGN.md, "Disclosure policy"). Each record is
 // disclosed to a caller at one of three levels:
-//   FULL      the caller's agency owns it, or its TLP label and releasableTo include the caller;
+//   FULL      the caller's agency owns it, holds an approved access grant for it that has not
+//             expired, or its TLP label and releasableTo include the caller;
 //   HIT_ONLY  otherwise, if the owner marked it discoverable: id, owner and kind only;
 //   NONE      otherwise: not returned at all, as if it did not exist.
 // The rule is expressed once, as clauses for FULL access; the store compiles the same clauses
@@ -28,13 +29,16 @@ export interface DisclosureLabels {
   /** Agency codes and trust-circle codes. */
   releasableTo: readonly string[];
   discoverable: boolean;
+  /** Approved access requests: which agency, until when (ISO 8601, UTC). */
+  grants?: readonly { agency: string; expiresAt: string }[];
 }
 
 /** One way to FULL access; a record is FULL when any clause holds. */
 export type FullAccessClause =
   | { kind: 'everything' }
   | { kind: 'tlp'; tlps: Tlp[] }
-  | { kind: 'releasable'; tlps: Tlp[]; audiences: string[] };
+  | { kind: 'releasable'; tlps: Tlp[]; audiences: string[] }
+  | { kind: 'granted'; agency: string; now: string };
 
 /**
  * The clauses under which `caller` sees records owned by `owner` in full:
@@ -45,7 +49,7 @@ export type FullAccessClause =
  * - AMBER_STRICT: partners named in releasableTo by agency code only;
  * - RED: nobody but the owner.
  */
-export function fullAccessClauses(caller: PolicyCaller, owner: string): FullAccessClause[] {
+export function fullAccessClauses(caller: PolicyCaller, owner: string, now: Date = new Date()): FullAccessClause[] {
   if (caller.agency === owner) return [{ kind: 'everything' }];
   const ownerCircles = new Set(circlesOf(owner));
   const sharesCommunity = caller.circles.some((circle) => ownerCircles.has(circle));
@@ -54,6 +58,7 @@ export function fullAccessClauses(caller: PolicyCaller, owner: string): FullAcce
     { kind: 'tlp', tlps: sharesCommunity ? ['CLEAR', 'GREEN'] : ['CLEAR'] },
     { kind: 'releasable', tlps: sharesCommunity ? ['AMBER'] : ['GREEN', 'AMBER'], audiences },
     { kind: 'releasable', tlps: ['AMBER_STRICT'], audiences: [caller.agency] },
+    { kind: 'granted', agency: caller.agency, now: now.toISOString() },
   ];
 }
 
@@ -65,11 +70,13 @@ export function holds(clause: FullAccessClause, labels: DisclosureLabels): boole
       return clause.tlps.includes(labels.tlp);
     case 'releasable':
       return clause.tlps.includes(labels.tlp) && labels.releasableTo.some((audience) => clause.audiences.includes(audience));
+    case 'granted':
+      return (labels.grants ?? []).some((grant) => grant.agency === clause.agency && grant.expiresAt > clause.now);
   }
 }
 
-export function decide(caller: PolicyCaller, owner: string, labels: DisclosureLabels): DisclosureLevel {
-  if (fullAccessClauses(caller, owner).some((clause) => holds(clause, labels))) return 'FULL';
+export function decide(caller: PolicyCaller, owner: string, labels: DisclosureLabels, now: Date = new Date()): DisclosureLevel {
+  if (fullAccessClauses(caller, owner, now).some((clause) => holds(clause, labels))) return 'FULL';
   return labels.discoverable ? 'HIT_ONLY' : 'NONE';
 }
 

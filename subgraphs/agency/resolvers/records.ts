@@ -25,24 +25,26 @@ function reference<Row>(loader: (loaders: Loaders) => DataLoader<string, Row | n
 
 export const recordResolvers: Resolvers = {
   Query: {
-    notices: (_root, { first, filter, agencies }, context) =>
+    notices: async (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.store.listNotices(context.scope, { first: pageSize(first), colours: filter?.colours, statuses: filter?.statuses })
+        ? context.note(await context.store.listNotices(context.scope, { first: pageSize(first), colours: filter?.colours, statuses: filter?.statuses }))
         : [],
     notice: (_root, { id }, context) => context.loaders.notice.load(ownLocalId(id, context)),
-    subjects: (_root, { first, filter, agencies }, context) =>
+    subjects: async (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.store.listSubjects(context.scope, {
-            first: pageSize(first),
-            kinds: filter?.kinds,
-            name: filter?.name,
-            nationality: filter?.nationality,
-          })
+        ? context.note(
+            await context.store.listSubjects(context.scope, {
+              first: pageSize(first),
+              kinds: filter?.kinds,
+              name: filter?.name,
+              nationality: filter?.nationality,
+            }),
+          )
         : [],
     subject: (_root, { id }, context) => context.loaders.subject.load(ownLocalId(id, context)),
-    cases: (_root, { first, filter, agencies }, context) =>
+    cases: async (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.store.listCases(context.scope, { first: pageSize(first), crimeTypes: filter?.crimeTypes, statuses: filter?.statuses })
+        ? context.note(await context.store.listCases(context.scope, { first: pageSize(first), crimeTypes: filter?.crimeTypes, statuses: filter?.statuses }))
         : [],
     case: (_root, { id }, context) => context.loaders.case.load(ownLocalId(id, context)),
   },

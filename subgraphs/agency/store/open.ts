@@ -78,7 +78,7 @@ export async function openStore(options: OpenStoreOptions): Promise<RecordStore>
     await db.destroy();
     fail(`could not be migrated: ${describeError(error)}`);
   }
-  return new RecordStore(options.agency, db);
+  return new RecordStore(options.agency, db, isPostgresUrl(options.database) ? 'postgres' : 'sqlite');
 }
 
 function describeError(error: unknown): string {

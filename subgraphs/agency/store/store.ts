@@ -92,6 +92,9 @@ function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<bool
         return sql`${tlp} in (${sql.join(clause.tlps)})`;
       case 'releasable':
         return sql`(${tlp} in (${sql.join(clause.tlps)}) and exists (select 1 from releasability r where r.record_id = ${sql.ref(`${table}.localId`)} and r.audience in (${sql.join(clause.audiences)})))`;
+      case 'granted':
+        // ISO 8601 UTC timestamps of one format compare correctly as text, on both dialects.
+        return sql`exists (select 1 from access_requests g where g.record_id = ${sql.ref(`${table}.localId`)} and g.requester_agency = ${clause.agency} and g.status = 'APPROVED' and g.expires_at > ${clause.now})`;
     }
   });
   return clauses.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(clauses, sql` or `)})`;
@@ -111,6 +114,7 @@ export class RecordStore {
     readonly agency: string,
     /** For the store's own modules (store/*.ts) only: nothing outside store/ writes SQL. */
     readonly db: Kysely<Tables>,
+    readonly dialect: 'sqlite' | 'postgres',
   ) {}
 
   private notices(scope: DisclosureScope) {

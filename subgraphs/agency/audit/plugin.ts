@@ -1,0 +1,55 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../../../lib/logger.js';
+import type { NodeContext } from '../context.js';
+import { AuditLedger, type NewAuditEntry } from '../store/audit.js';
+import type { RecordStore } from '../store/store.js';
+
+// Writes the ledger entry for what a request disclosed to another agency before the answer
+// leaves the node. Fail closed: if the entry cannot be written, the answer is replaced by
+// an error and nothing is disclosed.
+
+export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlugin<NodeContext> {
+  const ledger = new AuditLedger(store);
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue: context, request, operation, response }) {
+          const caller = context.caller;
+          if (!caller || caller.agency === context.agency || context.disclosed.size === 0) return;
+          const levels = { FULL: [] as string[], HIT_ONLY: [] as string[] };
+          for (const [id, level] of context.disclosed) levels[level].push(id);
+          const entries: NewAuditEntry[] = (['FULL', 'HIT_ONLY'] as const)
+            .filter((level) => levels[level].length > 0)
+            .map((level) => ({
+              event: 'DISCLOSURE',
+              callerAgency: caller.agency,
+              callerSub: caller.sub,
+              purpose: caller.purpose,
+              operation: request.operationName ?? operation?.name?.value ?? 'anonymous',
+              recordIds: levels[level].sort(),
+              disclosure: level,
+              detail: null,
+            }));
+          try {
+            await ledger.append(entries);
+          } catch (error) {
+            logger.error({ err: error }, 'audit ledger write failed: disclosure withheld');
+            response.http.status = 503;
+            response.body = {
+              kind: 'single',
+              singleResult: {
+                data: null,
+                errors: [
+                  {
+                    message: `${context.agency} could not record this disclosure in its audit ledger, so nothing was disclosed; try again later.`,
+                    extensions: { code: 'AUDIT_UNAVAILABLE', agency: context.agency },
+                  },
+                ],
+              },
+            };
+          }
+        },
+      };
+    },
+  };
+}

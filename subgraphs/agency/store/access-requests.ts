@@ -1,0 +1,111 @@
+import { sql, type Selectable } from 'kysely';
+import { AuditLedger, type NewAuditEntry } from './audit.js';
+import type { RecordStore } from './store.js';
+import type { AccessRequestsTable } from './tables.js';
+
+// Access requests live at the owner's node, next to the records they are about. Each
+// event commits together with its ledger entry: no request or decision goes unaudited.
+
+export type AccessRequestRow = Selectable<AccessRequestsTable>;
+
+export interface NewAccessRequest {
+  recordId: string;
+  requesterAgency: string;
+  requesterSub: string;
+  purpose: string;
+  justification: string;
+  idempotencyKey: string;
+}
+
+export interface Decision {
+  localId: string;
+  approve: boolean;
+  decidedBy: string;
+  note: string | null;
+  /** ISO 8601 UTC; required to approve. */
+  expiresAt: string | null;
+}
+
+type AuditOf = (request: AccessRequestRow) => NewAuditEntry;
+
+export class AccessRequests {
+  private readonly ledger: AuditLedger;
+
+  constructor(private readonly store: RecordStore) {
+    this.ledger = new AuditLedger(store);
+  }
+
+  /** The requester's earlier request with this idempotency key, if any. */
+  byIdempotencyKey(requesterAgency: string, idempotencyKey: string): Promise<AccessRequestRow | undefined> {
+    return this.store.db
+      .selectFrom('accessRequests')
+      .selectAll()
+      .where('requesterAgency', '=', requesterAgency)
+      .where('idempotencyKey', '=', idempotencyKey)
+      .executeTakeFirst();
+  }
+
+  byId(localId: string): Promise<AccessRequestRow | undefined> {
+    return this.store.db.selectFrom('accessRequests').selectAll().where('localId', '=', localId).executeTakeFirst();
+  }
+
+  /** Requests an agency made here, or (for the owner's reviewers) every request received. */
+  list(filter: { requesterAgency?: string; status?: AccessRequestRow['status'] | null }): Promise<AccessRequestRow[]> {
+    let select = this.store.db.selectFrom('accessRequests').selectAll();
+    if (filter.requesterAgency) select = select.where('requesterAgency', '=', filter.requesterAgency);
+    if (filter.status) select = select.where('status', '=', filter.status);
+    return select.orderBy('requestedAt', 'desc').orderBy('localId', 'desc').execute();
+  }
+
+  /** Creates a PENDING request and its ledger entry; a retry with the same key returns the first. */
+  async create(request: NewAccessRequest, audit: AuditOf): Promise<AccessRequestRow> {
+    return this.store.db.transaction().execute(async (trx) => {
+      // Numbering reads the last id: on PostgreSQL hold concurrent creators back (SQLite serialises writers).
+      if (this.store.dialect === 'postgres') await sql`lock table access_requests in exclusive mode`.execute(trx);
+      const existing = await trx
+        .selectFrom('accessRequests')
+        .selectAll()
+        .where('requesterAgency', '=', request.requesterAgency)
+        .where('idempotencyKey', '=', request.idempotencyKey)
+        .executeTakeFirst();
+      if (existing) return existing;
+      const last = await trx.selectFrom('accessRequests').select('localId').orderBy('localId', 'desc').limit(1).executeTakeFirst();
+      const next = last ? Number(last.localId.slice(3)) + 1 : 1;
+      const row: AccessRequestRow = {
+        ...request,
+        localId: `AR-${String(next).padStart(6, '0')}`,
+        status: 'PENDING',
+        requestedAt: new Date().toISOString(),
+        decidedAt: null,
+        decidedBy: null,
+        note: null,
+        expiresAt: null,
+      };
+      await trx.insertInto('accessRequests').values(row).execute();
+      await this.ledger.appendIn(trx, [audit(row)]);
+      return row;
+    });
+  }
+
+  /** Decides a PENDING request; returns null when it is not pending (any more). */
+  async decide(decision: Decision, audit: AuditOf): Promise<AccessRequestRow | null> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('accessRequests')
+        .set({
+          status: decision.approve ? 'APPROVED' : 'DENIED',
+          decidedAt: new Date().toISOString(),
+          decidedBy: decision.decidedBy,
+          note: decision.note,
+          expiresAt: decision.approve ? decision.expiresAt : null,
+        })
+        .where('localId', '=', decision.localId)
+        .where('status', '=', 'PENDING')
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) return null;
+      await this.ledger.appendIn(trx, [audit(updated)]);
+      return updated;
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { RecordStore } from './store.js';
+import type { AuditLedgerTable, Tables } from './tables.js';
+
+// The owner's append-only, hash-chained ledger. Each entry's hash is SHA-256 over the
+// canonical encoding of its fields and the previous entry's hash (docs/audit.md), so a
+// changed, deleted or reordered entry breaks the chain at the first bad sequence number.
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditEvent = 'DISCLOSURE' | 'ACCESS_REQUESTED' | 'ACCESS_APPROVED' | 'ACCESS_DENIED';
+
+export interface NewAuditEntry {
+  event: AuditEvent;
+  callerAgency: string;
+  callerSub: string;
+  purpose: string;
+  operation: string;
+  /** Global record ids (`<AGENCY>:<local id>`). */
+  recordIds: string[];
+  disclosure: 'FULL' | 'HIT_ONLY' | null;
+  /** Event-specific facts, e.g. the access request id and decision. */
+  detail: Record<string, string | null> | null;
+}
+
+export interface LedgerEntry extends Omit<NewAuditEntry, 'detail'> {
+  sequence: number;
+  recordedAt: string;
+  detail: Record<string, string | null> | null;
+  previousHash: string;
+  hash: string;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  length: number;
+  /** Hash of the last entry (the genesis hash for an empty ledger). */
+  head: string;
+  firstBadSequence: number | null;
+}
+
+/**
+ * The canonical encoding hashed for an entry: a JSON array of its fields in this fixed
+ * order, with record ids as an array and detail keys sorted.
+ */
+export function canonicalEncoding(entry: Omit<LedgerEntry, 'hash'>): string {
+  const detail = entry.detail ? Object.fromEntries(Object.entries(entry.detail).sort(([a], [b]) => a.localeCompare(b))) : null;
+  return JSON.stringify([
+    entry.sequence,
+    entry.recordedAt,
+    entry.event,
+    entry.callerAgency,
+    entry.callerSub,
+    entry.purpose,
+    entry.operation,
+    entry.recordIds,
+    entry.disclosure,
+    detail,
+    entry.previousHash,
+  ]);
+}
+
+export function entryHash(entry: Omit<LedgerEntry, 'hash'>): string {
+  return createHash('sha256').update(canonicalEncoding(entry)).digest('hex');
+}
+
+export class AuditLedger {
+  constructor(private readonly store: RecordStore) {}
+
+  /** Appends entries in order, in one transaction; throws (and appends nothing) if it cannot. */
+  async append(entries: readonly NewAuditEntry[]): Promise<LedgerEntry[]> {
+    if (entries.length === 0) return [];
+    return this.store.db.transaction().execute(async (trx) => this.appendIn(trx, entries));
+  }
+
+  /** Appends within a caller's transaction, so an event and its entry commit together. */
+  async appendIn(trx: Transaction<Tables>, entries: readonly NewAuditEntry[]): Promise<LedgerEntry[]> {
+    // One writer at a time: on PostgreSQL concurrent transactions would otherwise read the
+    // same head and fork the chain. SQLite serialises writers by itself.
+    if (this.store.dialect === 'postgres') await sql`lock table audit_ledger in exclusive mode`.execute(trx);
+    const head = await trx
+      .selectFrom('auditLedger')
+      .select(['sequence', 'hash'])
+      .orderBy('sequence', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    let sequence = head?.sequence ?? 0;
+    let previousHash = head?.hash ?? GENESIS_HASH;
+    const recordedAt = new Date().toISOString();
+    const written: LedgerEntry[] = [];
+    for (const entry of entries) {
+      sequence += 1;
+      const unsigned = { ...entry, sequence, recordedAt, previousHash };
+      const full = { ...unsigned, hash: entryHash(unsigned) };
+      written.push(full);
+      previousHash = full.hash;
+    }
+    await trx.insertInto('auditLedger').values(written.map(toRow)).execute();
+    return written;
+  }
+
+  /** Entries after `after` (a sequence number), oldest first. */
+  async entries(first: number, after = 0): Promise<LedgerEntry[]> {
+    const rows = await this.store.db
+      .selectFrom('auditLedger')
+      .selectAll()
+      .where('sequence', '>', after)
+      .orderBy('sequence')
+      .limit(first)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Walks the whole chain; reports the first entry whose sequence, link or hash is wrong. */
+  async verify(): Promise<ChainVerification> {
+    let expected = 1;
+    let previousHash = GENESIS_HASH;
+    let firstBadSequence: number | null = null;
+    let length = 0;
+    const page = 1000;
+    for (;;) {
+      const batch = await this.store.db
+        .selectFrom('auditLedger')
+        .selectAll()
+        .where('sequence', '>=', expected)
+        .orderBy('sequence')
+        .limit(page)
+        .execute();
+      for (const row of batch) {
+        length += 1;
+        if (firstBadSequence !== null) continue;
+        const entry = parseRow(row);
+        if (row.sequence !== expected || !entry || entry.previousHash !== previousHash || entryHash(entry) !== row.hash) {
+          firstBadSequence = expected;
+        }
+        previousHash = row.hash;
+        expected = row.sequence + 1;
+      }
+      if (batch.length < page || firstBadSequence !== null) {
+        if (firstBadSequence !== null) length = await this.count();
+        return { ok: firstBadSequence === null, length, head: previousHash, firstBadSequence };
+      }
+    }
+  }
+
+  private async count(): Promise<number> {
+    const row = await this.store.db.selectFrom('auditLedger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+function toRow(entry: LedgerEntry): AuditLedgerTable {
+  return {
+    sequence: entry.sequence,
+    recordedAt: entry.recordedAt,
+    event: entry.event,
+    callerAgency: entry.callerAgency,
+    callerSub: entry.callerSub,
+    purpose: entry.purpose,
+    operation: entry.operation,
+    recordIds: JSON.stringify(entry.recordIds),
+    disclosure: entry.disclosure,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    previousHash: entry.previousHash,
+    hash: entry.hash,
+  };
+}
+
+function fromRow(row: AuditLedgerTable): LedgerEntry {
+  const entry = parseRow(row);
+  if (!entry) throw new Error(`audit entry ${row.sequence} is unreadable`);
+  return { ...entry, hash: row.hash };
+}
+
+/** The entry as stored, or null when its JSON columns were tampered into garbage. */
+function parseRow(row: AuditLedgerTable): Omit<LedgerEntry, 'hash'> | null {
+  try {
+    return {
+      sequence: Number(row.sequence),
+      recordedAt: row.recordedAt,
+      event: row.event as AuditEvent,
+      callerAgency: row.callerAgency,
+      callerSub: row.callerSub,
+      purpose: row.purpose,
+      operation: row.operation,
+      recordIds: JSON.parse(row.recordIds) as string[],
+      disclosure: row.disclosure as LedgerEntry['disclosure'],
+      detail: row.detail ? (JSON.parse(row.detail) as LedgerEntry['detail']) : null,
+      previousHash: row.previousHash,
+    };
+  } catch {
+    return null;
+  }
+}
