@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/config.js';
 import { composeSupergraph, readSupergraph } from '../../schema/supergraph.js';
 import codegenConfig from '../../codegen.js';
+import { buildASTSchema, parse, type GraphQLEnumType } from 'graphql';
+import { PURPOSES } from '../../lib/auth/purposes.js';
+import { readSdl } from '../../schema/supergraph.js';
 
 describe('committed schema artefacts', () => {
   it('the supergraph is what `npm run compose` makes of the subgraph SDL', () => {
@@ -18,5 +21,13 @@ describe('committed schema artefacts', () => {
       const committed = readFileSync(path.join(PROJECT_ROOT, output.filename), 'utf8');
       expect(committed, `${output.filename} is stale: run \`npm run codegen\``).toBe(output.content);
     }
+  });
+});
+
+describe('the records contract', () => {
+  it('lists exactly the purposes the nodes accept in X-Purpose', () => {
+    const sdl = readSdl('records').replace(/extend schema[^\n]*\n[^\n]*\n/, '').replace(/@key\([^)]*\)/g, '').replace(/^extend type/gm, 'type');
+    const purpose = buildASTSchema(parse(sdl), { assumeValidSDL: true }).getType('Purpose') as GraphQLEnumType;
+    expect(purpose.getValues().map((value) => value.name)).toEqual(Object.keys(PURPOSES));
   });
 });
