@@ -72,17 +72,18 @@ describe('access requests after a hit', () => {
   let requestId: string;
 
   it('lets a partner that sees a hit request access, once per idempotency key', async () => {
-    [record] = await hitsFor(THAI_OFFICER);
-    expect(record).toBeDefined();
-    expect((await subjectAs(THAI_OFFICER, record!))!.names).toBeNull();
+    const [hit] = await hitsFor(THAI_OFFICER);
+    expect(hit).toBeDefined();
+    record = hit!;
+    expect((await subjectAs(THAI_OFFICER, record))!.names).toBeNull();
 
-    const first = await requestAccess(THAI_OFFICER, record!, 'th-rtp-0001');
+    const first = await requestAccess(THAI_OFFICER, record, 'th-rtp-0001');
     expect(first.errors).toBeUndefined();
     expect(first.data!.requestAccess).toMatchObject({ status: 'PENDING', recordId: record, requester: { code: 'TH-RTP' } });
     requestId = first.data!.requestAccess.id;
     expect(requestId).toMatch(/^EUROPOL:AR-\d+$/);
 
-    const retry = await requestAccess(THAI_OFFICER, record!, 'th-rtp-0001');
+    const retry = await requestAccess(THAI_OFFICER, record, 'th-rtp-0001');
     expect(retry.data!.requestAccess.id).toBe(requestId);
     const mine = await fed.query<{ accessRequests: Request[] }>(`{ accessRequests { ${REQUEST_FIELDS} } }`, {}, { as: THAI_OFFICER });
     expect(mine.data!.accessRequests.filter((r) => r.recordId === record)).toHaveLength(1);
