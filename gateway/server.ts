@@ -28,6 +28,8 @@ export async function startGateway(config: FederationConfig, logger: Logger): Pr
   const records = new SovereignDataSource({
     clients: config.agencies.map((node) => new HttpAgencyClient(node.code, node.url)),
     listFields: listRootFields(readSdl('records')),
+    // Screening hits from all nodes come back best first.
+    rankedFields: new Map([['screen', 'score']]),
     timeoutMs: config.gateway.nodeTimeoutMs,
     logger,
     // Each node verifies the caller again: the gateway passes the token and purpose on.

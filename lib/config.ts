@@ -33,7 +33,7 @@ const DEFAULT_TRUST: TrustConfig = {
   audience: 'records-federation',
   algorithms: ['ES256'],
   clockToleranceSeconds: 30,
-  issuers: [{ issuer: 'urn:records-federation:dev-issuer', jwks: 'dev-issuer/jwks.json' }],
+  issuers: [{ issuer: 'urn:records-federation:dev-issuer', jwks: 'dev-issuer/jwks.json', agencies: '*' }],
 };
 
 interface RawService {
@@ -96,8 +96,17 @@ function trustFrom(raw: Partial<TrustConfig> | undefined, file: string): TrustCo
   if (trust.algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) {
     throw new ConfigError(`${file}: trust.algorithms must be asymmetric (e.g. ES256, RS256, EdDSA); shared secrets and "none" are refused.`);
   }
-  if (!Array.isArray(trust.issuers) || trust.issuers.some((i) => typeof i.issuer !== 'string' || typeof i.jwks !== 'string')) {
-    throw new ConfigError(`${file}: trust.issuers must list { "issuer": "...", "jwks": "<file or URL>" } entries.`);
+  const validIssuer = (i: TrustConfig['issuers'][number]) =>
+    typeof i.issuer === 'string' &&
+    typeof i.jwks === 'string' &&
+    (i.agencies === '*' || (Array.isArray(i.agencies) && i.agencies.every((code) => typeof code === 'string')));
+  if (!Array.isArray(trust.issuers) || !trust.issuers.every(validIssuer)) {
+    throw new ConfigError(
+      `${file}: trust.issuers must list { "issuer": "...", "jwks": "<file or URL>", "agencies": ["CODE", ...] or "*" } entries.`,
+    );
+  }
+  if (!Number.isFinite(trust.clockToleranceSeconds) || trust.clockToleranceSeconds < 0 || trust.clockToleranceSeconds > 300) {
+    throw new ConfigError(`${file}: trust.clockToleranceSeconds must be between 0 and 300.`);
   }
   return trust;
 }

@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { NodeResponse } from './agency-client.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
+import { RANK_ALIAS } from './split.js';
 
 // Puts the nodes' answers back together as if one subgraph had answered: lists
 // concatenated in federation order, entities back at their original positions, and every
@@ -18,10 +19,12 @@ export function mergeResponses(
   const answered = new Map<string, Record<string, unknown>>();
   for (const outcome of outcomes) {
     if ('error' in outcome) errors.push(outcome.error);
-    else if (outcome.response.data) answered.set(outcome.agency, outcome.response.data);
+    // A mutation may call one owner several times (runs of its fields): keep every answer.
+    else if (outcome.response.data) answered.set(outcome.agency, { ...answered.get(outcome.agency), ...outcome.response.data });
   }
-  // Where each agency's items start in each merged list, for rewriting error paths.
+  // Where each agency's items start in each merged list, and where ranking moved them, for rewriting error paths.
   const offsets = new Map<string, Map<string, number>>();
+  const moves = new Map<string, number[]>();
 
   for (const routedField of routed.fields) {
     const { responseKey: key, route } = routedField;
@@ -38,6 +41,7 @@ export function mergeResponses(
         break;
       case 'broadcast':
         data[key] = mergeBroadcast(key, route.list, route.agencies, answered, offsets);
+        if (route.rankBy && Array.isArray(data[key])) data[key] = rank(data[key] as Record<string, unknown>[], key, moves);
         break;
       case 'entities': {
         const entities: unknown[] = new Array(route.count).fill(null);
@@ -56,7 +60,7 @@ export function mergeResponses(
   for (const outcome of outcomes) {
     if (!('response' in outcome)) continue;
     for (const error of outcome.response.errors ?? []) {
-      errors.push(tagError(error, outcome.agency, byKey, offsets));
+      errors.push(tagError(error, outcome.agency, byKey, offsets, moves));
     }
   }
   return { data, ...(errors.length > 0 ? { errors: dedupe(errors) } : {}) };
@@ -82,11 +86,24 @@ function mergeBroadcast(
   return merged;
 }
 
+/** Best first by the rank key (stable, so ties keep federation order); the key is removed again. */
+function rank(items: Record<string, unknown>[], key: string, moves: Map<string, number[]>): Record<string, unknown>[] {
+  const order = items.map((_item, index) => index).sort((a, b) => Number(items[b]![RANK_ALIAS]) - Number(items[a]![RANK_ALIAS]) || a - b);
+  const moved: number[] = [];
+  order.forEach((from, to) => (moved[from] = to));
+  moves.set(key, moved);
+  return order.map((index) => {
+    const { [RANK_ALIAS]: _rank, ...item } = items[index]!;
+    return item;
+  });
+}
+
 function tagError(
   error: GraphQLFormattedError,
   agency: string,
   byKey: Map<string, RoutedField>,
   offsets: Map<string, Map<string, number>>,
+  moves: Map<string, number[]>,
 ): GraphQLFormattedError {
   const { stacktrace: _stack, ...extensions } = error.extensions ?? {};
   const tagged: GraphQLFormattedError = { message: error.message, extensions: { ...extensions, agency } };
@@ -94,7 +111,10 @@ function tagError(
   const path = error.path ? [...error.path] : undefined;
   if (path && typeof path[0] === 'string' && typeof path[1] === 'number') {
     const route = byKey.get(path[0])?.route;
-    if (route?.kind === 'broadcast') path[1] += offsets.get(agency)?.get(path[0]) ?? 0;
+    if (route?.kind === 'broadcast') {
+      path[1] += offsets.get(agency)?.get(path[0]) ?? 0;
+      path[1] = moves.get(path[0])?.[path[1]] ?? path[1];
+    }
     if (route?.kind === 'entities') path[1] = route.groups.get(agency)?.[path[1]] ?? path[1];
   }
   if (path) Object.assign(tagged, { path });

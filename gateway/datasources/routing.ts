@@ -10,7 +10,7 @@ import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
 export type Route =
   | { kind: 'typename' }
   | { kind: 'owner'; agency: string }
-  | { kind: 'broadcast'; agencies: string[]; list: boolean }
+  | { kind: 'broadcast'; agencies: string[]; list: boolean; rankBy?: string }
   | { kind: 'entities'; variable: string; groups: Map<string, number[]>; count: number; unrouted: Map<number, GraphQLError | null> }
   | { kind: 'rejected'; error: GraphQLError };
 
@@ -24,6 +24,8 @@ export interface RoutedOperation {
   operation: OperationDefinitionNode;
   fragments: Map<string, FragmentDefinitionNode>;
   fields: RoutedField[];
+  /** The request's variables with the operation's defaults filled in. */
+  variables: Record<string, unknown>;
 }
 
 const OWNER_ARGUMENTS = ['id', 'recordId', 'agency'] as const;
@@ -33,6 +35,8 @@ export interface RoutingTable {
   agencies: readonly string[];
   /** Root fields (by name) whose type is a list: their broadcast answers are concatenated. */
   listFields: ReadonlySet<string>;
+  /** List fields merged best first by a numeric field of their items (e.g. screen by score). */
+  rankedFields?: ReadonlyMap<string, string>;
 }
 
 export function routeOperation(
@@ -51,12 +55,27 @@ export function routeOperation(
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((fragment) => [fragment.name.value, fragment]),
   );
-  const fields = rootFields(operation.selectionSet.selections, fragments).map((field) => ({
-    responseKey: field.alias?.value ?? field.name.value,
-    field,
-    route: routeField(field, variables, table),
-  }));
-  return { operation, fragments, fields };
+  const effective = withDefaults(operation, variables);
+  const isMutation = operation.operation === OperationTypeNode.MUTATION;
+  const fields = rootFields(operation.selectionSet.selections, fragments).map((field) => {
+    let route = routeField(field, effective, table);
+    // A mutation changes one owner's store: it is never sent to every node.
+    if (isMutation && route.kind === 'broadcast') {
+      route = { kind: 'rejected', error: badInput(`${field.name.value} needs an id, recordId or agency argument naming the owner.`) };
+    }
+    return { responseKey: field.alias?.value ?? field.name.value, field, route };
+  });
+  return { operation, fragments, fields, variables: effective };
+}
+
+/** The planner passes on only the variables the caller sent; defaults must route too. */
+function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const effective = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (effective[name] === undefined && definition.defaultValue) effective[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return effective;
 }
 
 /** Root fields, with fragments at the root flattened (their directives move onto the fields). */
@@ -79,13 +98,17 @@ function routeField(field: FieldNode, variables: Record<string, unknown>, table:
   const known = new Set(agencies);
   const name = field.name.value;
   const list = table.listFields.has(name);
+  const rankBy = table.rankedFields?.get(name);
   if (name === '__typename') return { kind: 'typename' };
   const args = new Map((field.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables)]));
   if (name === '_entities') return routeEntities(field, args.get('representations'), known);
 
   for (const argument of OWNER_ARGUMENTS) {
+    if (!args.has(argument)) continue;
     const value = args.get(argument);
-    if (typeof value !== 'string') continue;
+    if (typeof value !== 'string') {
+      return { kind: 'rejected', error: badInput(`${name}: "${argument}" must be given; it names the record's owner.`) };
+    }
     try {
       const agency = argument === 'agency' ? value : parseRecordId(value).agency;
       return known.has(agency) ? { kind: 'owner', agency } : { kind: 'rejected', error: unknownAgency(agency, argument, value, agencies) };
@@ -106,9 +129,9 @@ function routeField(field: FieldNode, variables: Record<string, unknown>, table:
         ),
       };
     }
-    return { kind: 'broadcast', agencies: agencies.filter((code) => narrowed.includes(code)), list };
+    return { kind: 'broadcast', agencies: agencies.filter((code) => narrowed.includes(code)), list, rankBy };
   }
-  return { kind: 'broadcast', agencies: [...agencies], list };
+  return { kind: 'broadcast', agencies: [...agencies], list, rankBy };
 }
 
 /** Each representation goes to its owner: the `code` of an Agency, the id prefix of a record. */
@@ -150,7 +173,7 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** The agencies a routed operation must call: in federation order, or field order for mutations. */
+/** The agencies a routed query must call, in federation order. */
 export function addressedAgencies(routed: RoutedOperation, agencies: readonly string[]): string[] {
   const wanted = new Set<string>();
   for (const { route } of routed.fields) {
@@ -158,6 +181,5 @@ export function addressedAgencies(routed: RoutedOperation, agencies: readonly st
     if (route.kind === 'broadcast') route.agencies.forEach((agency) => wanted.add(agency));
     if (route.kind === 'entities') route.groups.forEach((_indices, agency) => wanted.add(agency));
   }
-  if (routed.operation.operation === OperationTypeNode.MUTATION) return [...wanted];
   return agencies.filter((agency) => wanted.has(agency));
 }

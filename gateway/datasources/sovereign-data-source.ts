@@ -3,7 +3,7 @@ import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormatte
 import type { Logger } from '../../lib/logger.js';
 import { AgencyFailure, type AgencyClient, type NodeResponse } from './agency-client.js';
 import { mergeResponses, type Outcome } from './merge.js';
-import { addressedAgencies, routeOperation, type RoutingTable } from './routing.js';
+import { addressedAgencies, routeOperation, type RoutedField, type RoutingTable } from './routing.js';
 import { requestFor } from './split.js';
 
 // Federation never fans out: the planner sends each "records" fetch to one subgraph. This
@@ -15,6 +15,8 @@ export interface SovereignDataSourceOptions {
   clients: readonly AgencyClient[];
   /** Root fields of the records contract whose type is a list. */
   listFields: ReadonlySet<string>;
+  /** List fields merged best first by a numeric field of their items. */
+  rankedFields?: ReadonlyMap<string, string>;
   /** How long one node may take before its part is given up. */
   timeoutMs: number;
   logger: Logger;
@@ -29,7 +31,11 @@ export class SovereignDataSource implements GraphQLDataSource {
 
   constructor(private readonly options: SovereignDataSourceOptions) {
     this.clients = new Map(options.clients.map((client) => [client.agency, client]));
-    this.table = { agencies: options.clients.map((client) => client.agency), listFields: options.listFields };
+    this.table = {
+      agencies: options.clients.map((client) => client.agency),
+      listFields: options.listFields,
+      rankedFields: options.rankedFields,
+    };
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<NodeResponse> {
@@ -37,16 +43,15 @@ export class SovereignDataSource implements GraphQLDataSource {
     const variables = (request.variables ?? {}) as Record<string, unknown>;
     const routed = routeOperation(this.parse(request.query ?? ''), request.operationName ?? undefined, variables, this.table);
     const headers = this.options.forwardHeaders?.(options.context) ?? {};
-    const agencies = addressedAgencies(routed, this.table.agencies);
-    const call = (agency: string) => this.call(agency, requestFor(agency, routed, variables, headers));
-
     let outcomes: Outcome[];
     if (routed.operation.operation === OperationTypeNode.MUTATION) {
-      // Mutations keep their order: one owner after the other.
+      // Mutations run one after the other in field order: consecutive fields of one owner
+      // travel together, and a later field never overtakes an earlier one.
       outcomes = [];
-      for (const agency of agencies) outcomes.push(await call(agency));
+      for (const run of ownerRuns(routed.fields)) outcomes.push(await this.call(run.agency, requestFor(run.agency, routed, headers, run.fields)));
     } else {
-      outcomes = await Promise.all(agencies.map(call));
+      const agencies = addressedAgencies(routed, this.table.agencies);
+      outcomes = await Promise.all(agencies.map((agency) => this.call(agency, requestFor(agency, routed, headers))));
     }
     const rootTypename = routed.operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
     return mergeResponses(routed, outcomes, rootTypename);
@@ -78,6 +83,17 @@ export class SovereignDataSource implements GraphQLDataSource {
     }
     return document;
   }
+}
+
+function ownerRuns(fields: readonly RoutedField[]): { agency: string; fields: RoutedField[] }[] {
+  const runs: { agency: string; fields: RoutedField[] }[] = [];
+  for (const field of fields) {
+    if (field.route.kind !== 'owner') continue;
+    const last = runs.at(-1);
+    if (last?.agency === field.route.agency) last.fields.push(field);
+    else runs.push({ agency: field.route.agency, fields: [field] });
+  }
+  return runs;
 }
 
 function unavailable(agency: string, failure: AgencyFailure, timeoutMs: number): GraphQLFormattedError {

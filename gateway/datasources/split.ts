@@ -3,7 +3,7 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode,
 } from 'graphql';
 import type { AgencyRequest } from './agency-client.js';
-import type { RoutedOperation } from './routing.js';
+import type { RoutedField, RoutedOperation } from './routing.js';
 
 // Builds the request one agency node receives: only the root fields it must answer, only
 // the fragments and variables those fields use, and its own share of the representations.
@@ -11,14 +11,15 @@ import type { RoutedOperation } from './routing.js';
 export function requestFor(
   agency: string,
   routed: RoutedOperation,
-  variables: Record<string, unknown>,
   headers: Record<string, string>,
+  only: readonly RoutedField[] = routed.fields,
 ): AgencyRequest {
+  const variables = routed.variables;
   const fields: FieldNode[] = [];
   const ownVariables: Record<string, unknown> = {};
-  for (const { field, route } of routed.fields) {
+  for (const { field, route } of only) {
     if (route.kind === 'owner' && route.agency === agency) fields.push(field);
-    if (route.kind === 'broadcast' && route.agencies.includes(agency)) fields.push(field);
+    if (route.kind === 'broadcast' && route.agencies.includes(agency)) fields.push(route.rankBy ? withRankKey(field, route.rankBy) : field);
     if (route.kind === 'entities' && route.groups.has(agency)) {
       fields.push(field);
       const all = variables[route.variable] as unknown[];
@@ -40,6 +41,14 @@ export function requestFor(
     ...(routed.operation.name ? { operationName: routed.operation.name.value } : {}),
     headers: { ...headers },
   };
+}
+
+/** The alias under which a ranked list's sort key travels, whether or not the caller asked for it. */
+export const RANK_ALIAS = 'sovereignRank__';
+
+function withRankKey(field: FieldNode, rankBy: string): FieldNode {
+  const rank: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: RANK_ALIAS }, name: { kind: Kind.NAME, value: rankBy } };
+  return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections: [...(field.selectionSet?.selections ?? []), rank] } };
 }
 
 function reachableFragments(

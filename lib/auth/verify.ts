@@ -8,11 +8,19 @@ import { ROLES, type Role } from './caller.js';
 // audience, expiry and not-before with a small clock skew, and claims the directory can
 // vouch for. The gateway and every node run the same checks.
 
+export interface TrustedIssuer {
+  issuer: string;
+  /** JWKS file (relative to DATA_DIR) or https URL. */
+  jwks: string;
+  /** The agencies this issuer may speak for: agency codes, or "*" for a development issuer. */
+  agencies: string[] | '*';
+}
+
 export interface TrustConfig {
   audience: string;
   algorithms: string[];
   clockToleranceSeconds: number;
-  issuers: { issuer: string; jwks: string }[];
+  issuers: TrustedIssuer[];
 }
 
 export interface VerifiedClaims {
@@ -27,12 +35,14 @@ export class TokenRejected extends Error {}
 
 export class TokenVerifier {
   private readonly keys = new Map<string, JWTVerifyGetKey>();
+  private readonly speaksFor = new Map<string, TrustedIssuer['agencies']>();
 
   constructor(
     private readonly trust: TrustConfig,
     baseDir: string,
   ) {
-    for (const { issuer, jwks } of trust.issuers) {
+    for (const { issuer, jwks, agencies } of trust.issuers) {
+      this.speaksFor.set(issuer, agencies);
       this.keys.set(
         issuer,
         /^https?:\/\//.test(jwks)
@@ -51,9 +61,7 @@ export class TokenVerifier {
     }
     const keys = typeof issuer === 'string' ? this.keys.get(issuer) : undefined;
     if (!keys) {
-      throw new TokenRejected(
-        `Token issuer ${JSON.stringify(issuer ?? null)} is not trusted here; trusted issuers: ${[...this.keys.keys()].join(', ')}.`,
-      );
+      throw new TokenRejected(`Token issuer ${JSON.stringify(String(issuer ?? null).slice(0, 100))} is not trusted here.`);
     }
     let payload;
     try {
@@ -67,7 +75,13 @@ export class TokenVerifier {
     } catch (error) {
       throw new TokenRejected(this.explain(error));
     }
-    return claimsFrom(payload);
+    const claims = claimsFrom(payload);
+    // An issuer speaks for its own agencies only: a partner's issuer cannot mint another agency's tokens.
+    const agencies = this.speaksFor.get(issuer as string)!;
+    if (agencies !== '*' && !agencies.includes(claims.agency)) {
+      throw new TokenRejected(`Token issuer ${issuer as string} may not issue tokens for agency ${claims.agency}.`);
+    }
+    return claims;
   }
 
   private explain(error: unknown): string {

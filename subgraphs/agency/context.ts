@@ -14,6 +14,8 @@ export class NodeContext {
   caller: Caller | null = null;
   /** Every record this request read under the caller's scope, by global id: what the ledger records. */
   readonly disclosed = new Map<string, Disclosure>();
+  /** Facts the ledger entry of this request's disclosures should carry (e.g. a question's fingerprint). */
+  readonly auditDetail: Record<string, string> = {};
   private scopeOfCaller?: DisclosureScope;
   private loadersOfCaller?: Loaders;
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Disclosure, DisclosureScope, RecordStore } from './store/store.js';
+import { unListingsOfNotices, unListingsOfSubjects } from './store/un-listings.js';
 
 // Per-request batching: every relation and entity reference goes through one of these,
 // so a request costs a fixed number of SQL statements however many records it returns.
@@ -49,6 +50,8 @@ export function createLoaders(store: RecordStore, scope: DisclosureScope, note: 
     crimeTypes: grouped((ids) => store.crimeTypesOf(ids), (r) => r.caseId),
     caseAgencies: grouped((ids) => store.agenciesOf(ids), (r) => r.caseId),
     releasability: grouped((ids) => store.releasabilityOf(ids), (r) => r.recordId),
+    unListingOfNotice: byKey((ids) => unListingsOfNotices(store, ids), (r) => r.noticeId),
+    unListingOfSubject: byKey((ids) => unListingsOfSubjects(store, ids), (r) => r.subjectId),
   };
 }
 

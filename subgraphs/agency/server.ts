@@ -20,9 +20,12 @@ import { withholdBeyondDisclosure } from './policy/withhold.js';
 import { auditPlugin } from './audit/plugin.js';
 import { agencyResolvers } from './resolvers/agency.js';
 import { auditResolvers } from './resolvers/audit.js';
+import { screeningResolvers } from './resolvers/screening.js';
 import { recordResolvers } from './resolvers/records.js';
+import { unResolvers } from './resolvers/un.js';
 import { generateDataset, isDemoAgency } from './seed/generate.js';
 import { openStore } from './store/open.js';
+import { indexMissingSubjects } from './store/screening.js';
 
 export interface AgencyNodeOptions {
   agency: string;
@@ -56,10 +59,12 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       await store.insertDataset(generateDataset(agency));
       logger.info({ holdings: await store.holdingsOfOwner() }, 'seeded demo data');
     }
+    const indexed = await indexMissingSubjects(store);
+    if (indexed > 0) logger.info({ subjects: indexed }, 'indexed subjects for screening');
     const schema = withholdBeyondDisclosure(
       buildSubgraphSchema({
         typeDefs: parse(readSdl('records')),
-        resolvers: mergeResolvers([recordResolvers, agencyResolvers, auditResolvers]) as GraphQLResolverMap<unknown>,
+        resolvers: mergeResolvers([recordResolvers, agencyResolvers, auditResolvers, screeningResolvers, unResolvers]) as GraphQLResolverMap<unknown>,
       }),
     );
     const server = new ApolloServer<NodeContext>({

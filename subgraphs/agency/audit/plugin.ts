@@ -28,7 +28,7 @@ export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlu
               operation: request.operationName ?? operation?.name?.value ?? 'anonymous',
               recordIds: levels[level].sort(),
               disclosure: level,
-              detail: null,
+              detail: Object.keys(context.auditDetail).length > 0 ? { ...context.auditDetail } : null,
             }));
           try {
             await ledger.append(entries);

@@ -4,6 +4,8 @@ import { AgencyRef } from '../resolvers/agency.js';
 import { NoticeRow, SubjectRow, CaseRow, NameRow, BirthDateRow, DocumentRow, CaseSubjectRow } from '../store/store.js';
 import { AccessRequestRow } from '../store/access-requests.js';
 import { LedgerEntry } from '../store/audit.js';
+import { UnListingRow } from '../store/un-listings.js';
+import { ScreeningHitModel } from '../screening/screen.js';
 import { NodeContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -235,6 +237,24 @@ export type LocalizedText = {
   translations: Array<Translation>;
 };
 
+export type MatchField =
+  | 'DATE_OF_BIRTH'
+  | 'DOCUMENT'
+  | 'NAME'
+  | 'NATIONALITY';
+
+export type MatchOutcome =
+  | 'CONFLICT'
+  | 'MATCH'
+  | 'PARTIAL';
+
+export type MatchReason = {
+  __typename?: 'MatchReason';
+  detail: Scalars['String']['output'];
+  field: MatchField;
+  outcome: MatchOutcome;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -242,12 +262,12 @@ export type Mutation = {
    * grants the requesting agency FULL disclosure of the record until expiresAt (ISO 8601
    * date-time, required to approve).
    */
-  decideAccessRequest: AccessRequest;
+  decideAccessRequest: Maybe<AccessRequest>;
   /**
    * Asks a record's owner for full access, typically after a HIT_ONLY answer. Stored at the
    * owner's node. Retrying with the same idempotencyKey returns the same request.
    */
-  requestAccess: AccessRequest;
+  requestAccess: Maybe<AccessRequest>;
 };
 
 
@@ -315,6 +335,8 @@ export type Notice = {
   title: Maybe<LocalizedText>;
   /** Traffic Light Protocol 2.0 label: how far you may share it. */
   tlp: Maybe<Tlp>;
+  /** The UN sanctions listing an imported UN_SPECIAL notice publishes; null for other notices. */
+  unListing: Maybe<UnListing>;
 };
 
 export type NoticeColour =
@@ -349,6 +371,17 @@ export type NoticeStatus =
   | 'CANCELLED'
   | 'EXPIRED';
 
+export type PersonQuery = {
+  /** ISO 8601, possibly reduced: 1961, 1961-03 or 1961-03-05. */
+  dateOfBirth?: InputMaybe<Scalars['String']['input']>;
+  /** Passport or identity document number. */
+  documentNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Any name the person is known by, in any script and word order. */
+  name: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2. */
+  nationality?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Why a partner asks (header X-Purpose on every request; recorded with every disclosure). */
 export type Purpose =
   | 'ASSET_RECOVERY'
@@ -371,7 +404,7 @@ export type Query = {
    * The owner's ledger, oldest first, for that agency's auditors only. Routed to the node
    * of `agency`. `after` is a sequence number (the last one you have).
    */
-  auditTrail: Array<AuditEntry>;
+  auditTrail: Maybe<Array<AuditEntry>>;
   case: Maybe<Case>;
   /** Cases; same fan-out and `first` rule as `notices`. */
   cases: Array<Case>;
@@ -383,11 +416,19 @@ export type Query = {
    * concatenated in federation order.
    */
   notices: Array<Notice>;
+  /**
+   * Screens a person against every node's subjects (or those named in `agencies`). Each node
+   * returns at most `first` hits scoring at least `minScore` (0-1); the gateway merges them
+   * by score, best first. FULL hits carry the record and why it matched; HIT_ONLY hits carry
+   * only owner, id and score, so you know whom to ask (requestAccess). Every hit is recorded
+   * in the owner's audit ledger.
+   */
+  screen: Array<ScreeningHit>;
   subject: Maybe<Subject>;
   /** Suspects and persons of interest; same fan-out and `first` rule as `notices`. */
   subjects: Array<Subject>;
   /** Walks the owner's hash chain; for that agency's auditors only. */
-  verifyAuditTrail: AuditVerification;
+  verifyAuditTrail: Maybe<AuditVerification>;
 };
 
 
@@ -428,6 +469,14 @@ export type QueryNoticesArgs = {
 };
 
 
+export type QueryScreenArgs = {
+  agencies?: InputMaybe<Array<Scalars['ID']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
+  person: PersonQuery;
+};
+
+
 export type QuerySubjectArgs = {
   id: Scalars['ID']['input'];
 };
@@ -443,6 +492,22 @@ export type QuerySubjectsArgs = {
 export type QueryVerifyAuditTrailArgs = {
   agency: Scalars['ID']['input'];
 };
+
+export type ScreeningHit = {
+  __typename?: 'ScreeningHit';
+  /** The owner of the record. */
+  agency: Agency;
+  disclosure: Disclosure;
+  /** Which fields matched and how (FULL hits only). */
+  explanation: Maybe<Array<MatchReason>>;
+  /** The subject's name that matched best (FULL hits only). */
+  matchedName: Maybe<Scalars['String']['output']>;
+  record: ScreeningRecord;
+  /** 0-1: how well the record matches the question. */
+  score: Scalars['Float']['output'];
+};
+
+export type ScreeningRecord = Subject;
 
 /** A suspect or person of interest (a person or an organisation) as one agency files it. */
 export type Subject = {
@@ -470,6 +535,8 @@ export type Subject = {
   releasableTo: Maybe<Array<Scalars['String']['output']>>;
   /** Traffic Light Protocol 2.0 label: how far you may share it. */
   tlp: Maybe<Tlp>;
+  /** The subject's entry in the UN Consolidated List, as far as the common fields do not hold it; null for other subjects. */
+  unEntry: Maybe<UnListEntry>;
 };
 
 export type SubjectFilter = {
@@ -501,6 +568,63 @@ export type Translation = {
   __typename?: 'Translation';
   language: Scalars['String']['output'];
   text: Scalars['String']['output'];
+};
+
+export type UnListEntry = {
+  __typename?: 'UnListEntry';
+  addresses: Array<UnPlace>;
+  /** DESIGNATION values: positions held. */
+  designations: Array<Scalars['String']['output']>;
+  /** FIRST_NAME (an entity's name); the PRIMARY name is the name parts joined by spaces. */
+  firstName: Scalars['String']['output'];
+  fourthName: Maybe<Scalars['String']['output']>;
+  placesOfBirth: Array<UnPlace>;
+  /**
+   * The elements of the entry that no field of the contract holds whole (alias birth details,
+   * document issue dates and notes, "f.k.a." aliases, date-of-birth notes, unknown country
+   * names, ...), kept as the UN wrote them: a JSON object from element name to a list of
+   * elements, each a string or an object of its children (docs/un-import.md). Null when the
+   * fields hold everything.
+   */
+  raw: Maybe<Scalars['String']['output']>;
+  secondName: Maybe<Scalars['String']['output']>;
+  thirdName: Maybe<Scalars['String']['output']>;
+  /** TITLE values (Mullah, Maulavi, Dr., ...). */
+  titles: Array<Scalars['String']['output']>;
+};
+
+export type UnListing = {
+  __typename?: 'UnListing';
+  /** COMMENTS1. */
+  comments: Maybe<Scalars['String']['output']>;
+  /** DATAID, the UN's own id of the entry. */
+  dataId: Scalars['String']['output'];
+  /** Generation date of the first imported list that no longer held the entry (the notice is then CANCELLED); null while listed. */
+  delistedOn: Maybe<Scalars['String']['output']>;
+  /** LAST_DAY_UPDATED: the dates the UN amended the entry, as it lists them. */
+  lastUpdated: Array<Scalars['String']['output']>;
+  /** UN_LIST_TYPE: the sanctions regime, e.g. Al-Qaida, Taliban, DPRK, Iraq, DRC, Libya. */
+  listType: Scalars['String']['output'];
+  /** LISTED_ON, ISO 8601 date (also the notice's issuedOn). */
+  listedOn: Scalars['String']['output'];
+  /** REFERENCE_NUMBER, e.g. TAi.005. */
+  referenceNumber: Scalars['String']['output'];
+  /** VERSIONNUM. */
+  versionNumber: Maybe<Scalars['Int']['output']>;
+};
+
+/** An address or place of birth as the UN lists it. */
+export type UnPlace = {
+  __typename?: 'UnPlace';
+  city: Maybe<Scalars['String']['output']>;
+  /** The country as the UN names it. */
+  country: Maybe<Scalars['String']['output']>;
+  /** ISO 3166-1 alpha-2 of `country`, when it names a known country. */
+  countryCode: Maybe<Scalars['String']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+  stateProvince: Maybe<Scalars['String']['output']>;
+  street: Maybe<Scalars['String']['output']>;
+  zipCode: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -605,6 +729,10 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Subject'], {"id":true}> );
 };
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  ScreeningRecord: ( SubjectRow );
+};
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -635,6 +763,9 @@ export type ResolversTypes = {
   Holdings: ResolverTypeWrapper<Holdings>;
   IdentityDocument: ResolverTypeWrapper<DocumentRow>;
   LocalizedText: ResolverTypeWrapper<LocalizedText>;
+  MatchField: MatchField;
+  MatchOutcome: MatchOutcome;
+  MatchReason: ResolverTypeWrapper<MatchReason>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Name: ResolverTypeWrapper<NameRow>;
   NameKind: NameKind;
@@ -643,13 +774,20 @@ export type ResolversTypes = {
   NoticeColour: NoticeColour;
   NoticeFilter: NoticeFilter;
   NoticeStatus: NoticeStatus;
+  PersonQuery: PersonQuery;
   Purpose: Purpose;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ScreeningHit: ResolverTypeWrapper<ScreeningHitModel>;
+  ScreeningRecord: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ScreeningRecord']>;
   Subject: ResolverTypeWrapper<SubjectRow>;
   SubjectFilter: SubjectFilter;
   SubjectKind: SubjectKind;
   Tlp: Tlp;
   Translation: ResolverTypeWrapper<Translation>;
+  UnListEntry: ResolverTypeWrapper<UnListingRow>;
+  UnListing: ResolverTypeWrapper<UnListingRow>;
+  UnPlace: ResolverTypeWrapper<UnPlace>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -669,14 +807,22 @@ export type ResolversParentTypes = {
   Holdings: Holdings;
   IdentityDocument: DocumentRow;
   LocalizedText: LocalizedText;
+  MatchReason: MatchReason;
   Mutation: Record<PropertyKey, never>;
   Name: NameRow;
   Notice: NoticeRow;
   NoticeFilter: NoticeFilter;
+  PersonQuery: PersonQuery;
   Query: Record<PropertyKey, never>;
+  Float: Scalars['Float']['output'];
+  ScreeningHit: ScreeningHitModel;
+  ScreeningRecord: ResolversUnionTypes<ResolversParentTypes>['ScreeningRecord'];
   Subject: SubjectRow;
   SubjectFilter: SubjectFilter;
   Translation: Translation;
+  UnListEntry: UnListingRow;
+  UnListing: UnListingRow;
+  UnPlace: UnPlace;
 };
 
 export type AccessRequestResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AccessRequest'] = ResolversParentTypes['AccessRequest']> = {
@@ -771,9 +917,15 @@ export type LocalizedTextResolvers<ContextType = NodeContext, ParentType extends
   translations?: Resolver<Array<ResolversTypes['Translation']>, ParentType, ContextType>;
 };
 
+export type MatchReasonResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['MatchReason'] = ResolversParentTypes['MatchReason']> = {
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['MatchField'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['MatchOutcome'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  decideAccessRequest?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationDecideAccessRequestArgs, 'decision' | 'id'>>;
-  requestAccess?: Resolver<ResolversTypes['AccessRequest'], ParentType, ContextType, RequireFields<MutationRequestAccessArgs, 'idempotencyKey' | 'justification' | 'purpose' | 'recordId'>>;
+  decideAccessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationDecideAccessRequestArgs, 'decision' | 'id'>>;
+  requestAccess?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRequestAccessArgs, 'idempotencyKey' | 'justification' | 'purpose' | 'recordId'>>;
 };
 
 export type NameResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Name'] = ResolversParentTypes['Name']> = {
@@ -801,18 +953,33 @@ export type NoticeResolvers<ContextType = NodeContext, ParentType extends Resolv
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
   tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
+  unListing?: Resolver<Maybe<ResolversTypes['UnListing']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accessRequests?: Resolver<Array<ResolversTypes['AccessRequest']>, ParentType, ContextType, Partial<QueryAccessRequestsArgs>>;
-  auditTrail?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'after' | 'agency' | 'first'>>;
+  auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'after' | 'agency' | 'first'>>;
   case?: Resolver<Maybe<ResolversTypes['Case']>, ParentType, ContextType, RequireFields<QueryCaseArgs, 'id'>>;
   cases?: Resolver<Array<ResolversTypes['Case']>, ParentType, ContextType, RequireFields<QueryCasesArgs, 'first'>>;
   notice?: Resolver<Maybe<ResolversTypes['Notice']>, ParentType, ContextType, RequireFields<QueryNoticeArgs, 'id'>>;
   notices?: Resolver<Array<ResolversTypes['Notice']>, ParentType, ContextType, RequireFields<QueryNoticesArgs, 'first'>>;
+  screen?: Resolver<Array<ResolversTypes['ScreeningHit']>, ParentType, ContextType, RequireFields<QueryScreenArgs, 'first' | 'minScore' | 'person'>>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
   subjects?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectsArgs, 'first'>>;
-  verifyAuditTrail?: Resolver<ResolversTypes['AuditVerification'], ParentType, ContextType, RequireFields<QueryVerifyAuditTrailArgs, 'agency'>>;
+  verifyAuditTrail?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType, RequireFields<QueryVerifyAuditTrailArgs, 'agency'>>;
+};
+
+export type ScreeningHitResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['ScreeningHit'] = ResolversParentTypes['ScreeningHit']> = {
+  agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+  disclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType>;
+  explanation?: Resolver<Maybe<Array<ResolversTypes['MatchReason']>>, ParentType, ContextType>;
+  matchedName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  record?: Resolver<ResolversTypes['ScreeningRecord'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ScreeningRecordResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['ScreeningRecord'] = ResolversParentTypes['ScreeningRecord']> = {
+  __resolveType: TypeResolveFn<'Subject', ParentType, ContextType>;
 };
 
 export type SubjectResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = {
@@ -832,11 +999,46 @@ export type SubjectResolvers<ContextType = NodeContext, ParentType extends Resol
   notices?: Resolver<Maybe<Array<ResolversTypes['Notice']>>, ParentType, ContextType>;
   releasableTo?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
+  unEntry?: Resolver<Maybe<ResolversTypes['UnListEntry']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type TranslationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Translation'] = ResolversParentTypes['Translation']> = {
   language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UnListEntryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['UnListEntry'] = ResolversParentTypes['UnListEntry']> = {
+  addresses?: Resolver<Array<ResolversTypes['UnPlace']>, ParentType, ContextType>;
+  designations?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fourthName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  placesOfBirth?: Resolver<Array<ResolversTypes['UnPlace']>, ParentType, ContextType>;
+  raw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  secondName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  thirdName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  titles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type UnListingResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['UnListing'] = ResolversParentTypes['UnListing']> = {
+  comments?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  delistedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastUpdated?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  listType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  listedOn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  referenceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  versionNumber?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type UnPlaceResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['UnPlace'] = ResolversParentTypes['UnPlace']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  countryCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stateProvince?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  street?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  zipCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = NodeContext> = {
@@ -850,11 +1052,17 @@ export type Resolvers<ContextType = NodeContext> = {
   Holdings?: HoldingsResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
   LocalizedText?: LocalizedTextResolvers<ContextType>;
+  MatchReason?: MatchReasonResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Name?: NameResolvers<ContextType>;
   Notice?: NoticeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ScreeningHit?: ScreeningHitResolvers<ContextType>;
+  ScreeningRecord?: ScreeningRecordResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  UnListEntry?: UnListEntryResolvers<ContextType>;
+  UnListing?: UnListingResolvers<ContextType>;
+  UnPlace?: UnPlaceResolvers<ContextType>;
 };
 

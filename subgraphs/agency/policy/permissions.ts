@@ -41,6 +41,9 @@ const ownAgencyOnly = rule({ cache: 'contextual' })((_parent, _args, context: No
   context.caller?.agency === context.agency ? true : forbidden(`Only ${context.agency}'s own users see this field.`),
 );
 
+/** A mutation nobody gave a rule for is refused, not allowed by default. */
+const unlistedMutation = rule({ cache: 'no_cache' })(() => forbidden('This mutation has no permission rule yet, so nobody may call it.'));
+
 const ownerOnlyLabels = { releasableTo: ownAgencyOnly, discoverable: ownAgencyOnly };
 
 /** A rule for the owner's own staff in one role; `agency` arguments must name the owner too. */
@@ -64,10 +67,11 @@ export const permissions = shield(
       accessRequests: isAuthenticated,
     },
     Mutation: {
+      '*': unlistedMutation,
       requestAccess: mayReadRecords,
       decideAccessRequest: ownStaff('reviewer', 'decide its access requests'),
     },
-    Agency: { holdings: isAuthenticated },
+    Agency: { holdings: mayReadRecords },
     Notice: ownerOnlyLabels,
     Subject: ownerOnlyLabels,
     Case: ownerOnlyLabels,

@@ -1,5 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { auditMigration } from './audit-migration.js';
+import { screeningMigration } from './screening-migration.js';
+import { unListMigration } from './un-migration.js';
 
 // Migrations are code, applied in name order on every start; written with Kysely's schema
 // builder so the same steps run on SQLite and PostgreSQL.
@@ -116,6 +118,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_records': records,
   '0002_disclosure': disclosure,
   '0003_audit': auditMigration,
+  '0004_un_list': unListMigration,
+  '0005_screening': screeningMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

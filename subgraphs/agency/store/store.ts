@@ -75,13 +75,19 @@ export const TABLE_KEYS: { [T in keyof Tables]: (keyof Tables[T] & string)[] } =
   caseSubjects: ['caseId', 'ordinal'],
   caseAgencies: ['caseId', 'ordinal'],
   releasability: ['recordId', 'audience'],
+  unListings: ['noticeId'],
   accessRequests: ['localId'],
   auditLedger: ['sequence'],
+  screeningKeys: ['subjectId', 'key'],
 };
 
 type RecordTable = 'notices' | 'subjects' | 'cases';
 
-/** SQL for "the scope grants FULL access to this row of `table`". */
+/**
+ * SQL for "the scope grants FULL access to this row of `table`". Filters on withheld
+ * content (names, status, crime types, ...) are ANDed with it: a HIT_ONLY record must not
+ * answer questions about what it withholds.
+ */
 function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
   const tlp = sql.ref(`${table}.tlp`);
   const clauses = scope.map((clause) => {
@@ -100,12 +106,20 @@ function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<bool
   return clauses.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(clauses, sql` or `)})`;
 }
 
-function disclosureOf(table: RecordTable, scope: DisclosureScope) {
+export function disclosureOf(table: RecordTable, scope: DisclosureScope) {
   return sql<Disclosure>`case when ${fullAccess(table, scope)} then 'FULL' else 'HIT_ONLY' end`.as('disclosure');
 }
 
+/**
+ * Newest first by a content date, for records disclosed in full; HIT_ONLY records follow,
+ * by id, so their place in a list tells nothing about their withheld dates.
+ */
+function newestFirst(table: RecordTable, column: 'issuedOn' | 'openedOn', scope: DisclosureScope): RawBuilder<unknown> {
+  return sql`case when ${fullAccess(table, scope)} then ${sql.ref(`${table}.${column}`)} end desc nulls last`;
+}
+
 /** FULL, or HIT_ONLY because the owner lets its existence be known. Anything else is NONE. */
-function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+export function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
   return sql<boolean>`(${fullAccess(table, scope)} or ${sql.ref(`${table}.discoverable`)} = 1)`;
 }
 
@@ -132,13 +146,16 @@ export class RecordStore {
   listNotices(scope: DisclosureScope, query: NoticeQuery): Promise<NoticeRow[]> {
     let select = this.notices(scope);
     if (query.colours?.length) select = select.where('notices.colour', 'in', [...query.colours]);
-    if (query.statuses?.length) select = select.where('notices.status', 'in', [...query.statuses]);
-    return select.orderBy('notices.issuedOn', 'desc').orderBy('notices.localId', 'desc').limit(query.first).execute();
+    if (query.statuses?.length) {
+      select = select.where(fullAccess('notices', scope)).where('notices.status', 'in', [...query.statuses]);
+    }
+    return select.orderBy(newestFirst('notices', 'issuedOn', scope)).orderBy('notices.localId', 'desc').limit(query.first).execute();
   }
 
   listSubjects(scope: DisclosureScope, query: SubjectQuery): Promise<SubjectRow[]> {
     let select = this.subjects(scope);
     if (query.kinds?.length) select = select.where('subjects.kind', 'in', [...query.kinds]);
+    if (query.name?.trim() || query.nationality) select = select.where(fullAccess('subjects', scope));
     const name = query.name?.trim();
     if (name) {
       const pattern = `%${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -167,6 +184,7 @@ export class RecordStore {
 
   listCases(scope: DisclosureScope, query: CaseQuery): Promise<CaseRow[]> {
     let select = this.cases(scope);
+    if (query.crimeTypes?.length || query.statuses?.length) select = select.where(fullAccess('cases', scope));
     if (query.crimeTypes?.length) {
       const crimeTypes = [...query.crimeTypes];
       select = select.where(({ exists, selectFrom }) =>
@@ -179,7 +197,7 @@ export class RecordStore {
       );
     }
     if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
-    return select.orderBy('cases.openedOn', 'desc').orderBy('cases.localId', 'desc').limit(query.first).execute();
+    return select.orderBy(newestFirst('cases', 'openedOn', scope)).orderBy('cases.localId', 'desc').limit(query.first).execute();
   }
 
   noticesById(scope: DisclosureScope, ids: readonly string[]): Promise<NoticeRow[]> {
@@ -197,7 +215,7 @@ export class RecordStore {
   noticesOfSubjects(scope: DisclosureScope, subjectIds: readonly string[]): Promise<NoticeRow[]> {
     return this.notices(scope)
       .where('notices.subjectId', 'in', [...subjectIds])
-      .orderBy('notices.issuedOn', 'desc')
+      .orderBy(newestFirst('notices', 'issuedOn', scope))
       .orderBy('notices.localId', 'desc')
       .execute();
   }

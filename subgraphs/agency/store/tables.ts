@@ -143,6 +143,40 @@ export interface AccessRequestsTable {
   expiresAt: string | null;
 }
 
+/** One entry of the UN Security Council Consolidated List, behind a UN_SPECIAL notice and its subject (docs/un-import.md). */
+export interface UnListingsTable {
+  noticeId: string;
+  subjectId: string;
+  referenceNumber: string;
+  dataId: string;
+  versionNumber: number | null;
+  listType: string;
+  listedOn: string;
+  comments: string | null;
+  firstName: string;
+  secondName: string | null;
+  thirdName: string | null;
+  fourthName: string | null;
+  /** JSON arrays: of dates, of strings, of strings, of UnPlace, of UnPlace. */
+  lastUpdated: string;
+  titles: string;
+  designations: string;
+  placesOfBirth: string;
+  addresses: string;
+  /** JSON object: the entry's elements the other columns and records hold only in part; null when none. */
+  raw: string | null;
+  /** Generation date of the first imported list without the entry; null while it is listed. */
+  delistedOn: string | null;
+  /** Hash of the entry as last imported, to tell changed entries from unchanged ones. */
+  fingerprint: string;
+}
+
+/** Screening blocking keys of a subject (s: skeleton, m: metaphone, c: compact name, d: document). */
+export interface ScreeningKeysTable {
+  subjectId: string;
+  key: string;
+}
+
 export interface Tables {
   subjects: SubjectsTable;
   subjectNames: SubjectNamesTable;
@@ -159,4 +193,6 @@ export interface Tables {
   releasability: ReleasabilityTable;
   auditLedger: AuditLedgerTable;
   accessRequests: AccessRequestsTable;
+  screeningKeys: ScreeningKeysTable;
+  unListings: UnListingsTable;
 }

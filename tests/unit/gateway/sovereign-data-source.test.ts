@@ -32,6 +32,7 @@ function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs =
   const source = new SovereignDataSource({
     clients: nodes,
     listFields: listRootFields(readSdl('records')),
+    rankedFields: new Map([['screen', 'score']]),
     timeoutMs,
     logger,
     forwardHeaders: () => ({ 'x-request-id': 'r-1' }),
@@ -109,6 +110,14 @@ describe('owner routing', () => {
     expect(literal.data).toEqual({ notice: { id: 'EUROPOL:N-1' } });
     expect(variable.data).toEqual({ notice: { id: 'EUROPOL:N-1' } });
     expect(node('EUROPOL').received).toHaveLength(2);
+    expect(nodes.filter((n) => n.agency !== 'EUROPOL').every((n) => n.received.length === 0)).toBe(true);
+  });
+
+  it('routes by a variable\'s default value, which the planner does not pass on', async () => {
+    const { run, node, nodes } = federation({ EUROPOL: () => ({ data: { notice: { id: 'EUROPOL:N-1' } } }) });
+    const result = await run('query($id: ID! = "EUROPOL:N-1") { notice(id: $id) { id } }');
+    expect(result.data).toEqual({ notice: { id: 'EUROPOL:N-1' } });
+    expect(node('EUROPOL').received[0]!.variables).toEqual({ id: 'EUROPOL:N-1' });
     expect(nodes.filter((n) => n.agency !== 'EUROPOL').every((n) => n.received.length === 0)).toBe(true);
   });
 
@@ -306,6 +315,26 @@ describe('unavailable nodes', () => {
 });
 
 describe('mutations', () => {
+  it('keeps field order across interleaved owners: one owner never overtakes another', async () => {
+    const calls: string[] = [];
+    const record = (agency: string): Handler => (request) => {
+      const keys = [...request.query.matchAll(/(\w+): touch/g)].map((m) => m[1]!);
+      calls.push(`${agency}:${keys.join(',')}`);
+      return { data: Object.fromEntries(keys.map((key) => [key, agency])) };
+    };
+    const { run } = federation({ EUROPOL: record('EUROPOL'), INTERPOL: record('INTERPOL') });
+    const result = await run('mutation { a: touch(id: "EUROPOL:C-1") b: touch(id: "EUROPOL:C-2") c: touch(id: "INTERPOL:C-3") d: touch(id: "EUROPOL:C-4") }');
+    expect(calls).toEqual(['EUROPOL:a,b', 'INTERPOL:c', 'EUROPOL:d']);
+    expect(result.data).toEqual({ a: 'EUROPOL', b: 'EUROPOL', c: 'INTERPOL', d: 'EUROPOL' });
+  });
+
+  it('refuses a mutation that names no owner instead of sending it to every node', async () => {
+    const { run, nodes } = federation();
+    const result = await run('mutation { touchEverything(note: "x") }');
+    expect(nodes.every((n) => n.received.length === 0)).toBe(true);
+    expect(result.errors![0]!.message).toMatch(/touchEverything needs an id, recordId or agency argument/);
+  });
+
   it('runs owners one after the other, in the order of the fields', async () => {
     const log: string[] = [];
     const slow = (agency: string): Handler => async () => {
@@ -318,5 +347,34 @@ describe('mutations', () => {
     const result = await run('mutation { first: touch(id: "LMLECC:C-1") second: touch(id: "INTERPOL:C-2") }');
     expect(result.data).toEqual({ first: 'LMLECC', second: 'INTERPOL' });
     expect(log).toEqual(['start LMLECC', 'end LMLECC', 'start INTERPOL', 'end INTERPOL']);
+  });
+});
+
+describe('ranked lists', () => {
+  const hits = (agency: string, scores: number[]): Handler => (request) => {
+    expect(request.query).toMatch(/sovereignRank__: score/);
+    return { data: { screen: scores.map((score, i) => ({ id: `${agency}:S-${i}`, sovereignRank__: score })) } };
+  };
+
+  it('merges screening hits from all nodes best first, even when score is not asked for', async () => {
+    const { run } = federation({
+      INTERPOL: hits('INTERPOL', [0.91, 0.82]),
+      EUROPOL: hits('EUROPOL', [0.99]),
+      ASEANAPOL: hits('ASEANAPOL', []),
+      LMLECC: (request) => ({
+        ...(hits('LMLECC', [0.95, 0.82])(request, new AbortController().signal) as NodeResponse),
+        errors: [{ message: 'explanation unavailable', path: ['screen', 1, 'explanation'] }],
+      }),
+    });
+    const result = await run('{ screen(person: { name: "Anwari" }) { id } }');
+    expect(result.data!.screen).toEqual([
+      { id: 'EUROPOL:S-0' },
+      { id: 'LMLECC:S-0' },
+      { id: 'INTERPOL:S-0' },
+      { id: 'INTERPOL:S-1' },
+      { id: 'LMLECC:S-1' },
+    ]);
+    // The error at LMLECC's second hit follows it to its merged position.
+    expect(result.errors).toEqual([{ message: 'explanation unavailable', path: ['screen', 4, 'explanation'], extensions: { agency: 'LMLECC' } }]);
   });
 });

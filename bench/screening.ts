@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Caller } from '../lib/auth/caller.js';
+import { PROJECT_ROOT } from '../lib/config.js';
+import { NodeContext } from '../subgraphs/agency/context.js';
+import { screen } from '../subgraphs/agency/screening/screen.js';
+import { generateDataset } from '../subgraphs/agency/seed/generate.js';
+import { openStore } from '../subgraphs/agency/store/open.js';
+import type { AgencyDataset } from '../subgraphs/agency/store/records.js';
+import { indexMissingSubjects } from '../subgraphs/agency/store/screening.js';
+import { importUnList } from '../subgraphs/agency/un/import.js';
+import { listedPersons } from '../scripts/screening-eval/evaluate.js';
+import { labelledSet } from '../scripts/screening-eval/labelled-set.js';
+
+// `npm run bench:screening`: screening latency of one node holding SUBJECTS subjects (default
+// 100,000: the UN list plus synthetic demo subjects), measured in process over its SQLite
+// store (candidate lookup, scoring, disclosure scope), without HTTP. Reports figures only.
+
+const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 100_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const AGENCY = 'INTERPOL';
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
+const store = await openStore({ agency: AGENCY, database: path.join(dir, 'store.sqlite') });
+try {
+  let started = performance.now();
+  await importUnList(store, path.join(PROJECT_ROOT, 'tests/fixtures/un/un-consolidated-2024-09-26.xml'));
+  let total = (await store.holdingsOfOwner()).subjects;
+  for (let seed = 1; total < SUBJECTS; seed++) {
+    const batch = renumbered(generateDataset(AGENCY, seed), `B${seed}`);
+    batch.subjects = batch.subjects.slice(0, SUBJECTS - total);
+    await store.insertDataset(batch);
+    total += batch.subjects.length;
+  }
+  const indexed = await indexMissingSubjects(store);
+  console.log(`store: ${total} subjects (${indexed} indexed) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const queries = labelledSet(await listedPersons(store)).filter((_q, i) => i % 7 === 0).slice(0, QUERIES);
+  const caller: Caller = { sub: 'bench', agency: 'TH-RTP', circles: ['GLOBAL', 'ASEAN', 'MEKONG'], roles: ['officer'], purpose: 'BORDER_CONTROL', token: '' };
+  const timings: number[] = [];
+  let hits = 0;
+  for (const query of queries) {
+    const context = new NodeContext(AGENCY, store);
+    context.caller = caller;
+    started = performance.now();
+    hits += (await screen(context, { name: query.name, dateOfBirth: query.dateOfBirth }, 0.8, 20)).length;
+    timings.push(performance.now() - started);
+  }
+  timings.sort((a, b) => a - b);
+  const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!.toFixed(1);
+  console.log(`${queries.length} screening queries as TH-RTP: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; ${hits} hits`);
+} finally {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** A demo dataset with its subjects renamed apart, so many seeds fit in one store. */
+function renumbered(dataset: AgencyDataset, prefix: string): AgencyDataset {
+  const id = (localId: string) => `${prefix}-${localId}`;
+  return {
+    agency: dataset.agency,
+    subjects: dataset.subjects.map((subject) => ({ ...subject, localId: id(subject.localId) })),
+    notices: [],
+    cases: [],
+    labels: Object.fromEntries(dataset.subjects.map((subject) => [id(subject.localId), dataset.labels[subject.localId]!])),
+  };
+}

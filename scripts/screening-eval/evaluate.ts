@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Caller } from '../../lib/auth/caller.js';
+import { NodeContext } from '../../subgraphs/agency/context.js';
+import { screen } from '../../subgraphs/agency/screening/screen.js';
+import { openStore } from '../../subgraphs/agency/store/open.js';
+import { indexMissingSubjects } from '../../subgraphs/agency/store/screening.js';
+import type { DisclosureScope, RecordStore } from '../../subgraphs/agency/store/store.js';
+import { importUnList } from '../../subgraphs/agency/un/import.js';
+import type { LabelledQuery, ListedPerson, Variation } from './labelled-set.js';
+
+// Runs labelled queries against a store holding an imported UN list, as the owner's
+// officer, and counts how the top hit compares with the label.
+
+export const DEFAULT_THRESHOLD = 0.8;
+const OWNER_SCOPE: DisclosureScope = [{ kind: 'everything' }];
+const AGENCY = 'INTERPOL';
+
+export interface Outcome {
+  query: LabelledQuery;
+  top: { id: string; score: number } | null;
+}
+
+export interface Figures {
+  queries: number;
+  /** Queries with a labelled subject (the others are negatives). */
+  positives: number;
+  recall: number;
+  precision: number;
+  /** Top hits that are not the labelled subject (any hit, for a negative). */
+  falseHits: number;
+}
+
+/** A temporary SQLite store with the list imported and indexed; `close` removes it. */
+export async function storeWithUnList(file: string): Promise<{ store: RecordStore; close(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'screening-eval-'));
+  const store = await openStore({ agency: AGENCY, database: path.join(dir, 'un.sqlite') });
+  await importUnList(store, file);
+  await indexMissingSubjects(store);
+  return {
+    store,
+    async close() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The persons of the UN list in the store (the importer's subject ids start with UNS-). */
+export async function listedPersons(store: RecordStore): Promise<ListedPerson[]> {
+  const subjects = (await store.listSubjects(OWNER_SCOPE, { first: 1_000_000, kinds: ['PERSON'] })).filter((s) => s.localId.startsWith('UNS-'));
+  const ids = subjects.map((subject) => subject.localId);
+  const [names, dates, nationalities] = await Promise.all([store.namesOf(ids), store.birthDatesOf(ids), store.nationalitiesOf(ids)]);
+  return subjects.map(({ localId }) => {
+    const own = names.filter((name) => name.subjectId === localId);
+    const years = dates
+      .filter((date) => date.subjectId === localId)
+      .flatMap((date) => [date.date, date.dateFrom].filter((value): value is string => !!value).map((value) => Number(value.slice(0, 4))));
+    return {
+      id: localId,
+      primary: own.find((name) => name.kind === 'PRIMARY')?.full ?? own[0]!.full,
+      aliases: own.filter((name) => name.kind === 'ALIAS' && name.script === 'Latn' && name.quality !== 'LOW').map((name) => name.full),
+      originalScript: own.find((name) => name.kind === 'ORIGINAL_SCRIPT')?.full ?? null,
+      birthYears: [...new Set(years)],
+      nationalities: nationalities.filter((row) => row.subjectId === localId).map((row) => row.country),
+    };
+  });
+}
+
+export async function runQueries(store: RecordStore, queries: readonly LabelledQuery[], threshold = DEFAULT_THRESHOLD): Promise<Outcome[]> {
+  const caller: Caller = { sub: 'evaluation', agency: AGENCY, circles: ['GLOBAL'], roles: ['officer'], purpose: 'SANCTIONS_SCREENING', token: '' };
+  const outcomes: Outcome[] = [];
+  for (const query of queries) {
+    const context = new NodeContext(AGENCY, store);
+    context.caller = caller;
+    const hits = await screen(context, { name: query.name, dateOfBirth: query.dateOfBirth, nationality: query.nationality }, threshold, 5);
+    outcomes.push({ query, top: hits[0] ? { id: hits[0].subject.localId, score: hits[0].score } : null });
+  }
+  return outcomes;
+}
+
+/**
+ * Recall: positive queries whose top hit is the labelled subject. Precision: top hits that
+ * are right, among all top hits (a wrong subject on a positive query, or any hit on a
+ * negative, is a false positive).
+ */
+export function figures(outcomes: readonly Outcome[]): Figures {
+  const positives = outcomes.filter((o) => o.query.expected !== null);
+  const right = positives.filter((o) => o.top?.id === o.query.expected).length;
+  const wrong = outcomes.filter((o) => o.top && o.top.id !== o.query.expected).length;
+  return {
+    queries: outcomes.length,
+    positives: positives.length,
+    recall: positives.length ? right / positives.length : 1,
+    precision: right + wrong ? right / (right + wrong) : 1,
+    falseHits: wrong,
+  };
+}
+
+export function figuresByVariation(outcomes: readonly Outcome[]): Map<Variation | 'with_dob' | 'without_dob', Figures> {
+  const groups = new Map<Variation | 'with_dob' | 'without_dob', Outcome[]>();
+  for (const outcome of outcomes) {
+    for (const key of [outcome.query.variation, outcome.query.withDateOfBirth ? 'with_dob' : 'without_dob'] as const) {
+      groups.set(key, [...(groups.get(key) ?? []), outcome]);
+    }
+  }
+  return new Map([...groups].map(([key, group]) => [key, figures(group)]));
+}

@@ -1,0 +1,25 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+
+// The UN fields of imported UN_SPECIAL notices and their subjects (schema/records.un.graphql).
+// They are fields of Notice and Subject, so a HIT_ONLY record withholds them like any other;
+// the listing is read only for records the caller has already been given.
+
+const jsonList = <T>(json: string): T[] => JSON.parse(json) as T[];
+
+export const unResolvers: Resolvers = {
+  Notice: {
+    unListing: (notice, _args, context) => context.loaders.unListingOfNotice.load(notice.localId),
+  },
+  Subject: {
+    unEntry: (subject, _args, context) => context.loaders.unListingOfSubject.load(subject.localId),
+  },
+  UnListing: {
+    lastUpdated: (listing) => jsonList(listing.lastUpdated),
+  },
+  UnListEntry: {
+    titles: (entry) => jsonList(entry.titles),
+    designations: (entry) => jsonList(entry.designations),
+    placesOfBirth: (entry) => jsonList(entry.placesOfBirth),
+    addresses: (entry) => jsonList(entry.addresses),
+  },
+};

@@ -1,0 +1,126 @@
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import type { NoticeRecord, RecordLabels, SubjectRecord } from './records.js';
+import { indexSubjects } from './screening.js';
+import type { RecordStore } from './store.js';
+import type { Tables, UnListingsTable } from './tables.js';
+
+// The SQL of the UN list import (subgraphs/agency/un/import.ts decides what to write) and
+// the reads the UN fields of the contract need. An import is one transaction: a list lands
+// whole or not at all.
+
+export type UnListingRow = Selectable<UnListingsTable>;
+
+/** What the import needs to know of a listing already in the store. */
+export type KnownUnListing = Pick<UnListingRow, 'noticeId' | 'subjectId' | 'referenceNumber' | 'dataId' | 'fingerprint' | 'delistedOn'>;
+
+/** One UN entry as records: its subject, its notice and the listing row that ties them. */
+export interface UnListingWrite {
+  subject: SubjectRecord;
+  /** UN notices have no charges and no recipients. */
+  notice: Omit<NoticeRecord, 'charges' | 'recipients'>;
+  listing: Insertable<UnListingsTable>;
+}
+
+const CHUNK = 200;
+
+export function unListingsOfNotices(store: RecordStore, noticeIds: readonly string[]): Promise<UnListingRow[]> {
+  return store.db.selectFrom('unListings').selectAll().where('noticeId', 'in', [...noticeIds]).execute();
+}
+
+export function unListingsOfSubjects(store: RecordStore, subjectIds: readonly string[]): Promise<UnListingRow[]> {
+  return store.db.selectFrom('unListings').selectAll().where('subjectId', 'in', [...subjectIds]).execute();
+}
+
+/** Runs `work` in one transaction that holds the store's write lock from its first statement. */
+export function writeUnListings<T>(store: RecordStore, work: (writer: UnListingWriter) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(async (trx) => {
+    // Lock first, so a running node's writes wait for the import instead of failing it
+    // halfway (SQLite), and two imports never interleave (PostgreSQL).
+    if (store.dialect === 'postgres') await sql`lock table un_listings in exclusive mode`.execute(trx);
+    else await trx.updateTable('unListings').set({ fingerprint: '' }).where(sql<boolean>`1 = 0`).execute();
+    return work(new UnListingWriter(trx));
+  });
+}
+
+export class UnListingWriter {
+  constructor(private readonly trx: Transaction<Tables>) {}
+
+  known(): Promise<KnownUnListing[]> {
+    return this.trx
+      .selectFrom('unListings')
+      .select(['noticeId', 'subjectId', 'referenceNumber', 'dataId', 'fingerprint', 'delistedOn'])
+      .execute();
+  }
+
+  /** New entries: subject, notice, their labels and content, and the listing. */
+  async add(writes: readonly UnListingWrite[], labels: RecordLabels): Promise<void> {
+    if (writes.length === 0) return;
+    const label = { tlp: labels.tlp, handling: labels.handling, discoverable: labels.discoverable ? 1 : 0 };
+    await this.insert('subjects', writes.map(({ subject }) => ({ localId: subject.localId, kind: subject.kind, gender: subject.gender, ...label })));
+    await this.insert('notices', writes.map(({ notice }) => ({
+      localId: notice.localId, colour: notice.colour, status: notice.status, subjectId: notice.subjectLocalId,
+      reference: notice.reference, issuedOn: notice.issuedOn, requestingCountry: notice.requestingCountry, ...label,
+    })));
+    await this.insert('releasability', writes.flatMap(({ subject, notice }) =>
+      [subject.localId, notice.localId].flatMap((recordId) => labels.releasableTo.map((audience) => ({ recordId, audience }))),
+    ));
+    await this.insertContent(writes);
+    await this.insert('unListings', writes.map(({ listing }) => listing));
+  }
+
+  /** Changed (or relisted) entries: the same records, rewritten; their labels stay as the owner set them. */
+  async replace(writes: readonly UnListingWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const subjectIds = writes.map(({ subject }) => subject.localId);
+    for (const table of ['subjectNames', 'subjectBirthDates', 'subjectNationalities', 'subjectDocuments'] as const) {
+      await this.trx.deleteFrom(table).where('subjectId', 'in', subjectIds).execute();
+    }
+    await this.trx.deleteFrom('texts').where('ownerId', 'in', writes.map(({ notice }) => notice.localId)).execute();
+    for (const { subject, notice, listing } of writes) {
+      await this.trx.updateTable('subjects').set({ kind: subject.kind, gender: subject.gender }).where('localId', '=', subject.localId).execute();
+      await this.trx
+        .updateTable('notices')
+        .set({ status: notice.status, reference: notice.reference, issuedOn: notice.issuedOn })
+        .where('localId', '=', notice.localId)
+        .execute();
+      await this.trx.updateTable('unListings').set(listing).where('noticeId', '=', notice.localId).execute();
+    }
+    await this.insertContent(writes);
+  }
+
+  /** Entries the imported list no longer holds: the notice is cancelled, every record kept. */
+  async delist(noticeIds: readonly string[], on: string): Promise<void> {
+    for (let i = 0; i < noticeIds.length; i += CHUNK) {
+      const chunk = noticeIds.slice(i, i + CHUNK);
+      await this.trx.updateTable('notices').set({ status: 'CANCELLED' }).where('localId', 'in', chunk).execute();
+      await this.trx.updateTable('unListings').set({ delistedOn: on }).where('noticeId', 'in', chunk).execute();
+    }
+  }
+
+  private async insertContent(writes: readonly UnListingWrite[]): Promise<void> {
+    const subjects = writes.map(({ subject }) => subject);
+    await this.insert('subjectNames', subjects.flatMap((s) =>
+      s.names.map((name, ordinal) => ({ subjectId: s.localId, ordinal, ...name })),
+    ));
+    await this.insert('subjectBirthDates', subjects.flatMap((s) =>
+      s.birthDates.map(({ qualifier, date, from, to }, ordinal) => ({ subjectId: s.localId, ordinal, qualifier, date, dateFrom: from, dateTo: to })),
+    ));
+    await this.insert('subjectNationalities', subjects.flatMap((s) =>
+      s.nationalities.map((country, ordinal) => ({ subjectId: s.localId, ordinal, country })),
+    ));
+    await this.insert('subjectDocuments', subjects.flatMap((s) =>
+      s.documents.map((document, ordinal) => ({ subjectId: s.localId, ordinal, ...document })),
+    ));
+    await this.insert('texts', writes.flatMap(({ notice }) =>
+      notice.title.map((text, ordinal) => ({ ownerId: notice.localId, field: 'title', ordinal, language: text.language, text: text.text, original: text.original ? 1 : 0 })),
+    ));
+    // Screening finds the subjects by these names and documents as soon as the import commits.
+    await indexSubjects(this.trx, subjects.map((subject) => subject.localId));
+  }
+
+  private async insert<T extends keyof Tables>(table: T, rows: Insertable<Tables[T]>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await this.trx.insertInto(table).values(rows.slice(i, i + CHUNK) as never).execute();
+    }
+  }
+}
