@@ -135,14 +135,6 @@ describe('generateDataset', () => {
       }
     }
   });
-
-  it('generates each dataset quickly', () => {
-    for (const agency of AGENCIES) {
-      const start = performance.now();
-      generateDataset(agency);
-      expect(performance.now() - start).toBeLessThan(1000);
-    }
-  });
 });
 
 describe.each(AGENCIES)('%s dataset', (agency) => {

@@ -3,7 +3,7 @@ import { formatRecordId } from '../../../lib/ids.js';
 import type { NodeContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { AccessRequests, type AccessRequestRow } from '../store/access-requests.js';
+import { AccessRequests, IdempotencyKeyReused, type AccessRequestRow } from '../store/access-requests.js';
 import { AuditLedger, type NewAuditEntry } from '../store/audit.js';
 import { isAddressed, ownLocalId, pageSize } from './ids.js';
 
@@ -78,18 +78,22 @@ export const auditResolvers: Resolvers = {
       const requests = requestsAt(context);
       const earlier = await requests.byIdempotencyKey(caller.agency, idempotencyKey);
       if (earlier) {
-        if (earlier.recordId !== localId) {
-          throw badUserInput(`idempotencyKey ${idempotencyKey} was already used for another access request.`);
-        }
+        if (earlier.recordId !== localId) throw badUserInput(new IdempotencyKeyReused(idempotencyKey).message);
         return earlier;
       }
       // Same answer for a record that does not exist and one the caller may not know of.
       if (!(await isKnownToCaller(context, localId))) throw badUserInput(`There is no record ${recordId} you can request access to.`);
       const operation = info.operation.name?.value ?? 'requestAccess';
-      return requests.create(
-        { recordId: localId, requesterAgency: caller.agency, requesterSub: caller.sub, purpose, justification, idempotencyKey },
-        (row) => auditEntry(context, 'ACCESS_REQUESTED', row, operation),
-      );
+      try {
+        return await requests.create(
+          { recordId: localId, requesterAgency: caller.agency, requesterSub: caller.sub, purpose, justification, idempotencyKey },
+          (row) => auditEntry(context, 'ACCESS_REQUESTED', row, operation),
+        );
+      } catch (error) {
+        // A retry racing the first request with another record.
+        if (error instanceof IdempotencyKeyReused) throw badUserInput(error.message);
+        throw error;
+      }
     },
 
     decideAccessRequest: async (_root, { id, decision, note, expiresAt }, context, info) => {

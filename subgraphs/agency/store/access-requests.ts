@@ -28,6 +28,13 @@ export interface Decision {
 
 type AuditOf = (request: AccessRequestRow) => NewAuditEntry;
 
+/** The requester already used this idempotency key for a request about another record. */
+export class IdempotencyKeyReused extends Error {
+  constructor(readonly key: string) {
+    super(`idempotencyKey ${key} was already used for another access request.`);
+  }
+}
+
 export class AccessRequests {
   private readonly ledger: AuditLedger;
 
@@ -59,8 +66,8 @@ export class AccessRequests {
 
   /** Creates a PENDING request and its ledger entry; a retry with the same key returns the first. */
   async create(request: NewAccessRequest, audit: AuditOf): Promise<AccessRequestRow> {
-    return this.store.db.transaction().execute(async (trx) => {
-      // Numbering reads the last id: on PostgreSQL hold concurrent creators back (SQLite serialises writers).
+    return this.store.writeTransaction(async (trx) => {
+      // Numbering reads the last id: on PostgreSQL hold concurrent creators back (SQLite: writeTransaction's lock).
       if (this.store.dialect === 'postgres') await sql`lock table access_requests in exclusive mode`.execute(trx);
       const existing = await trx
         .selectFrom('accessRequests')
@@ -68,7 +75,10 @@ export class AccessRequests {
         .where('requesterAgency', '=', request.requesterAgency)
         .where('idempotencyKey', '=', request.idempotencyKey)
         .executeTakeFirst();
-      if (existing) return existing;
+      if (existing) {
+        if (existing.recordId !== request.recordId) throw new IdempotencyKeyReused(request.idempotencyKey);
+        return existing;
+      }
       const last = await trx.selectFrom('accessRequests').select('localId').orderBy('localId', 'desc').limit(1).executeTakeFirst();
       const next = last ? Number(last.localId.slice(3)) + 1 : 1;
       const row: AccessRequestRow = {
@@ -89,7 +99,7 @@ export class AccessRequests {
 
   /** Decides a PENDING request; returns null when it is not pending (any more). */
   async decide(decision: Decision, audit: AuditOf): Promise<AccessRequestRow | null> {
-    return this.store.db.transaction().execute(async (trx) => {
+    return this.store.writeTransaction(async (trx) => {
       const updated = await trx
         .updateTable('accessRequests')
         .set({

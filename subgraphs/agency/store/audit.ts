@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RecordStore } from './store.js';
 import type { AuditLedgerTable, Tables } from './tables.js';
 
@@ -71,13 +71,13 @@ export class AuditLedger {
   /** Appends entries in order, in one transaction; throws (and appends nothing) if it cannot. */
   async append(entries: readonly NewAuditEntry[]): Promise<LedgerEntry[]> {
     if (entries.length === 0) return [];
-    return this.store.db.transaction().execute(async (trx) => this.appendIn(trx, entries));
+    return this.store.writeTransaction((trx) => this.appendIn(trx, entries));
   }
 
   /** Appends within a caller's transaction, so an event and its entry commit together. */
-  async appendIn(trx: Transaction<Tables>, entries: readonly NewAuditEntry[]): Promise<LedgerEntry[]> {
+  async appendIn(trx: Kysely<Tables>, entries: readonly NewAuditEntry[]): Promise<LedgerEntry[]> {
     // One writer at a time: on PostgreSQL concurrent transactions would otherwise read the
-    // same head and fork the chain. SQLite serialises writers by itself.
+    // same head and fork the chain. On SQLite the caller's writeTransaction holds the write lock.
     if (this.store.dialect === 'postgres') await sql`lock table audit_ledger in exclusive mode`.execute(trx);
     const head = await trx
       .selectFrom('auditLedger')

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { FullAccessClause } from '../policy/policy.js';
+import { indexSubjects } from './screening.js';
 import type { AgencyDataset, CaseStatus, CrimeType, NoticeColour, NoticeStatus, SubjectKind, TextRecord } from './records.js';
 import type {
   CaseAgenciesTable, CaseCrimeTypesTable, CasesTable, CaseSubjectsTable, NoticeRecipientsTable, NoticesTable, ReleasabilityTable,
@@ -357,6 +358,7 @@ export class RecordStore {
       await insert('caseAgencies', dataset.cases.flatMap((c) =>
         c.participatingAgencies.map((agency, ordinal) => ({ caseId: c.localId, ordinal, agency })),
       ));
+      await indexSubjects(trx, subjects.map((subject) => subject.localId));
       await insert('releasability', Object.entries(dataset.labels).flatMap(([recordId, labels]) =>
         labels.releasableTo.map((audience) => ({ recordId, audience })),
       ));
@@ -364,6 +366,26 @@ export class RecordStore {
         ...dataset.notices.flatMap((n) => [...textRows(n.localId, 'title', n.title), ...textRows(n.localId, 'charges', n.charges)]),
         ...dataset.cases.flatMap((c) => textRows(c.localId, 'title', c.title)),
       ]);
+    });
+  }
+
+  /**
+   * A write transaction that takes the write lock before it reads. On SQLite a transaction
+   * that reads first cannot wait for another process's lock (an import, say) and fails at
+   * once; taking the lock first makes it wait (busy timeout) instead.
+   */
+  async writeTransaction<T>(work: (trx: Kysely<Tables>) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return this.db.transaction().execute(work);
+    return this.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await work(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
     });
   }
 

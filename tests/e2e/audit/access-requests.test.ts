@@ -104,7 +104,8 @@ describe('access requests after a hit', () => {
   });
 
   it('raises the requester to FULL while the approval holds, and only the requester', async () => {
-    const expiresAt = new Date(Date.now() + 4000).toISOString();
+    // Long enough for three gateway calls on a busy 2-core machine, short enough to wait out.
+    const expiresAt = new Date(Date.now() + 6000).toISOString();
     const approved = await decide(EUROPOL_REVIEWER, requestId, 'APPROVE', expiresAt);
     expect(approved.errors).toBeUndefined();
     expect(approved.data!.decideAccessRequest).toMatchObject({ status: 'APPROVED', expiresAt });

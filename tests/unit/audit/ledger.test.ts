@@ -176,6 +176,21 @@ describe.each(STORE_KINDS)('a node on %s under concurrent disclosures', (kind) =
     for (let i = 0; i < 200; i++) expect(operations.has(`Burst${i}`), `Burst${i}`).toBe(true);
   });
 
+  it('waits for another process holding the write lock, instead of failing closed at once', async () => {
+    if (kind !== 'sqlite') return expect(kind).toBe('postgres');
+    // Another process (as an import would be) holds the write lock for 400 ms.
+    const holder = execFile(process.execPath, [
+      '-e',
+      `const db = new (require('better-sqlite3'))(${JSON.stringify(db.database)}); db.exec('BEGIN IMMEDIATE');
+       process.stdout.write('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+    ], { cwd: PROJECT_ROOT });
+    await new Promise((resolve) => holder.stdout!.once('data', resolve));
+    const { status, errors, data } = await ask('TH-RTP', '{ subjects(first: 2) { id } }');
+    expect(status).toBe(200);
+    expect(errors).toBeUndefined();
+    expect(data!.subjects.length).toBeGreaterThan(0);
+  });
+
   it('discloses nothing when the ledger cannot be written (fail closed)', async () => {
     const block =
       kind === 'sqlite'

@@ -173,6 +173,22 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
           }
         }
 
+        // Questions about withheld content get no answer from a HIT_ONLY record: a name filter
+        // never matches it, and its screening score ignores its withheld date of birth and nationality.
+        for (const subject of records.subjects) {
+          const id = `${OWNER}:${subject.localId}`;
+          const name = subject.names[0]!.full;
+          const filtered = await postGraphQL<{ subjects: { id: string }[] }>(node.url, 'query($n: String) { subjects(first: 100, filter: { name: $n }) { id } }', { n: name }, headers);
+          expect(filtered.data!.subjects.some((s) => s.id === id), `name filter on ${id}`).toBe(level(subject.localId) === 'FULL');
+          if (level(subject.localId) !== 'HIT_ONLY') continue;
+          const screenQuery = 'query($p: PersonQuery!) { screen(person: $p, minScore: 0) { score record { ... on Subject { id } } } }';
+          const scoreWith = async (person: Record<string, string>) =>
+            (await postGraphQL<{ screen: { score: number; record: { id: string } }[] }>(node.url, screenQuery, { p: person }, headers)).data!.screen.find((h) => h.record.id === id)?.score;
+          const right = await scoreWith({ name, dateOfBirth: '1980-02-03', nationality: 'FR' });
+          const wrong = await scoreWith({ name, dateOfBirth: '1901', nationality: 'RU' });
+          expect(right, `screening ${id}`).toBe(wrong);
+        }
+
         // Lists leave NONE records out and mark the rest.
         const listed = await postGraphQL<{ subjects: { id: string; disclosure: string }[] }>(node.url, '{ subjects(first: 100) { id disclosure } }', {}, headers);
         const mine = listed.data!.subjects.filter((s) => s.id.includes(`-r${run}-`));
