@@ -105,7 +105,9 @@ function routeField(field: FieldNode, variables: Record<string, unknown>, table:
 
   for (const argument of OWNER_ARGUMENTS) {
     if (!args.has(argument)) continue;
-    const value = args.get(argument);
+    const raw = args.get(argument);
+    // The planner prints an ID that looks numeric as an Int literal.
+    const value = typeof raw === 'number' ? String(raw) : raw;
     if (typeof value !== 'string') {
       return { kind: 'rejected', error: badInput(`${name}: "${argument}" must be given; it names the record's owner.`) };
     }

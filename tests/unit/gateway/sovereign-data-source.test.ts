@@ -130,6 +130,13 @@ describe('owner routing', () => {
     expect(nodes.every((n) => n.received.length === 0)).toBe(true);
   });
 
+  it('reads an id the planner printed as an Int literal', async () => {
+    const { run, nodes } = federation();
+    const result = await run('{ subject(id: 12345) { id } }');
+    expect(nodes.every((n) => n.received.length === 0)).toBe(true);
+    expect(result.errors?.[0]?.message).toMatch(/Malformed id "12345"/);
+  });
+
   it('answers a malformed id with a clear error', async () => {
     const { run } = federation();
     const result = await run('{ case(id: "not-an-id") { id } }');
