@@ -14,6 +14,7 @@ COPY lib ./lib
 COPY schema ./schema
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
+COPY scripts ./scripts
 RUN mkdir /data && chown node:node /data
 USER node
 VOLUME /data

@@ -1,5 +1,12 @@
-// The directory's own data: who takes part, in which trust circles. Public, small,
-// changed by configuration review rather than at run time.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The directory's data: who takes part, in which trust circles. Public and small; it lives
+// in a JSON file (DIRECTORY_FILE, default directory.json beside this module), so an agency
+// joins by an edit of data and a restart, not a change of code. The directory serves it;
+// the gateway and every node read the same file to check the agency a token claims and
+// the circles it may claim.
 
 export type AgencyKind = 'GLOBAL' | 'REGIONAL' | 'NATIONAL';
 
@@ -19,49 +26,43 @@ export interface TrustCircleEntry {
   members: string[];
 }
 
-export const AGENCIES: readonly AgencyEntry[] = [
-  { code: 'INTERPOL', name: 'International Criminal Police Organization', kind: 'GLOBAL', region: 'Worldwide', languages: ['ar', 'en', 'es', 'fr'], hostsNode: true },
-  { code: 'EUROPOL', name: 'European Union Agency for Law Enforcement Cooperation', kind: 'REGIONAL', region: 'European Union', languages: ['en', 'de', 'fr'], hostsNode: true },
-  { code: 'ASEANAPOL', name: 'ASEAN Chiefs of National Police', kind: 'REGIONAL', region: 'Southeast Asia', languages: ['en'], hostsNode: true },
-  {
-    code: 'LMLECC',
-    name: 'Lancang-Mekong Integrated Law Enforcement and Security Cooperation Centre',
-    kind: 'REGIONAL',
-    region: 'Lancang-Mekong',
-    languages: ['zh', 'th', 'lo', 'my', 'km', 'vi', 'en'],
-    hostsNode: true,
-  },
-  { code: 'TH-RTP', name: 'Royal Thai Police', kind: 'NATIONAL', region: 'Thailand', languages: ['th', 'en'], hostsNode: false },
-  { code: 'VN-MPS', name: 'Ministry of Public Security of Viet Nam', kind: 'NATIONAL', region: 'Viet Nam', languages: ['vi', 'en'], hostsNode: false },
-  { code: 'CN-MPS', name: "Ministry of Public Security of the People's Republic of China", kind: 'NATIONAL', region: 'China', languages: ['zh', 'en'], hostsNode: false },
-  { code: 'LA-MPS', name: 'Ministry of Public Security of the Lao PDR', kind: 'NATIONAL', region: 'Lao PDR', languages: ['lo', 'en'], hostsNode: false },
-  { code: 'MM-MPF', name: 'Myanmar Police Force', kind: 'NATIONAL', region: 'Myanmar', languages: ['my', 'en'], hostsNode: false },
-  { code: 'KH-NP', name: 'Cambodian National Police', kind: 'NATIONAL', region: 'Cambodia', languages: ['km', 'en'], hostsNode: false },
-  { code: 'FR-PN', name: 'Police nationale (France)', kind: 'NATIONAL', region: 'France', languages: ['fr'], hostsNode: false },
-  { code: 'DE-BKA', name: 'Bundeskriminalamt (Germany)', kind: 'NATIONAL', region: 'Germany', languages: ['de'], hostsNode: false },
-];
+interface DirectoryFile {
+  agencies: AgencyEntry[];
+  /** `"members": "*"` means every agency of the directory. */
+  trustCircles: (Omit<TrustCircleEntry, 'members'> & { members: string[] | '*' })[];
+}
 
-export const TRUST_CIRCLES: readonly TrustCircleEntry[] = [
-  {
-    code: 'GLOBAL',
-    name: 'Global',
-    description: 'Every participant of the federation.',
-    members: AGENCIES.map((agency) => agency.code),
-  },
-  { code: 'EU', name: 'European Union', description: 'EU agencies and EU member-state police.', members: ['EUROPOL', 'FR-PN', 'DE-BKA'] },
-  {
-    code: 'ASEAN',
-    name: 'ASEAN',
-    description: 'ASEANAPOL and the police of ASEAN member states.',
-    members: ['ASEANAPOL', 'TH-RTP', 'VN-MPS', 'LA-MPS', 'MM-MPF', 'KH-NP'],
-  },
-  {
-    code: 'MEKONG',
-    name: 'Lancang-Mekong',
-    description: 'The Lancang-Mekong centre and the six riparian states.',
-    members: ['LMLECC', 'CN-MPS', 'TH-RTP', 'VN-MPS', 'LA-MPS', 'MM-MPF', 'KH-NP'],
-  },
-];
+const DIRECTORY_FILE = path.resolve(
+  process.env.DIRECTORY_FILE ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'directory.json'),
+);
+
+function load(): { agencies: AgencyEntry[]; circles: TrustCircleEntry[] } {
+  let data: DirectoryFile;
+  try {
+    data = JSON.parse(readFileSync(DIRECTORY_FILE, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the directory file ${DIRECTORY_FILE}: ${(error as Error).message}`);
+  }
+  const codes = new Set<string>();
+  for (const agency of data.agencies ?? []) {
+    if (!/^[A-Z][A-Z0-9-]{1,31}$/.test(agency.code) || codes.has(agency.code)) {
+      throw new Error(`${DIRECTORY_FILE}: agency code ${JSON.stringify(agency.code)} is invalid or listed twice.`);
+    }
+    codes.add(agency.code);
+  }
+  const circles = (data.trustCircles ?? []).map((circle) => {
+    const members = circle.members === '*' ? [...codes] : circle.members;
+    const unknown = members.filter((code) => !codes.has(code));
+    if (unknown.length > 0) throw new Error(`${DIRECTORY_FILE}: circle ${circle.code} lists unknown agencies ${unknown.join(', ')}.`);
+    return { ...circle, members };
+  });
+  return { agencies: data.agencies, circles };
+}
+
+const directory = load();
+
+export const AGENCIES: readonly AgencyEntry[] = directory.agencies;
+export const TRUST_CIRCLES: readonly TrustCircleEntry[] = directory.circles;
 
 /** The trust circles the directory lists an agency in. */
 export function circlesOf(agency: string): string[] {

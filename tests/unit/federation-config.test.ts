@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadFederationConfig } from '../../lib/config.js';
+import { ConfigError, loadFederationConfig, PROJECT_ROOT } from '../../lib/config.js';
 import { AGENCIES as DIRECTORY } from '../../subgraphs/directory/agencies.js';
 
 describe('federation config', () => {
@@ -30,5 +31,23 @@ describe('federation config', () => {
     expect(() => loadFederationConfig({ FEDERATION_CONFIG: file })).toThrow(ConfigError);
     expect(() => loadFederationConfig({ GATEWAY_PORT: 'eighty' })).toThrow(/Invalid gateway port \(GATEWAY_PORT\): eighty/);
     expect(() => loadFederationConfig({ FEDERATION_CONFIG: path.join(dir, 'missing.json') })).toThrow(/Cannot read federation config/);
+  });
+});
+
+describe('directory data', () => {
+  const load = (file: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./subgraphs/directory/agencies.ts')"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DIRECTORY_FILE: file },
+      encoding: 'utf8',
+    });
+
+  it('is read from DIRECTORY_FILE, and a bad file is refused naming the problem', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'directory-'));
+    const file = path.join(dir, 'directory.json');
+    writeFileSync(file, JSON.stringify({ agencies: [{ code: 'AFRIPOL', name: 'AFRIPOL', kind: 'REGIONAL', region: 'Africa', languages: ['fr'], hostsNode: true }], trustCircles: [{ code: 'AU', name: 'AU', description: 'x', members: ['AFRIPOL', 'NOPE'] }] }));
+    const result = load(file);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`${file}: circle AU lists unknown agencies NOPE.`);
   });
 });
