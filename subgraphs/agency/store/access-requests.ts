@@ -8,14 +8,10 @@ import type { AccessRequestsTable } from './tables.js';
 
 export type AccessRequestRow = Selectable<AccessRequestsTable>;
 
-export interface NewAccessRequest {
-  recordId: string;
-  requesterAgency: string;
-  requesterSub: string;
-  purpose: string;
-  justification: string;
-  idempotencyKey: string;
-}
+export type NewAccessRequest = Pick<
+  AccessRequestRow,
+  'recordId' | 'requesterAgency' | 'requesterSub' | 'purpose' | 'justification' | 'idempotencyKey'
+>;
 
 export interface Decision {
   localId: string;
