@@ -75,8 +75,12 @@ export class AccessRequests {
         if (existing.recordId !== request.recordId) throw new IdempotencyKeyReused(request.idempotencyKey);
         return existing;
       }
-      const last = await trx.selectFrom('accessRequests').select('localId').orderBy('localId', 'desc').limit(1).executeTakeFirst();
-      const next = last ? Number(last.localId.slice(3)) + 1 : 1;
+      // Numeric, not textual, maximum: AR-1000000 comes after AR-999999.
+      const last = await trx
+        .selectFrom('accessRequests')
+        .select(sql<number | null>`max(cast(substr(local_id, 4) as integer))`.as('n'))
+        .executeTakeFirst();
+      const next = Number(last?.n ?? 0) + 1;
       const row: AccessRequestRow = {
         ...request,
         localId: `AR-${String(next).padStart(6, '0')}`,

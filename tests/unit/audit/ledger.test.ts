@@ -12,6 +12,7 @@ import { TokenVerifier } from '../../../lib/auth/verify.js';
 import { loadFederationConfig, PROJECT_ROOT } from '../../../lib/config.js';
 import type { Service } from '../../../lib/service.js';
 import { startAgencyNode } from '../../../subgraphs/agency/server.js';
+import { AccessRequests, IdempotencyKeyReused } from '../../../subgraphs/agency/store/access-requests.js';
 import { AuditLedger, type NewAuditEntry } from '../../../subgraphs/agency/store/audit.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
@@ -71,6 +72,25 @@ describe.each(STORE_KINDS)('audit ledger on %s', (kind) => {
     for (let i = 1; i <= entries; i++) await ledger.append([entry(i)]);
     return { ledger, database: db.database };
   }
+
+  it('numbers access requests, keeps retries idempotent and audits each one with its event', async () => {
+    const { ledger } = await ledgerWith(0);
+    const store = stores.at(-1)!;
+    const requests = new AccessRequests(store);
+    const ask = (recordId: string, key: string) =>
+      requests.create(
+        { recordId, requesterAgency: 'TH-RTP', requesterSub: 'officer-7', purpose: 'BORDER_CONTROL', justification: 'x', idempotencyKey: key },
+        (row) => ({ ...entry(1), event: 'ACCESS_REQUESTED', recordIds: [`EUROPOL:${row.recordId}`], detail: { request: row.localId } }),
+      );
+    const ids = [(await ask('S-1', 'k1')).localId, (await ask('S-2', 'k2')).localId, (await ask('S-1', 'k1')).localId];
+    expect(ids).toEqual(['AR-000001', 'AR-000002', 'AR-000001']);
+    await expect(ask('S-3', 'k1')).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    const entries = await ledger.entries(10);
+    expect(entries.map((e) => [e.event, e.detail?.request])).toEqual([
+      ['ACCESS_REQUESTED', 'AR-000001'],
+      ['ACCESS_REQUESTED', 'AR-000002'],
+    ]);
+  });
 
   it('verifies an untouched chain', async () => {
     const { ledger } = await ledgerWith(10);
