@@ -43,14 +43,26 @@ function load(): { agencies: AgencyEntry[]; circles: TrustCircleEntry[] } {
   } catch (error) {
     throw new Error(`Cannot read the directory file ${DIRECTORY_FILE}: ${(error as Error).message}`);
   }
+  if (!Array.isArray(data.agencies) || !Array.isArray(data.trustCircles)) {
+    throw new Error(`${DIRECTORY_FILE}: expected { "agencies": [...], "trustCircles": [...] }.`);
+  }
   const codes = new Set<string>();
-  for (const agency of data.agencies ?? []) {
+  for (const agency of data.agencies) {
     if (!/^[A-Z][A-Z0-9-]{1,31}$/.test(agency.code) || codes.has(agency.code)) {
       throw new Error(`${DIRECTORY_FILE}: agency code ${JSON.stringify(agency.code)} is invalid or listed twice.`);
     }
     codes.add(agency.code);
   }
-  const circles = (data.trustCircles ?? []).map((circle) => {
+  // releasableTo mixes agency and circle codes: a circle must never be mistaken for an agency.
+  const circleCodes = new Set<string>();
+  const circles = data.trustCircles.map((circle) => {
+    if (!/^[A-Z][A-Z0-9-]{1,31}$/.test(circle.code) || circleCodes.has(circle.code) || codes.has(circle.code)) {
+      throw new Error(`${DIRECTORY_FILE}: circle code ${JSON.stringify(circle.code)} is invalid, listed twice or an agency's code.`);
+    }
+    circleCodes.add(circle.code);
+    if (circle.members !== '*' && !Array.isArray(circle.members)) {
+      throw new Error(`${DIRECTORY_FILE}: circle ${circle.code} must list its members, or "*" for every agency.`);
+    }
     const members = circle.members === '*' ? [...codes] : circle.members;
     const unknown = members.filter((code) => !codes.has(code));
     if (unknown.length > 0) throw new Error(`${DIRECTORY_FILE}: circle ${circle.code} lists unknown agencies ${unknown.join(', ')}.`);

@@ -42,7 +42,19 @@ describe('directory data', () => {
       encoding: 'utf8',
     });
 
-  it('is read from DIRECTORY_FILE, and a bad file is refused naming the problem', () => {
+  it('is read from DIRECTORY_FILE', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'directory-'));
+    const file = path.join(dir, 'directory.json');
+    writeFileSync(file, JSON.stringify({ agencies: [{ code: 'AFRIPOL', name: 'AFRIPOL', kind: 'REGIONAL', region: 'Africa', languages: ['fr'], hostsNode: true }], trustCircles: [{ code: 'AU', name: 'AU', description: 'x', members: '*' }] }));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "const d = await import('./subgraphs/directory/agencies.ts'); console.log(JSON.stringify([d.AGENCIES.map((a) => a.code), d.circlesOf('AFRIPOL')]))"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DIRECTORY_FILE: file },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(result.stdout)).toEqual([['AFRIPOL'], ['AU']]);
+  });
+
+  it('refuses a bad file, naming the problem', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'directory-'));
     const file = path.join(dir, 'directory.json');
     writeFileSync(file, JSON.stringify({ agencies: [{ code: 'AFRIPOL', name: 'AFRIPOL', kind: 'REGIONAL', region: 'Africa', languages: ['fr'], hostsNode: true }], trustCircles: [{ code: 'AU', name: 'AU', description: 'x', members: ['AFRIPOL', 'NOPE'] }] }));

@@ -34,12 +34,17 @@ export function compareBirthDates(asked: string, known: readonly BirthDate[]): D
     const range = yearRange(date);
     if (!range) continue;
     sawAny = true;
-    if (date.qualifier === 'EXACT' && date.date && asked.length >= 10 && date.date === asked) return 'EXACT';
     const overlaps = askedRange[0] <= range[1] && range[0] <= askedRange[1];
     if (!overlaps) continue;
-    const sameYear = date.qualifier === 'EXACT' && range[0] === askedRange[0] && (asked.length < 10 || (date.date?.length ?? 0) < 10);
-    if (sameYear) best = 'SAME_YEAR';
-    else if (best !== 'SAME_YEAR') best = 'COMPATIBLE';
+    if (date.qualifier !== 'EXACT' || !date.date) {
+      if (best === 'CONFLICT') best = 'COMPATIBLE';
+      continue;
+    }
+    // Both exact: compare as far as both are precise (year, month, day).
+    const precision = Math.min(asked.length, date.date.length);
+    if (asked.slice(0, precision) !== date.date.slice(0, precision)) continue;
+    if (precision >= 10) return 'EXACT';
+    best = 'SAME_YEAR';
   }
   return sawAny ? best : 'UNKNOWN';
 }

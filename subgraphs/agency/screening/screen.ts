@@ -78,6 +78,7 @@ export async function screen(context: NodeContext, question: ScreeningQuestion, 
   // Every hit that leaves the node is recorded in the owner's ledger, with a fingerprint of
   // the question, so an owner can see the same question asked again and again.
   context.note(answer.map((hit) => hit.subject));
-  context.auditDetail.screening = questionFingerprint(question);
+  const fingerprints = context.auditDetail.screening;
+  context.auditDetail.screening = fingerprints ? `${fingerprints},${questionFingerprint(question)}` : questionFingerprint(question);
   return answer;
 }

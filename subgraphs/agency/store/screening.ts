@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { documentKey, nameKeys } from '../screening/normalize.js';
-import { disclosureOf, visible, type DisclosureScope, type RecordStore, type SubjectRow } from './store.js';
+import { disclosureOf, fullAccess, visible, type DisclosureScope, type RecordStore, type SubjectRow } from './store.js';
 import type { Tables } from './tables.js';
 
 // Index-backed candidate retrieval for screening: keys derived from every name and
@@ -41,7 +41,7 @@ export async function indexMissingSubjects(store: RecordStore): Promise<number> 
     )
     .execute();
   const ids = missing.map((row) => row.localId);
-  if (ids.length > 0) await store.db.transaction().execute((trx) => indexSubjects(trx, ids));
+  if (ids.length > 0) await store.writeTransaction((trx) => indexSubjects(trx, ids));
   return ids.length;
 }
 
@@ -60,6 +60,20 @@ export async function screeningCandidates(
     .select(disclosureOf('subjects', scope))
     .where('screeningKeys.key', 'in', [...keys])
     .where(visible('subjects', scope))
+    // A document number may only find a record disclosed in full: for a HIT_ONLY one it
+    // would reveal a withheld document, if only by deciding whether it is scored at all.
+    .where(sql<boolean>`(${sql.ref('screeningKeys.key')} not like 'd:%' or ${fullAccess('subjects', scope)})`)
+    // Delisted UN entries are kept for history, not screened against.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('unListings')
+            .select('unListings.subjectId')
+            .whereRef('unListings.subjectId', '=', 'subjects.localId')
+            .where('unListings.delistedOn', 'is not', null),
+        ),
+      ),
+    )
     .groupBy('subjects.localId')
     .orderBy(sql`count(*)`, 'desc')
     .orderBy('subjects.localId')

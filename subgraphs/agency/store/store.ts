@@ -89,7 +89,7 @@ type RecordTable = 'notices' | 'subjects' | 'cases';
  * content (names, status, crime types, ...) are ANDed with it: a HIT_ONLY record must not
  * answer questions about what it withholds.
  */
-function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+export function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
   const tlp = sql.ref(`${table}.tlp`);
   const clauses = scope.map((clause) => {
     switch (clause.kind) {

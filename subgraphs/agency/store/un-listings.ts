@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { NoticeRecord, RecordLabels, SubjectRecord } from './records.js';
 import { indexSubjects } from './screening.js';
 import type { RecordStore } from './store.js';
@@ -33,17 +33,16 @@ export function unListingsOfSubjects(store: RecordStore, subjectIds: readonly st
 
 /** Runs `work` in one transaction that holds the store's write lock from its first statement. */
 export function writeUnListings<T>(store: RecordStore, work: (writer: UnListingWriter) => Promise<T>): Promise<T> {
-  return store.db.transaction().execute(async (trx) => {
-    // Lock first, so a running node's writes wait for the import instead of failing it
-    // halfway (SQLite), and two imports never interleave (PostgreSQL).
+  // writeTransaction holds SQLite's write lock from the start, so a running node's writes wait
+  // for the import instead of failing it halfway; on PostgreSQL two imports never interleave.
+  return store.writeTransaction(async (trx) => {
     if (store.dialect === 'postgres') await sql`lock table un_listings in exclusive mode`.execute(trx);
-    else await trx.updateTable('unListings').set({ fingerprint: '' }).where(sql<boolean>`1 = 0`).execute();
     return work(new UnListingWriter(trx));
   });
 }
 
 export class UnListingWriter {
-  constructor(private readonly trx: Transaction<Tables>) {}
+  constructor(private readonly trx: Kysely<Tables>) {}
 
   known(): Promise<KnownUnListing[]> {
     return this.trx

@@ -105,3 +105,19 @@ describe('other evidence', () => {
     expect(result.reasons[0]!.detail).toMatch(/mohamed~muhammad/);
   });
 });
+
+describe('dates of birth as precise as both sides know them', () => {
+  const born = (date: string) => person(['Ali Reza Karimi'], { birthDates: [{ qualifier: 'EXACT', date, from: null, to: null }] });
+  const plain = score('Ali Karimi', person(['Ali Reza Karimi']));
+
+  it('lets a different month or day of the same year conflict', () => {
+    expect(score('Ali Karimi', born('1961-07-09'), { dateOfBirth: '1961-03-05' })).toBeLessThan(plain);
+    expect(score('Ali Karimi', born('1961-05-01'), { dateOfBirth: '1961-03' })).toBeLessThan(plain);
+  });
+
+  it('agrees as far as the less precise side goes', () => {
+    expect(score('Ali Karimi', born('1961'), { dateOfBirth: '1961-03-05' })).toBeGreaterThan(plain);
+    expect(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961-03' })).toBeGreaterThan(plain);
+    expect(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961-03-05' })).toBeGreaterThan(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961' }));
+  });
+});
