@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { FullAccessClause } from '../policy/policy.js';
 import { indexSubjects } from './screening.js';
-import type { AgencyDataset, CaseStatus, CrimeType, NoticeColour, NoticeStatus, SubjectKind, TextRecord } from './records.js';
+import type { AgencyDataset, CaseStatus, SubjectRecord, CrimeType, NoticeColour, NoticeStatus, SubjectKind, TextRecord } from './records.js';
 import type {
   CaseAgenciesTable, CaseCrimeTypesTable, CasesTable, CaseSubjectsTable, NoticeRecipientsTable, NoticesTable, ReleasabilityTable,
   SubjectBirthDatesTable, SubjectDocumentsTable, SubjectNamesTable, SubjectNationalitiesTable, SubjectsTable,
@@ -317,11 +317,7 @@ export class RecordStore {
   /** Writes a whole dataset in one transaction: all of it lands, or none. */
   async insertDataset(dataset: AgencyDataset): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const insert = async <T extends keyof Tables>(table: T, rows: Tables[T][]) => {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await trx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
-        }
-      };
+      const insert = <T extends keyof Tables>(table: T, rows: Tables[T][]) => insertRows(trx, table, rows);
       const labelsOf = (localId: string) => {
         const labels = dataset.labels[localId];
         if (!labels) throw new Error(`record ${localId} has no disclosure labels`);
@@ -329,18 +325,7 @@ export class RecordStore {
       };
       const subjects = dataset.subjects;
       await insert('subjects', subjects.map((s) => ({ localId: s.localId, kind: s.kind, gender: s.gender, ...labelsOf(s.localId) })));
-      await insert('subjectNames', subjects.flatMap((s) =>
-        s.names.map((n, ordinal) => ({ subjectId: s.localId, ordinal, full: n.full, script: n.script, kind: n.kind, quality: n.quality })),
-      ));
-      await insert('subjectBirthDates', subjects.flatMap((s) =>
-        s.birthDates.map((d, ordinal) => ({ subjectId: s.localId, ordinal, qualifier: d.qualifier, date: d.date, dateFrom: d.from, dateTo: d.to })),
-      ));
-      await insert('subjectNationalities', subjects.flatMap((s) =>
-        s.nationalities.map((country, ordinal) => ({ subjectId: s.localId, ordinal, country })),
-      ));
-      await insert('subjectDocuments', subjects.flatMap((s) =>
-        s.documents.map((d, ordinal) => ({ subjectId: s.localId, ordinal, type: d.type, number: d.number, issuingCountry: d.issuingCountry })),
-      ));
+      await insertSubjectDetails(trx, subjects);
       await insert('notices', dataset.notices.map((n) => ({
         localId: n.localId, colour: n.colour, status: n.status, subjectId: n.subjectLocalId, reference: n.reference,
         issuedOn: n.issuedOn, requestingCountry: n.requestingCountry, ...labelsOf(n.localId),
@@ -427,6 +412,29 @@ export class RecordStore {
   }
 }
 
-function textRows(ownerId: string, field: string, texts: readonly TextRecord[]): TextsTable[] {
+/** Inserts rows in chunks small enough for every dialect's parameter limit. */
+export async function insertRows<T extends keyof Tables>(db: Kysely<Tables>, table: T, rows: readonly Tables[T][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
+  }
+}
+
+/** A subject's names, dates of birth, nationalities and documents, each list in the owner's order. */
+export async function insertSubjectDetails(db: Kysely<Tables>, subjects: readonly SubjectRecord[]): Promise<void> {
+  await insertRows(db, 'subjectNames', subjects.flatMap((s) =>
+    s.names.map((n, ordinal) => ({ subjectId: s.localId, ordinal, full: n.full, script: n.script, kind: n.kind, quality: n.quality })),
+  ));
+  await insertRows(db, 'subjectBirthDates', subjects.flatMap((s) =>
+    s.birthDates.map((d, ordinal) => ({ subjectId: s.localId, ordinal, qualifier: d.qualifier, date: d.date, dateFrom: d.from, dateTo: d.to })),
+  ));
+  await insertRows(db, 'subjectNationalities', subjects.flatMap((s) =>
+    s.nationalities.map((country, ordinal) => ({ subjectId: s.localId, ordinal, country })),
+  ));
+  await insertRows(db, 'subjectDocuments', subjects.flatMap((s) =>
+    s.documents.map((d, ordinal) => ({ subjectId: s.localId, ordinal, type: d.type, number: d.number, issuingCountry: d.issuingCountry })),
+  ));
+}
+
+export function textRows(ownerId: string, field: string, texts: readonly TextRecord[]): TextsTable[] {
   return texts.map((t, ordinal) => ({ ownerId, field, ordinal, language: t.language, text: t.text, original: t.original ? 1 : 0 }));
 }

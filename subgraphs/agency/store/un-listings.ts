@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { NoticeRecord, RecordLabels, SubjectRecord } from './records.js';
 import { indexSubjects } from './screening.js';
-import type { RecordStore } from './store.js';
+import { insertRows, insertSubjectDetails, textRows, type RecordStore } from './store.js';
 import type { Tables, UnListingsTable } from './tables.js';
 
 // The SQL of the UN list import (subgraphs/agency/un/import.ts decides what to write) and
@@ -98,28 +98,13 @@ export class UnListingWriter {
 
   private async insertContent(writes: readonly UnListingWrite[]): Promise<void> {
     const subjects = writes.map(({ subject }) => subject);
-    await this.insert('subjectNames', subjects.flatMap((s) =>
-      s.names.map((name, ordinal) => ({ subjectId: s.localId, ordinal, ...name })),
-    ));
-    await this.insert('subjectBirthDates', subjects.flatMap((s) =>
-      s.birthDates.map(({ qualifier, date, from, to }, ordinal) => ({ subjectId: s.localId, ordinal, qualifier, date, dateFrom: from, dateTo: to })),
-    ));
-    await this.insert('subjectNationalities', subjects.flatMap((s) =>
-      s.nationalities.map((country, ordinal) => ({ subjectId: s.localId, ordinal, country })),
-    ));
-    await this.insert('subjectDocuments', subjects.flatMap((s) =>
-      s.documents.map((document, ordinal) => ({ subjectId: s.localId, ordinal, ...document })),
-    ));
-    await this.insert('texts', writes.flatMap(({ notice }) =>
-      notice.title.map((text, ordinal) => ({ ownerId: notice.localId, field: 'title', ordinal, language: text.language, text: text.text, original: text.original ? 1 : 0 })),
-    ));
+    await insertSubjectDetails(this.trx, subjects);
+    await this.insert('texts', writes.flatMap(({ notice }) => textRows(notice.localId, 'title', notice.title)));
     // Screening finds the subjects by these names and documents as soon as the import commits.
     await indexSubjects(this.trx, subjects.map((subject) => subject.localId));
   }
 
-  private async insert<T extends keyof Tables>(table: T, rows: Insertable<Tables[T]>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.trx.insertInto(table).values(rows.slice(i, i + CHUNK) as never).execute();
-    }
+  private insert<T extends keyof Tables>(table: T, rows: Insertable<Tables[T]>[]): Promise<void> {
+    return insertRows(this.trx, table, rows as Tables[T][]);
   }
 }
