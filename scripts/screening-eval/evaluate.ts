@@ -5,7 +5,6 @@ import type { Caller } from '../../lib/auth/caller.js';
 import { NodeContext } from '../../subgraphs/agency/context.js';
 import { screen } from '../../subgraphs/agency/screening/screen.js';
 import { openStore } from '../../subgraphs/agency/store/open.js';
-import { indexMissingSubjects } from '../../subgraphs/agency/store/screening.js';
 import type { DisclosureScope, RecordStore } from '../../subgraphs/agency/store/store.js';
 import { importUnList } from '../../subgraphs/agency/un/import.js';
 import type { LabelledQuery, ListedPerson, Variation } from './labelled-set.js';
@@ -32,12 +31,11 @@ export interface Figures {
   falseHits: number;
 }
 
-/** A temporary SQLite store with the list imported and indexed; `close` removes it. */
+/** A temporary SQLite store with the list imported (the import indexes it for screening); `close` removes it. */
 export async function storeWithUnList(file: string): Promise<{ store: RecordStore; close(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'screening-eval-'));
   const store = await openStore({ agency: AGENCY, database: path.join(dir, 'un.sqlite') });
   await importUnList(store, file);
-  await indexMissingSubjects(store);
   return {
     store,
     async close() {
