@@ -1,12 +1,12 @@
 import autocannon from 'autocannon';
+import { readEnvironment } from '../lib/config/env.js';
 import { AGENCIES, metric, startTestFederation } from '../tests/helpers/federation.js';
 
 // `npm run bench`: throughput and latency of the gateway over the real federation (six
 // processes on this machine), plus SQL statements per request at each node. Figures are
 // reported, never asserted: tests stay about correctness.
 
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const { seconds: DURATION_S, connections: CONNECTIONS } = readEnvironment().bench;
 
 const scenarios: { name: string; query: string }[] = [
   {

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Caller } from '../lib/auth/caller.js';
-import { PROJECT_ROOT } from '../lib/config.js';
+import { loadConfig, readEnvironment } from '../lib/config/index.js';
+import { PROJECT_ROOT } from '../lib/config/project-root.js';
 import { NodeContext } from '../subgraphs/agency/context.js';
 import { screen } from '../subgraphs/agency/screening/screen.js';
 import { generateDataset } from '../subgraphs/agency/seed/generate.js';
@@ -11,13 +12,14 @@ import type { AgencyDataset } from '../subgraphs/agency/store/records.js';
 import { importUnList } from '../subgraphs/agency/un/import.js';
 import { listedPersons } from '../scripts/screening-eval/evaluate.js';
 import { labelledSet } from '../scripts/screening-eval/labelled-set.js';
+import { insertDataset } from '../subgraphs/agency/store/writes.js';
 
 // `npm run bench:screening`: screening latency of one node holding SUBJECTS subjects (default
 // 100,000: the UN list plus synthetic demo subjects), measured in process over its SQLite
 // store (candidate lookup, scoring, disclosure scope), without HTTP. Reports figures only.
 
-const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 100_000);
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const config = loadConfig();
+const { subjects: SUBJECTS, queries: QUERIES } = readEnvironment().bench;
 const AGENCY = 'INTERPOL';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
@@ -29,7 +31,7 @@ try {
   for (let seed = 1; total < SUBJECTS; seed++) {
     const batch = renumbered(generateDataset(AGENCY, seed), `B${seed}`);
     batch.subjects = batch.subjects.slice(0, SUBJECTS - total);
-    await store.insertDataset(batch);
+    await insertDataset(store, batch);
     total += batch.subjects.length;
   }
   console.log(`store: ${total} subjects, indexed for screening as stored, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -39,10 +41,10 @@ try {
   const timings: number[] = [];
   let hits = 0;
   for (const query of queries) {
-    const context = new NodeContext(AGENCY, store);
+    const context = new NodeContext({ code: AGENCY, circles: config.directory.circlesOf(AGENCY) }, store);
     context.caller = caller;
     started = performance.now();
-    hits += (await screen(context, { name: query.name, dateOfBirth: query.dateOfBirth }, 0.8, 20)).length;
+    hits += (await screen(context.reader, { name: query.name, dateOfBirth: query.dateOfBirth }, 0.8, 20)).length;
     timings.push(performance.now() - started);
   }
   timings.sort((a, b) => a - b);

@@ -17,7 +17,8 @@ export class MalformedIdError extends Error {
   }
 }
 
-export function isAgencyCode(value: string): boolean {
+/** Whether `value` has the syntax of an agency code (whether the directory lists it is another question). */
+export function isWellFormedAgencyCode(value: string): boolean {
   return AGENCY_CODE.test(value);
 }
 

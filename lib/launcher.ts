@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { isPostgresUrl, PROJECT_ROOT, type FederationConfig } from './config.js';
+import { childEnvironment } from './config/env.js';
+import { isPostgresUrl, type FederationConfig } from './config/federation.js';
+import { PROJECT_ROOT } from './config/project-root.js';
 import type { ReadyMessage } from './service.js';
 
 // Starts the federation as separate processes (directory, one per agency node, gateway)
@@ -87,7 +89,7 @@ export class Federation {
   private spawn(spec: ServiceSpec): Promise<RunningChild> {
     const child = spawn(process.execPath, ['--import', TSX, spec.entry], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...spec.env },
+      env: childEnvironment(spec.env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

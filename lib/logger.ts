@@ -1,8 +1,9 @@
 import { pino, type Logger } from 'pino';
 
 // Every process logs JSON lines to stdout; `npm start` prettifies them for people.
-export function createLogger(service: string): Logger {
-  return pino({ name: service, level: process.env.LOG_LEVEL ?? 'info', base: { service } });
+// The level comes from the process's configuration (LOG_LEVEL, lib/config/env.ts).
+export function createLogger(service: string, level: string): Logger {
+  return pino({ name: service, level, base: { service } });
 }
 
 export type { Logger };

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadFederationConfig } from '../lib/config.js';
+import { loadConfig } from '../lib/config/index.js';
 import { AuditLedger } from '../subgraphs/agency/store/audit.js';
 import { describeDatabase, openStore } from '../subgraphs/agency/store/open.js';
 
@@ -9,9 +9,9 @@ import { describeDatabase, openStore } from '../subgraphs/agency/store/open.js';
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { agency: { type: 'string' }, database: { type: 'string' } }, strict: true });
   if (!values.agency) throw new Error('usage: npm run audit:verify -- --agency CODE [--database <file or postgres URL>]');
-  const config = loadFederationConfig();
-  const node = config.agencies.find((entry) => entry.code === values.agency);
-  const database = values.database ?? process.env.DATABASE_URL ?? node?.database;
+  const { federation, service } = loadConfig();
+  const node = federation.agencies.find((entry) => entry.code === values.agency);
+  const database = values.database ?? service.databaseUrl ?? node?.database;
   if (!database) {
     throw new Error(`${values.agency} is not in the federation config; pass --database <file or postgres URL>.`);
   }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../lib/config.js';
+import { PROJECT_ROOT } from '../lib/config/project-root.js';
 import { DEFAULT_THRESHOLD, figures, figuresByVariation, listedPersons, runQueries, storeWithUnList } from './screening-eval/evaluate.js';
 import { EVALUATION_SEED, labelledSet } from './screening-eval/labelled-set.js';
 

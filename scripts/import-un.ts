@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadFederationConfig } from '../lib/config.js';
-import { isAgencyCode } from '../lib/ids.js';
+import { configFrom, readEnvironment } from '../lib/config/index.js';
+import { isWellFormedAgencyCode } from '../lib/ids.js';
 import { describeDatabase, openStore } from '../subgraphs/agency/store/open.js';
 import { importUnList, type ImportProgress, type ImportSummary } from '../subgraphs/agency/un/import.js';
 
@@ -45,19 +45,21 @@ function parseCommandLine(): { file: string; agency: string } {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(usage);
-  if (!isAgencyCode(values.agency)) throw new UsageError(`--agency must be an agency code such as INTERPOL, not "${values.agency}"`);
+  if (!isWellFormedAgencyCode(values.agency)) throw new UsageError(`--agency must be an agency code such as INTERPOL, not "${values.agency}"`);
   return { file: positionals[0]!, agency: values.agency };
 }
 
 /** The agency's store, found as its node finds it: DATABASE_URL or DATABASE_PATH, else the federation config. */
 function databaseOf(agency: string): string {
-  const override = process.env.DATABASE_URL || process.env.DATABASE_PATH;
+  const environment = readEnvironment();
+  const override = environment.service.databaseUrl || environment.service.databasePath;
   if (override) return override;
-  const config = loadFederationConfig();
-  const node = config.agencies.find((entry) => entry.code === agency);
+  // The configuration files are read only when needed: an override works without them.
+  const { federation } = configFrom(environment);
+  const node = federation.agencies.find((entry) => entry.code === agency);
   if (!node) {
     throw new UsageError(
-      `agency ${agency} runs no node in the federation config (${config.agencies.map((a) => a.code).join(', ')}); ` +
+      `agency ${agency} runs no node in the federation config (${federation.agencies.map((a) => a.code).join(', ')}); ` +
         'set DATABASE_URL or DATABASE_PATH to import into a node outside it',
     );
   }

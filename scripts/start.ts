@@ -1,6 +1,6 @@
 import { prettyFactory } from 'pino-pretty';
 import { DEV_ISSUER, ensureDevIssuer } from '../lib/auth/dev-issuer.js';
-import { ConfigError, loadFederationConfig } from '../lib/config.js';
+import { ConfigError, loadConfig } from '../lib/config/index.js';
 import { Federation } from '../lib/launcher.js';
 
 // `npm start`: the whole federation on this machine, each part its own process and store.
@@ -34,7 +34,7 @@ process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
 try {
-  const config = loadFederationConfig();
+  const config = loadConfig().federation;
   console.log(`Starting the federation (data in ${config.dataDir}) ...`);
   // The dev issuer's keys exist before any process loads its trust, so `npm run token` works at once.
   if (config.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER)) await ensureDevIssuer(config.dataDir);

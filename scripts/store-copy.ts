@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { isAgencyCode } from '../lib/ids.js';
+import { isWellFormedAgencyCode } from '../lib/ids.js';
 import { describeDatabase, openStore } from '../subgraphs/agency/store/open.js';
+import { copyStore } from '../subgraphs/agency/store/copy.js';
 import type { RecordStore } from '../subgraphs/agency/store/store.js';
 
 // `npm run store:copy -- --agency LMLECC --from data/lmlecc.sqlite --to postgres://.../lmlecc`
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (!values.agency || !values.from || !values.to) throw new Error(usage);
-  if (!isAgencyCode(values.agency)) throw new Error(`--agency must be an agency code such as LMLECC, not "${values.agency}"`);
+  if (!isWellFormedAgencyCode(values.agency)) throw new Error(`--agency must be an agency code such as LMLECC, not "${values.agency}"`);
   const stores: RecordStore[] = [];
   try {
     const source = await openStore({ agency: values.agency, database: values.from });
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     const target = await openStore({ agency: values.agency, database: values.to });
     stores.push(target);
     console.log(`copying ${values.agency}: ${describeDatabase(values.from)} -> ${describeDatabase(values.to)}`);
-    await source.copyTo(target, (table, rows) => console.log(`  ${table}: ${rows} rows`));
+    await copyStore(source, target, (table, rows) => console.log(`  ${table}: ${rows} rows`));
     const holdings = await target.holdingsOfOwner();
     console.log(`done: ${holdings.notices} notices, ${holdings.subjects} subjects, ${holdings.cases} cases`);
   } finally {

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../lib/auth/caller.js';
 import { ensureDevIssuer, mintToken } from '../lib/auth/dev-issuer.js';
-import { loadFederationConfig } from '../lib/config.js';
-import { AGENCIES, circlesOf } from '../subgraphs/directory/agencies.js';
+import { loadConfig } from '../lib/config/index.js';
 
 // `npm run token -- --agency TH-RTP --circles MEKONG,ASEAN --roles officer [--sub NAME] [--ttl 1h]`
 // prints one development token on stdout and nothing else.
@@ -23,23 +22,23 @@ async function main(): Promise<void> {
   });
   const agency = values.agency;
   if (!agency) throw new Error(`--agency is required. ${usage}`);
-  if (!AGENCIES.some((entry) => entry.code === agency)) {
-    throw new Error(`unknown agency "${agency}"; the directory lists ${AGENCIES.map((a) => a.code).join(', ')}`);
+  const { directory, federation } = loadConfig();
+  if (!directory.hasAgency(agency)) {
+    throw new Error(`unknown agency "${agency}"; the directory lists ${directory.agencies.map((a) => a.code).join(', ')}`);
   }
-  const circles = values.circles === undefined ? circlesOf(agency) : list(values.circles);
+  const circles = values.circles === undefined ? directory.circlesOf(agency) : list(values.circles);
   const roles = list(values.roles);
   const unknownRoles = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
   if (roles.length === 0 || unknownRoles.length > 0) throw new Error(`--roles must be some of ${ROLES.join(', ')}`);
   if (!/^\d+[smhd]?$/.test(values.ttl)) throw new Error('--ttl must look like 3600, 30m, 1h or 7d');
-  const config = loadFederationConfig();
-  const issuer = await ensureDevIssuer(config.dataDir);
+  const issuer = await ensureDevIssuer(federation.dataDir);
   const token = await mintToken(issuer, {
     agency,
     circles,
     roles: roles as Role[],
     sub: values.sub ?? `${agency.toLowerCase()}-${roles[0]}`,
     ttl: /^\d+$/.test(values.ttl) ? Number(values.ttl) : values.ttl,
-    audience: config.trust.audience,
+    audience: federation.trust.audience,
   });
   process.stdout.write(`${token}\n`);
 }

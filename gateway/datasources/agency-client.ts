@@ -22,7 +22,7 @@ export interface AgencyClient {
 }
 
 /** Why a node gave no usable answer. Never carries the node's URL to the caller. */
-export class AgencyFailure extends Error {
+export class AgencyFailureError extends Error {
   constructor(
     readonly agency: string,
     readonly reason: 'timeout' | 'unreachable' | 'bad-response',
@@ -58,15 +58,15 @@ export class HttpAgencyClient implements AgencyClient {
     }
     // A GraphQL answer (even a 4xx with errors) is usable; anything else is not.
     if (!isGraphQLResponse(body)) {
-      throw new AgencyFailure(this.agency, 'bad-response', `HTTP ${response.status}, not a GraphQL response`);
+      throw new AgencyFailureError(this.agency, 'bad-response', `HTTP ${response.status}, not a GraphQL response`);
     }
     return body;
   }
 
-  private failure(error: unknown, signal: AbortSignal, reason: AgencyFailure['reason'], detail?: string): AgencyFailure {
-    if (signal.aborted) return new AgencyFailure(this.agency, 'timeout', String(signal.reason));
+  private failure(error: unknown, signal: AbortSignal, reason: AgencyFailureError['reason'], detail?: string): AgencyFailureError {
+    if (signal.aborted) return new AgencyFailureError(this.agency, 'timeout', String(signal.reason));
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return new AgencyFailure(this.agency, reason, detail ?? cause ?? (error as Error).message);
+    return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message);
   }
 }
 

@@ -1,14 +1,15 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../lib/logger.js';
-import { AgencyFailure, type AgencyClient, type NodeResponse } from './agency-client.js';
+import { AgencyFailureError, type AgencyClient, type NodeResponse } from './agency-client.js';
 import { mergeResponses, type Outcome } from './merge.js';
 import { addressedAgencies, routeOperation, type RoutedField, type RoutingTable } from './routing.js';
 import { requestFor } from './split.js';
 
-// Federation never fans out: the planner sends each "records" fetch to one subgraph. This
-// data source stands in for that subgraph and sends the fetch, by value, to the agency
-// nodes that own the answer (DESIGN.md, "Why the gateway needs a sovereign data source").
+// Federation never fans out: the planner sends each "records" fetch to one subgraph, so
+// four agency subgraphs composed side by side would leave three of them unasked. This data
+// source stands in for the one "records" subgraph and sends the fetch, by value, to the
+// agency nodes that own the answer (docs/routing.md has the rules).
 
 export interface SovereignDataSourceOptions {
   /** One client per agency node, in federation order (the order lists are concatenated in). */
@@ -64,7 +65,7 @@ export class SovereignDataSource implements GraphQLDataSource {
       return { agency, response: await client.send(request, AbortSignal.timeout(timeoutMs)) };
     } catch (error) {
       const failure =
-        error instanceof AgencyFailure ? error : new AgencyFailure(agency, 'bad-response', (error as Error).message);
+        error instanceof AgencyFailureError ? error : new AgencyFailureError(agency, 'bad-response', (error as Error).message);
       this.options.logger.warn({ agency, reason: failure.reason, detail: failure.detail }, 'agency node unavailable');
       return { agency, error: unavailable(agency, failure, timeoutMs) };
     }
@@ -96,7 +97,7 @@ function ownerRuns(fields: readonly RoutedField[]): { agency: string; fields: Ro
   return runs;
 }
 
-function unavailable(agency: string, failure: AgencyFailure, timeoutMs: number): GraphQLFormattedError {
+function unavailable(agency: string, failure: AgencyFailureError, timeoutMs: number): GraphQLFormattedError {
   const why =
     failure.reason === 'timeout'
       ? `did not answer within ${timeoutMs} ms`

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext, HeaderMap } from '@apollo/server'
 import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
 import type { Caller } from './caller.js';
 import { isPurpose, PURPOSES } from './purposes.js';
-import { TokenRejected, type TokenVerifier } from './verify.js';
+import { TokenRejectedError, type TokenVerifier } from './verify.js';
 
 // Every request that reaches records carries a verified caller and a purpose; anything else
 // is refused before execution: 401 for the token, 400 for the purpose, one line each.
@@ -33,7 +33,7 @@ export async function authenticate(headers: HeaderMap, verifier: TokenVerifier):
   try {
     claims = await verifier.verify(token);
   } catch (error) {
-    if (error instanceof TokenRejected) throw unauthenticated(error.message);
+    if (error instanceof TokenRejectedError) throw unauthenticated(error.message);
     throw error;
   }
   const purpose = headers.get('x-purpose')?.trim();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { AGENCIES, circlesOf } from '../../subgraphs/directory/agencies.js';
+import type { Directory } from '../config/directory.js';
 import { ROLES, type Role } from './caller.js';
 
 // Verifies partner tokens: trusted issuers with their keys, pinned algorithms, issuer,
@@ -31,7 +31,7 @@ export interface VerifiedClaims {
 }
 
 /** Why a token was refused, in one line a partner developer can act on. */
-export class TokenRejected extends Error {}
+export class TokenRejectedError extends Error {}
 
 export class TokenVerifier {
   private readonly keys = new Map<string, JWTVerifyGetKey>();
@@ -39,7 +39,10 @@ export class TokenVerifier {
 
   constructor(
     private readonly trust: TrustConfig,
+    /** Where relative JWKS file names are found (DATA_DIR). */
     baseDir: string,
+    /** The agencies a token may claim, and the circles the directory confirms for each. */
+    private readonly directory: Directory,
   ) {
     for (const { issuer, jwks, agencies } of trust.issuers) {
       this.speaksFor.set(issuer, agencies);
@@ -57,11 +60,11 @@ export class TokenVerifier {
     try {
       issuer = decodeJwt(token).iss;
     } catch {
-      throw new TokenRejected('The bearer token is not a well-formed JWT.');
+      throw new TokenRejectedError('The bearer token is not a well-formed JWT.');
     }
     const keys = typeof issuer === 'string' ? this.keys.get(issuer) : undefined;
     if (!keys) {
-      throw new TokenRejected(`Token issuer ${JSON.stringify(String(issuer ?? null).slice(0, 100))} is not trusted here.`);
+      throw new TokenRejectedError(`Token issuer ${JSON.stringify(String(issuer ?? null).slice(0, 100))} is not trusted here.`);
     }
     let payload;
     try {
@@ -73,13 +76,13 @@ export class TokenVerifier {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
-      throw new TokenRejected(this.explain(error));
+      throw new TokenRejectedError(this.explain(error));
     }
-    const claims = claimsFrom(payload);
+    const claims = claimsFrom(payload, this.directory);
     // An issuer speaks for its own agencies only: a partner's issuer cannot mint another agency's tokens.
     const agencies = this.speaksFor.get(issuer as string)!;
     if (agencies !== '*' && !agencies.includes(claims.agency)) {
-      throw new TokenRejected(`Token issuer ${issuer as string} may not issue tokens for agency ${claims.agency}.`);
+      throw new TokenRejectedError(`Token issuer ${issuer as string} may not issue tokens for agency ${claims.agency}.`);
     }
     return claims;
   }
@@ -104,19 +107,19 @@ export class TokenVerifier {
   }
 }
 
-function claimsFrom(payload: Record<string, unknown>): VerifiedClaims {
+function claimsFrom(payload: Record<string, unknown>, directory: Directory): VerifiedClaims {
   const { sub, agency, circles = [], roles = [] } = payload as { sub?: unknown; agency?: unknown; circles?: unknown; roles?: unknown };
-  if (typeof sub !== 'string' || sub.length === 0) throw new TokenRejected('The token has no subject (sub).');
-  if (typeof agency !== 'string') throw new TokenRejected('The token has no "agency" claim.');
-  if (!AGENCIES.some((entry) => entry.code === agency)) {
-    throw new TokenRejected(`The token's agency "${agency}" is not in the directory.`);
+  if (typeof sub !== 'string' || sub.length === 0) throw new TokenRejectedError('The token has no subject (sub).');
+  if (typeof agency !== 'string') throw new TokenRejectedError('The token has no "agency" claim.');
+  if (!directory.hasAgency(agency)) {
+    throw new TokenRejectedError(`The token's agency "${agency}" is not in the directory.`);
   }
-  if (!isStringArray(circles)) throw new TokenRejected('The token claim "circles" must be a list of circle codes.');
+  if (!isStringArray(circles)) throw new TokenRejectedError('The token claim "circles" must be a list of circle codes.');
   if (!isStringArray(roles) || !roles.every((role): role is Role => (ROLES as readonly string[]).includes(role))) {
-    throw new TokenRejected(`The token claim "roles" must be a list of: ${ROLES.join(', ')}.`);
+    throw new TokenRejectedError(`The token claim "roles" must be a list of: ${ROLES.join(', ')}.`);
   }
   // Zero trust: a circle counts only if the directory lists the agency in it.
-  const confirmed = new Set(circlesOf(agency));
+  const confirmed = new Set(directory.circlesOf(agency));
   return { sub, agency, circles: circles.filter((circle) => confirmed.has(circle)), roles };
 }
 

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Caller } from '../../lib/auth/caller.js';
-import { NodeContext } from '../../subgraphs/agency/context.js';
 import { screen } from '../../subgraphs/agency/screening/screen.js';
 import { openStore } from '../../subgraphs/agency/store/open.js';
-import type { DisclosureScope, RecordStore } from '../../subgraphs/agency/store/store.js';
+import { readerFor } from '../../subgraphs/agency/reader/record-reader.js';
+import type { RecordStore } from '../../subgraphs/agency/store/store.js';
 import { importUnList } from '../../subgraphs/agency/un/import.js';
 import type { LabelledQuery, ListedPerson, Variation } from './labelled-set.js';
 
@@ -13,8 +12,9 @@ import type { LabelledQuery, ListedPerson, Variation } from './labelled-set.js';
 // officer, and counts how the top hit compares with the label.
 
 export const DEFAULT_THRESHOLD = 0.8;
-const OWNER_SCOPE: DisclosureScope = [{ kind: 'everything' }];
 const AGENCY = 'INTERPOL';
+/** The owner's own officer: the evaluation measures matching, not disclosure. */
+const OWNER = { code: AGENCY, circles: [] };
 
 export interface Outcome {
   query: LabelledQuery;
@@ -47,13 +47,16 @@ export async function storeWithUnList(file: string): Promise<{ store: RecordStor
 
 /** The persons of the UN list in the store (the importer's subject ids start with UNS-). */
 export async function listedPersons(store: RecordStore): Promise<ListedPerson[]> {
-  const subjects = (await store.listSubjects(OWNER_SCOPE, { first: 1_000_000, kinds: ['PERSON'] })).filter((s) => s.localId.startsWith('UNS-'));
-  const ids = subjects.map((subject) => subject.localId);
-  const [names, dates, nationalities] = await Promise.all([store.namesOf(ids), store.birthDatesOf(ids), store.nationalitiesOf(ids)]);
-  return subjects.map(({ localId }) => {
-    const own = names.filter((name) => name.subjectId === localId);
-    const years = dates
-      .filter((date) => date.subjectId === localId)
+  const reader = readerFor(store, OWNER, { agency: AGENCY, circles: [] });
+  const subjects = (await reader.listSubjects({ first: 1_000_000, kinds: ['PERSON'] })).filter((s) => s.localId.startsWith('UNS-'));
+  const [names, dates, nationalities] = await Promise.all([
+    reader.contentOfEach('names', subjects),
+    reader.contentOfEach('birthDates', subjects),
+    reader.contentOfEach('nationalities', subjects),
+  ]);
+  return subjects.map(({ localId }, i) => {
+    const own = names[i]!;
+    const years = dates[i]!
       .flatMap((date) => [date.date, date.dateFrom].filter((value): value is string => !!value).map((value) => Number(value.slice(0, 4))));
     return {
       id: localId,
@@ -61,18 +64,15 @@ export async function listedPersons(store: RecordStore): Promise<ListedPerson[]>
       aliases: own.filter((name) => name.kind === 'ALIAS' && name.script === 'Latn' && name.quality !== 'LOW').map((name) => name.full),
       originalScript: own.find((name) => name.kind === 'ORIGINAL_SCRIPT')?.full ?? null,
       birthYears: [...new Set(years)],
-      nationalities: nationalities.filter((row) => row.subjectId === localId).map((row) => row.country),
+      nationalities: nationalities[i]!.map((row) => row.country),
     };
   });
 }
 
 export async function runQueries(store: RecordStore, queries: readonly LabelledQuery[], threshold = DEFAULT_THRESHOLD): Promise<Outcome[]> {
-  const caller: Caller = { sub: 'evaluation', agency: AGENCY, circles: ['GLOBAL'], roles: ['officer'], purpose: 'SANCTIONS_SCREENING', token: '' };
   const outcomes: Outcome[] = [];
   for (const query of queries) {
-    const context = new NodeContext(AGENCY, store);
-    context.caller = caller;
-    const hits = await screen(context, { name: query.name, dateOfBirth: query.dateOfBirth, nationality: query.nationality }, threshold, 5);
+    const hits = await screen(readerFor(store, OWNER, { agency: AGENCY, circles: ['GLOBAL'] }), { name: query.name, dateOfBirth: query.dateOfBirth, nationality: query.nationality }, threshold, 5);
     outcomes.push({ query, top: hits[0] ? { id: hits[0].subject.localId, score: hits[0].score } : null });
   }
   return outcomes;

@@ -1,46 +1,48 @@
 import { unauthenticated } from '../../lib/auth/authenticate.js';
 import type { Caller } from '../../lib/auth/caller.js';
-import { formatRecordId } from '../../lib/ids.js';
-import { createLoaders, type Loaders } from './loaders.js';
-import { fullAccessClauses } from './policy/policy.js';
-import type { Disclosure, DisclosureScope, RecordStore } from './store/store.js';
+import type { RecordOwner } from './policy/policy.js';
+import { DisclosureRecord } from './reader/disclosures.js';
+import { readerFor, type RecordReader } from './reader/record-reader.js';
+import { AccessRequests } from './store/access-requests.js';
+import { AuditLedger } from './store/audit.js';
+import type { RecordStore } from './store/store.js';
 
 /**
- * Built once per request. The caller is set once the token is verified (before execution);
- * the disclosure scope and the loaders follow from it, so every read of this request is
- * decided for this caller.
+ * Built once per request. The caller is set once the token is verified (before execution).
+ * Resolvers reach records only through `reader`, made for this caller: it decides every
+ * read by the caller's disclosure scope and notes what it returns in `disclosures`, which
+ * the audit plugin writes to the ledger. The store itself is not reachable from here.
  */
 export class NodeContext {
   caller: Caller | null = null;
-  /** Every record this request read under the caller's scope, by global id: what the ledger records. */
-  readonly disclosed = new Map<string, Disclosure>();
-  /** Facts the ledger entry of this request's disclosures should carry (e.g. a question's fingerprint). */
-  readonly auditDetail: Record<string, string> = {};
-  private scopeOfCaller?: DisclosureScope;
-  private loadersOfCaller?: Loaders;
+  /** What this request disclosed: filled by the reader, written to the ledger by the audit plugin. */
+  readonly disclosures = new DisclosureRecord();
+  // Private to the type, not ES-private (#): Apollo Server hands resolvers a shallow copy of
+  // the context, which would lose ES-private fields.
+  private readerOfCaller?: RecordReader;
 
   constructor(
-    /** The agency this node serves: the owner of every record in its store. */
-    readonly agency: string,
-    readonly store: RecordStore,
+    /** The agency this node serves, and its trust circles: the owner of every record in the store. */
+    private readonly owner: RecordOwner,
+    private readonly store: RecordStore,
   ) {}
 
-  get scope(): DisclosureScope {
+  get agency(): string {
+    return this.owner.code;
+  }
+
+  /** The caller's reader of records; the only one. */
+  get reader(): RecordReader {
     if (!this.caller) throw unauthenticated('This request carries no verified caller.');
-    return (this.scopeOfCaller ??= fullAccessClauses(this.caller, this.agency));
+    return (this.readerOfCaller ??= readerFor(this.store, this.owner, this.caller, this.disclosures));
   }
 
-  get loaders(): Loaders {
-    return (this.loadersOfCaller ??= createLoaders(this.store, this.scope, (rows) => this.note(rows)));
+  /** The owner's audit ledger (its auditors read it; access requests append to it). */
+  get ledger(): AuditLedger {
+    return new AuditLedger(this.store);
   }
 
-  /** Notes records on their way to the caller; returns them unchanged. */
-  note<Row extends { localId: string; disclosure: Disclosure }>(rows: Row[]): Row[] {
-    for (const row of rows) {
-      const id = formatRecordId(this.agency, row.localId);
-      // A record read at HIT_ONLY and at FULL within one request was disclosed in full.
-      if (this.disclosed.get(id) !== 'FULL') this.disclosed.set(id, row.disclosure);
-    }
-    return rows;
+  get accessRequests(): AccessRequests {
+    return new AccessRequests(this.store);
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { TokenVerifier } from '../../lib/auth/verify.js';
-import { loadFederationConfig } from '../../lib/config.js';
+import { configFrom, readEnvironment } from '../../lib/config/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { runService } from '../../lib/service.js';
 import { startAgencyNode } from './server.js';
@@ -8,25 +8,29 @@ import { startAgencyNode } from './server.js';
 // One agency node. AGENCY_CODE picks the agency; its port and database come from the
 // federation config unless PORT, DATABASE_URL (PostgreSQL) or DATABASE_PATH (SQLite) say otherwise.
 
-const agency = process.env.AGENCY_CODE ?? '';
-const logger = createLogger(`agency:${agency || 'unknown'}`);
+const environment = readEnvironment();
+const agency = environment.service.agencyCode;
+const logger = createLogger(`agency:${agency || 'unknown'}`, environment.logLevel);
 
+// The configuration is loaded inside runService: a bad file stops the start with one line.
 await runService(`Agency node ${agency}`, logger, async () => {
-  const config = loadFederationConfig();
-  const node = config.agencies.find((entry) => entry.code === agency);
-  const database = process.env.DATABASE_URL || process.env.DATABASE_PATH || node?.database;
-  if (!node && !(process.env.PORT && database)) {
+  const config = configFrom(environment);
+  const { federation, service } = config;
+  const node = federation.agencies.find((entry) => entry.code === agency);
+  const database = service.databaseUrl || service.databasePath || node?.database;
+  if (!node && !(service.port && database)) {
     throw new Error(
-      `AGENCY_CODE must name an agency of the federation config (${config.agencies.map((a) => a.code).join(', ')}), ` +
+      `AGENCY_CODE must name an agency of the federation config (${federation.agencies.map((a) => a.code).join(', ')}), ` +
         'or PORT and DATABASE_URL (or DATABASE_PATH) must be set for a node outside it.',
     );
   }
   return startAgencyNode({
     agency,
-    port: Number(process.env.PORT ?? node?.port),
-    database: withPasswordFile(database!, process.env.DATABASE_PASSWORD_FILE),
-    seedDemoData: process.env.SEED_DEMO_DATA !== 'false',
-    verifier: new TokenVerifier(config.trust, config.dataDir),
+    port: Number(service.port ?? node?.port),
+    database: withPasswordFile(database!, service.databasePasswordFile),
+    seedDemoData: service.seedDemoData,
+    verifier: new TokenVerifier(federation.trust, federation.dataDir, config.directory),
+    directory: config.directory,
     logger,
   });
 });

@@ -1,11 +1,17 @@
-import { loadFederationConfig } from '../../lib/config.js';
+import { configFrom, readEnvironment } from '../../lib/config/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { runService } from '../../lib/service.js';
 import { startDirectory } from './server.js';
 
-const logger = createLogger('directory');
+const environment = readEnvironment();
+const logger = createLogger('directory', environment.logLevel);
 
+// The configuration is loaded inside runService: a bad file stops the start with one line.
 await runService('Directory', logger, async () => {
-  const config = loadFederationConfig();
-  return startDirectory({ port: Number(process.env.PORT ?? config.directory.port), logger });
+  const config = configFrom(environment);
+  return startDirectory({
+    port: Number(config.service.port ?? config.federation.directory.port),
+    directory: config.directory,
+    logger,
+  });
 });

@@ -1,30 +1,27 @@
-import { AGENCIES, TRUST_CIRCLES, type AgencyEntry } from './agencies.js';
+import type { AgencyEntry, Directory } from '../../lib/config/directory.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 
-const agencyByCode = new Map(AGENCIES.map((agency) => [agency.code, agency]));
-const circleByCode = new Map(TRUST_CIRCLES.map((circle) => [circle.code, circle]));
-
-function known(codes: readonly string[]): AgencyEntry[] {
-  return codes.flatMap((code) => agencyByCode.get(code) ?? []);
-}
-
-export const directoryResolvers: Resolvers = {
-  Query: {
-    agencies: (_root, { kind, circle, codes }) => {
-      const members = circle ? new Set(circleByCode.get(circle)?.members ?? []) : null;
-      return (codes ? known(codes) : [...AGENCIES]).filter(
-        (agency) => (!kind || agency.kind === kind) && (!members || members.has(agency.code)),
-      );
+/** The directory's resolvers, over the directory data this process loaded at start. */
+export function directoryResolvers(directory: Directory): Resolvers {
+  const known = (codes: readonly string[]): AgencyEntry[] => codes.flatMap((code) => directory.agency(code) ?? []);
+  return {
+    Query: {
+      agencies: (_root, { kind, circle, codes }) => {
+        const members = circle ? new Set(directory.circle(circle)?.members ?? []) : null;
+        return (codes ? known(codes) : [...directory.agencies]).filter(
+          (agency) => (!kind || agency.kind === kind) && (!members || members.has(agency.code)),
+        );
+      },
+      agency: (_root, { code }) => directory.agency(code) ?? null,
+      trustCircles: () => [...directory.circles],
+      trustCircle: (_root, { code }) => directory.circle(code) ?? null,
     },
-    agency: (_root, { code }) => agencyByCode.get(code) ?? null,
-    trustCircles: () => [...TRUST_CIRCLES],
-    trustCircle: (_root, { code }) => circleByCode.get(code) ?? null,
-  },
-  Agency: {
-    __resolveReference: (ref) => agencyByCode.get(ref.code) ?? null,
-    circles: (agency) => TRUST_CIRCLES.filter((circle) => circle.members.includes(agency.code)),
-  },
-  TrustCircle: {
-    members: (circle) => known(circle.members),
-  },
-};
+    Agency: {
+      __resolveReference: (ref) => directory.agency(ref.code) ?? null,
+      circles: (agency) => directory.circles.filter((circle) => circle.members.includes(agency.code)),
+    },
+    TrustCircle: {
+      members: (circle) => known(circle.members),
+    },
+  };
+}

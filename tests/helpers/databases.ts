@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { TABLE_KEYS } from '../../subgraphs/agency/store/store.js';
+import { TABLE_KEYS } from '../../subgraphs/agency/store/copy.js';
 import type { Tables } from '../../subgraphs/agency/store/tables.js';
 
 // Store suites run on both kinds of store. Each PostgreSQL test database is created for

@@ -4,8 +4,7 @@ import path from 'node:path';
 import getPort from 'get-port';
 import type { Role } from '../../lib/auth/caller.js';
 import { ensureDevIssuer, mintToken, type DevIssuer } from '../../lib/auth/dev-issuer.js';
-import { loadFederationConfig, type FederationConfig } from '../../lib/config.js';
-import { circlesOf } from '../../subgraphs/directory/agencies.js';
+import { loadConfig, type Config } from '../../lib/config/index.js';
 import { Federation } from '../../lib/launcher.js';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.js';
 
@@ -38,7 +37,8 @@ export interface QueryOptions {
 }
 
 export interface TestFederation {
-  config: FederationConfig;
+  /** The configuration the federation's processes load (their files and environment). */
+  config: Config;
   federation: Federation;
   gatewayUrl: string;
   nodeUrl(agency: string): string;
@@ -85,10 +85,10 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
   const env = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  const config = loadFederationConfig(env);
+  const config = loadConfig(env);
   const issuer = await ensureDevIssuer(dataDir);
   const logs: string[] = [];
-  const federation = await Federation.start(config, {
+  const federation = await Federation.start(config.federation, {
     env,
     onLine: (service, line) => logs.push(`[${service}] ${line}`),
   });
@@ -122,14 +122,14 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   };
 }
 
-export function tokenFor(issuer: DevIssuer, config: FederationConfig, caller: CallerSpec, ttl: number | string = '1h'): Promise<string> {
+export function tokenFor(issuer: DevIssuer, config: Config, caller: CallerSpec, ttl: number | string = '1h'): Promise<string> {
   return mintToken(issuer, {
     agency: caller.agency,
-    circles: caller.circles ?? circlesOf(caller.agency),
+    circles: caller.circles ?? config.directory.circlesOf(caller.agency),
     roles: caller.roles ?? ['officer'],
     sub: caller.sub ?? `${caller.agency.toLowerCase()}-test`,
     ttl,
-    audience: config.trust.audience,
+    audience: config.federation.trust.audience,
   });
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadFederationConfig, PROJECT_ROOT } from '../../lib/config.js';
+import { loadConfig, PROJECT_ROOT } from '../../lib/config/index.js';
 
 // No Docker engine runs here: the compose file is checked against the federation config.
 
@@ -22,7 +22,7 @@ const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml')
   volumes: Record<string, unknown>;
   secrets: Record<string, { file: string }>;
 };
-const config = loadFederationConfig({ FEDERATION_CONFIG: path.join(PROJECT_ROOT, 'federation.compose.json'), DATA_DIR: '/data' });
+const config = loadConfig({ FEDERATION_CONFIG: path.join(PROJECT_ROOT, 'federation.compose.json'), DATA_DIR: '/data' }).federation;
 
 describe('docker-compose.yml', () => {
   it('runs one node per agency of the config, on its port, with a health check', () => {

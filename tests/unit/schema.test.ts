@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/config.js';
+import { PROJECT_ROOT } from '../../lib/config/project-root.js';
 import { composeSupergraph, readSupergraph } from '../../schema/supergraph.js';
 import codegenConfig from '../../codegen.js';
 import { buildASTSchema, parse, type GraphQLEnumType } from 'graphql';

@@ -15,9 +15,10 @@ export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlu
       return {
         async willSendResponse({ contextValue: context, request, operation, response }) {
           const caller = context.caller;
-          if (!caller || caller.agency === context.agency || context.disclosed.size === 0) return;
-          const levels = { FULL: [] as string[], HIT_ONLY: [] as string[] };
-          for (const [id, level] of context.disclosed) levels[level].push(id);
+          const { disclosures } = context;
+          if (!caller || caller.agency === context.agency || disclosures.size === 0) return;
+          const levels = disclosures.byLevel();
+          const detail = disclosures.detail();
           const entries: NewAuditEntry[] = (['FULL', 'HIT_ONLY'] as const)
             .filter((level) => levels[level].length > 0)
             .map((level) => ({
@@ -26,9 +27,9 @@ export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlu
               callerSub: caller.sub,
               purpose: caller.purpose,
               operation: request.operationName ?? operation?.name?.value ?? 'anonymous',
-              recordIds: levels[level].sort(),
+              recordIds: levels[level],
               disclosure: level,
-              detail: Object.keys(context.auditDetail).length > 0 ? { ...context.auditDetail } : null,
+              detail,
             }));
           try {
             await ledger.append(entries);

@@ -1,6 +1,4 @@
-import { circlesOf } from '../../directory/agencies.js';
-
-// THE disclosure decision of a node (DESIGN.md, "Disclosure policy"). Each record is
+// THE disclosure decision of a node (docs/disclosure.md). Each record is
 // disclosed to a caller at one of three levels:
 //   FULL      the caller's agency owns it, holds an approved access grant for it that has not
 //             expired, or its TLP label and releasableTo include the caller;
@@ -20,6 +18,12 @@ export type DisclosureLevel = 'FULL' | 'HIT_ONLY' | 'NONE';
 /** What a policy decision needs of the caller (from the verified token). */
 export interface PolicyCaller {
   agency: string;
+  circles: readonly string[];
+}
+
+/** The agency that owns a record, with the trust circles the directory lists it in (its community). */
+export interface RecordOwner {
+  code: string;
   circles: readonly string[];
 }
 
@@ -49,9 +53,9 @@ export type FullAccessClause =
  * - AMBER_STRICT: partners named in releasableTo by agency code only;
  * - RED: nobody but the owner.
  */
-export function fullAccessClauses(caller: PolicyCaller, owner: string, now: Date = new Date()): FullAccessClause[] {
-  if (caller.agency === owner) return [{ kind: 'everything' }];
-  const ownerCircles = new Set(circlesOf(owner));
+export function fullAccessClauses(caller: PolicyCaller, owner: RecordOwner, now: Date = new Date()): FullAccessClause[] {
+  if (caller.agency === owner.code) return [{ kind: 'everything' }];
+  const ownerCircles = new Set(owner.circles);
   const sharesCommunity = caller.circles.some((circle) => ownerCircles.has(circle));
   const audiences = [caller.agency, ...caller.circles];
   return [
@@ -75,7 +79,7 @@ export function holds(clause: FullAccessClause, labels: DisclosureLabels): boole
   }
 }
 
-export function decide(caller: PolicyCaller, owner: string, labels: DisclosureLabels, now: Date = new Date()): DisclosureLevel {
+export function decide(caller: PolicyCaller, owner: RecordOwner, labels: DisclosureLabels, now: Date = new Date()): DisclosureLevel {
   if (fullAccessClauses(caller, owner, now).some((clause) => holds(clause, labels))) return 'FULL';
   return labels.discoverable ? 'HIT_ONLY' : 'NONE';
 }

@@ -3,8 +3,8 @@ import { formatRecordId } from '../../../lib/ids.js';
 import type { NodeContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { AccessRequests, IdempotencyKeyReused, type AccessRequestRow } from '../store/access-requests.js';
-import { AuditLedger, type NewAuditEntry } from '../store/audit.js';
+import { IdempotencyKeyReusedError, type AccessRequestRow } from '../store/access-requests.js';
+import type { NewAuditEntry } from '../store/audit.js';
 import { isAddressed, ownLocalId, pageSize } from './ids.js';
 
 // The owner's ledger (for its auditors) and the access requests partners make after a
@@ -12,10 +12,6 @@ import { isAddressed, ownLocalId, pageSize } from './ids.js';
 // check the input and keep every event in the ledger.
 
 const MAX_JUSTIFICATION = 2000;
-
-function requestsAt(context: NodeContext): AccessRequests {
-  return new AccessRequests(context.store);
-}
 
 function auditEntry(context: NodeContext, event: NewAuditEntry['event'], request: AccessRequestRow, operation: string): NewAuditEntry {
   const caller = context.caller!;
@@ -36,13 +32,6 @@ function auditEntry(context: NodeContext, event: NewAuditEntry['event'], request
   };
 }
 
-/** Whether the caller may know the record exists (FULL or HIT_ONLY), without noting a disclosure. */
-async function isKnownToCaller(context: NodeContext, localId: string): Promise<boolean> {
-  const { store, scope } = context;
-  const found = await Promise.all([store.noticesById(scope, [localId]), store.subjectsById(scope, [localId]), store.casesById(scope, [localId])]);
-  return found.some((rows) => rows.length > 0);
-}
-
 function expiryOf(expiresAt: string | null | undefined): string {
   const parsed = expiresAt && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(expiresAt) ? new Date(expiresAt) : null;
   if (!parsed || Number.isNaN(parsed.getTime())) {
@@ -54,13 +43,13 @@ function expiryOf(expiresAt: string | null | undefined): string {
 
 export const auditResolvers: Resolvers = {
   Query: {
-    auditTrail: (_root, { first, after }, context) => new AuditLedger(context.store).entries(pageSize(first), after),
-    verifyAuditTrail: (_root, _args, context) => new AuditLedger(context.store).verify(),
+    auditTrail: (_root, { first, after }, context) => context.ledger.entries(pageSize(first), after),
+    verifyAuditTrail: (_root, _args, context) => context.ledger.verify(),
     accessRequests: (_root, { status, agencies }, context) => {
       if (!isAddressed(agencies, context)) return [];
       const caller = context.caller!;
       const reviewsHere = caller.agency === context.agency && caller.roles.includes('reviewer');
-      return requestsAt(context).list({ requesterAgency: reviewsHere ? undefined : caller.agency, status });
+      return context.accessRequests.list({ requesterAgency: reviewsHere ? undefined : caller.agency, status });
     },
   },
 
@@ -75,14 +64,14 @@ export const auditResolvers: Resolvers = {
       if (!/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
         throw badUserInput('idempotencyKey must be 1 to 128 letters, digits or . _ : - (e.g. a UUID you keep for retries).');
       }
-      const requests = requestsAt(context);
+      const requests = context.accessRequests;
       const earlier = await requests.byIdempotencyKey(caller.agency, idempotencyKey);
       if (earlier) {
-        if (earlier.recordId !== localId) throw badUserInput(new IdempotencyKeyReused(idempotencyKey).message);
+        if (earlier.recordId !== localId) throw badUserInput(new IdempotencyKeyReusedError(idempotencyKey).message);
         return earlier;
       }
       // Same answer for a record that does not exist and one the caller may not know of.
-      if (!(await isKnownToCaller(context, localId))) throw badUserInput(`There is no record ${recordId} you can request access to.`);
+      if (!(await context.reader.unrecorded.isKnown(localId))) throw badUserInput(`There is no record ${recordId} you can request access to.`);
       const operation = info.operation.name?.value ?? 'requestAccess';
       try {
         return await requests.create(
@@ -91,14 +80,14 @@ export const auditResolvers: Resolvers = {
         );
       } catch (error) {
         // A retry racing the first request with another record.
-        if (error instanceof IdempotencyKeyReused) throw badUserInput(error.message);
+        if (error instanceof IdempotencyKeyReusedError) throw badUserInput(error.message);
         throw error;
       }
     },
 
     decideAccessRequest: async (_root, { id, decision, note, expiresAt }, context, info) => {
       const localId = ownLocalId(id, context);
-      const requests = requestsAt(context);
+      const requests = context.accessRequests;
       const request = await requests.byId(localId);
       if (!request) throw badUserInput(`There is no access request ${id}.`);
       const approve = decision === 'APPROVE';

@@ -35,8 +35,9 @@ export function globalId(context: NodeContext, localId: string): string {
 
 const MAX_FIRST = 100;
 
-export function pageSize(first: number): number {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
+/** Every list's `first`, screening's too: 0-100, each agency's share. */
+export function pageSize(first: number | null | undefined): number {
+  if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
     throw badUserInput(`"first" must be between 0 and ${MAX_FIRST} (it bounds each agency's share of a list); got ${first}.`);
   }
   return first;

@@ -1,19 +1,19 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { screen } from '../screening/screen.js';
-import { isAddressed } from './ids.js';
+import { isAddressed, pageSize } from './ids.js';
 
+// What a hit shows is decided where it is scored (screening/withheld.ts): a HIT_ONLY hit
+// arrives here without matched name or explanation.
 export const screeningResolvers: Resolvers = {
   Query: {
     screen: (_root, { person, minScore, first, agencies }, context) =>
-      isAddressed(agencies, context) ? screen(context, person, minScore ?? 0.8, first ?? 20) : [],
+      isAddressed(agencies, context) ? screen(context.reader, person, minScore ?? null, pageSize(first)) : [],
   },
   ScreeningHit: {
     disclosure: (hit) => hit.subject.disclosure,
     agency: (_hit, _args, context) => ({ code: context.agency }),
     record: (hit) => hit.subject,
-    // A hit the caller may only know of carries owner, id and score: nothing that matched.
-    matchedName: (hit) => (hit.subject.disclosure === 'FULL' ? hit.matchedName : null),
-    explanation: (hit) => (hit.subject.disclosure === 'FULL' ? hit.reasons : null),
+    explanation: (hit) => hit.reasons,
   },
   ScreeningRecord: {
     __resolveType: () => 'Subject',

@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../generated/resolvers-types.js';
-import type { TextRow } from '../store/store.js';
+import type { TextRow } from '../store/rows.js';
 
 /** The original text with its translations, or null when the record has none. */
 export function localizedText(rows: readonly TextRow[]): LocalizedText | null {

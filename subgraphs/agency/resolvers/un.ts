@@ -8,10 +8,10 @@ const jsonList = <T>(json: string): T[] => JSON.parse(json) as T[];
 
 export const unResolvers: Resolvers = {
   Notice: {
-    unListing: (notice, _args, context) => context.loaders.unListingOfNotice.load(notice.localId),
+    unListing: async (notice, _args, context) => (await context.reader.content('unListingOfNotice', notice))[0] ?? null,
   },
   Subject: {
-    unEntry: (subject, _args, context) => context.loaders.unListingOfSubject.load(subject.localId),
+    unEntry: async (subject, _args, context) => (await context.reader.content('unListingOfSubject', subject))[0] ?? null,
   },
   UnListing: {
     lastUpdated: (listing) => jsonList(listing.lastUpdated),

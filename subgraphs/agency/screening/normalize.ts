@@ -1,15 +1,16 @@
 import anyAscii from 'any-ascii';
 import { doubleMetaphone } from 'double-metaphone';
+import { LRUCache } from 'lru-cache';
 
 // Names as screening compares them: any script transliterated to Latin (any-ascii),
 // case and diacritics folded, split into tokens. Keys for index-backed candidate
 // retrieval are derived from the tokens: a consonant skeleton (robust to vowels and
 // transliteration: Muhammad / Mohamed / محمد -> "mhmd") and the Double Metaphone code.
 
-/** Screening compares the same stored names again and again: remember their tokens. */
+/** Screening compares the same stored names again and again: remember the most used ones' tokens. */
 const TOKEN_CACHE_LIMIT = 200_000;
-const tokenCache = new Map<string, string[]>();
-const skeletonCache = new Map<string, string>();
+const tokenCache = new LRUCache<string, string[]>({ max: TOKEN_CACHE_LIMIT });
+const skeletonCache = new LRUCache<string, string>({ max: TOKEN_CACHE_LIMIT });
 
 /** Lower-case ASCII tokens of a name in any script. */
 export function nameTokens(name: string): string[] {
@@ -21,7 +22,6 @@ export function nameTokens(name: string): string[] {
       .toLowerCase()
       .split(/[^a-z0-9]+/)
       .filter((token) => token.length > 0);
-    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
     tokenCache.set(name, tokens);
   }
   return tokens;
@@ -39,7 +39,6 @@ export function skeleton(token: string): string {
       .replace(/[aeiouyw]/g, '')
       .replace(/([kgtdscpz])h/g, '$1')
       .replace(/(.)\1+/g, '$1');
-    if (skeletonCache.size >= TOKEN_CACHE_LIMIT) skeletonCache.clear();
     skeletonCache.set(token, bones);
   }
   return bones;

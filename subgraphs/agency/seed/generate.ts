@@ -4,23 +4,22 @@
 // deterministic: the same agency and seed give the same dataset, byte for byte (no clock,
 // no Math.random, no locale-dependent formatting). About thirty persons are shared between
 // stores, spelled differently in each, so federation has something to reconcile.
-import type { AgencyDataset } from '../store/records.js';
+import { PUBLIC_LABELS, type AgencyDataset } from '../store/records.js';
 import { buildCases } from './cases.js';
-import { demoLabels, PUBLIC_LABELS } from './labels.js';
+import { demoLabels } from './labels.js';
 import { buildNotices } from './notices.js';
 import { buildSubjectPool } from './pool.js';
-import { AGENCY_CODES, PROFILES, isAgencyCode } from './profiles.js';
+import { DEMO_AGENCIES, PROFILES, isDemoAgency } from './profiles.js';
 import { Random, deriveSeed } from './random.js';
 import { sharedPersons } from './shared.js';
 
 export const DEFAULT_SEED = 20_240_917;
 
-/** Whether demo data exists for this agency code. */
-export { isAgencyCode as isDemoAgency } from './profiles.js';
+export { isDemoAgency } from './profiles.js';
 
 export function generateDataset(agency: string, seed: number = DEFAULT_SEED): AgencyDataset {
-  if (!isAgencyCode(agency)) {
-    throw new Error(`Unknown agency code "${agency}": expected one of ${AGENCY_CODES.join(', ')}`);
+  if (!isDemoAgency(agency)) {
+    throw new Error(`Unknown agency code "${agency}": expected one of ${DEMO_AGENCIES.join(', ')}`);
   }
   const profile = PROFILES[agency];
   const rng = new Random(deriveSeed(seed, agency));

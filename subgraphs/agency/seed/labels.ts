@@ -34,6 +34,3 @@ export function demoLabels(owner: string, index: number): RecordLabels {
     discoverable: combination.discoverable,
   };
 }
-
-/** UN Security Council Special Notices are public. */
-export const PUBLIC_LABELS: RecordLabels = { tlp: 'CLEAR', handling: 'H0', releasableTo: [], discoverable: true };

@@ -6,11 +6,13 @@ import { ARAB_ENTITIES, EUROPEAN_COMPANIES, MEKONG_COMPANIES, type OrganisationF
 import type { Weighted } from './random.js';
 import type { InterpolColour, LanguagePlan } from './texts.js';
 
-export const AGENCY_CODES = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC'] as const;
-export type AgencyCode = (typeof AGENCY_CODES)[number];
+/** The agencies the demo federation has data for. */
+export const DEMO_AGENCIES = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC'] as const;
+export type DemoAgency = (typeof DEMO_AGENCIES)[number];
 
-export function isAgencyCode(code: string): code is AgencyCode {
-  return (AGENCY_CODES as readonly string[]).includes(code);
+/** Whether demo data exists for this agency code (any well-formed code may run a node). */
+export function isDemoAgency(code: string): code is DemoAgency {
+  return (DEMO_AGENCIES as readonly string[]).includes(code);
 }
 
 export type NoticePlan =
@@ -26,7 +28,7 @@ export type NoticePlan =
     };
 
 export interface AgencyProfile {
-  readonly code: AgencyCode;
+  readonly code: DemoAgency;
   readonly nationalities: Weighted<string>;
   readonly crimes: Weighted<CrimeType>;
   /** Directory codes of partners that join cases and receive diffusions. */
@@ -151,7 +153,7 @@ const LMLECC: AgencyProfile = {
   notices: { kind: 'DIFFUSION', min: 80, max: 120, requesters: LANCANG_MEKONG_MEMBERS },
 };
 
-export const PROFILES: Readonly<Record<AgencyCode, AgencyProfile>> = { INTERPOL, EUROPOL, ASEANAPOL, LMLECC };
+export const PROFILES: Readonly<Record<DemoAgency, AgencyProfile>> = { INTERPOL, EUROPOL, ASEANAPOL, LMLECC };
 
 export function handles<T>(entries: Weighted<T>, value: T): boolean {
   return entries.some(([v]) => v === value);

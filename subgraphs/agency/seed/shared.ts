@@ -6,7 +6,7 @@ import { CRIME_TYPES, type CrimeType, type Gender } from '../store/records.js';
 import { birthReading, passport, personDocuments, randomBirth } from './identity.js';
 import { cultureOf } from './names.js';
 import { latinName, pickPersonName, randomSpelling } from './naming.js';
-import { AGENCY_CODES, PROFILES, handles, type AgencyCode } from './profiles.js';
+import { DEMO_AGENCIES, PROFILES, handles, type DemoAgency } from './profiles.js';
 import { Random, deriveSeed, type Weighted } from './random.js';
 import { aliasNames, originalScriptName, primaryName, type SubjectDraft } from './subjects.js';
 
@@ -21,7 +21,7 @@ const NATIONALITIES: Weighted<string> = [
 export interface SharedPerson {
   /** What the person is wanted for, the same in every store. */
   readonly crime: CrimeType;
-  readonly copies: ReadonlyMap<AgencyCode, SubjectDraft>;
+  readonly copies: ReadonlyMap<DemoAgency, SubjectDraft>;
 }
 
 export function sharedPersons(seed: number): SharedPerson[] {
@@ -31,7 +31,7 @@ export function sharedPersons(seed: number): SharedPerson[] {
 
 function sharedPerson(rng: Random): SharedPerson {
   const nationality = rng.weighted(NATIONALITIES);
-  const candidates = AGENCY_CODES.filter((agency) => handles(PROFILES[agency].nationalities, nationality));
+  const candidates = DEMO_AGENCIES.filter((agency) => handles(PROFILES[agency].nationalities, nationality));
   const stores = rng.sample(candidates, candidates.length > 2 && rng.chance(0.5) ? 3 : 2);
   const crime = rng.pick(CRIME_TYPES.filter((c) => stores.every((agency) => handles(PROFILES[agency].crimes, c))));
   const female = rng.chance(0.2);
@@ -41,8 +41,8 @@ function sharedPerson(rng: Random): SharedPerson {
   const holder = { nationality, secondNationality: null, birth, female, residence: nationality };
   const sharedPassport = rng.chance(0.8) ? passport(rng, nationality) : null;
 
-  const copies = new Map<AgencyCode, SubjectDraft>();
-  for (const agency of AGENCY_CODES.filter((a) => stores.includes(a))) {
+  const copies = new Map<DemoAgency, SubjectDraft>();
+  for (const agency of DEMO_AGENCIES.filter((a) => stores.includes(a))) {
     const style = PROFILES[agency].nameStyle;
     const primary = latinName(name, style, randomSpelling(rng, name, rng.chance(0.35)));
     copies.set(agency, {

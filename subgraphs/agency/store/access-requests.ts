@@ -25,7 +25,7 @@ export interface Decision {
 type AuditOf = (request: AccessRequestRow) => NewAuditEntry;
 
 /** The requester already used this idempotency key for a request about another record. */
-export class IdempotencyKeyReused extends Error {
+export class IdempotencyKeyReusedError extends Error {
   constructor(readonly key: string) {
     super(`idempotencyKey ${key} was already used for another access request.`);
   }
@@ -72,7 +72,7 @@ export class AccessRequests {
         .where('idempotencyKey', '=', request.idempotencyKey)
         .executeTakeFirst();
       if (existing) {
-        if (existing.recordId !== request.recordId) throw new IdempotencyKeyReused(request.idempotencyKey);
+        if (existing.recordId !== request.recordId) throw new IdempotencyKeyReusedError(request.idempotencyKey);
         return existing;
       }
       // Numeric, not textual, maximum: AR-1000000 comes after AR-999999.

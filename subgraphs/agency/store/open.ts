@@ -3,8 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect, type LogEvent } from 'kysely';
-import { isPostgresUrl } from '../../../lib/config.js';
-import { migrationProvider } from './migrations.js';
+import { isPostgresUrl } from '../../../lib/config/federation.js';
+import { migrationProvider } from './migrations/index.js';
 import { RecordStore } from './store.js';
 import type { Tables } from './tables.js';
 

@@ -115,7 +115,7 @@ export interface CaseRecord {
   participatingAgencies: string[];
 }
 
-/** The owner's handling instructions for one record (DESIGN.md, "Disclosure policy"). */
+/** The owner's handling instructions for one record (docs/disclosure.md). */
 export interface RecordLabels {
   tlp: Tlp;
   handling: HandlingCode;
@@ -124,6 +124,9 @@ export interface RecordLabels {
   /** May the record's existence be revealed as a hit to callers who may not see it? */
   discoverable: boolean;
 }
+
+/** Public records, such as UN Security Council Special Notices: everyone may see them in full. */
+export const PUBLIC_LABELS: RecordLabels = { tlp: 'CLEAR', handling: 'H0', releasableTo: [], discoverable: true };
 
 export interface AgencyDataset {
   agency: string;

@@ -1,14 +1,14 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { NoticeRecord, RecordLabels, SubjectRecord } from './records.js';
-import { indexSubjects } from './screening.js';
-import { insertRows, insertSubjectDetails, textRows, type RecordStore } from './store.js';
+import { INSERT_CHUNK, insertRows } from './insert.js';
+import type { UnListingRow } from './rows.js';
+import { indexSubjects } from './screening-index.js';
+import type { RecordStore } from './store.js';
+import { insertSubjectDetails, textRows } from './writes.js';
 import type { Tables, UnListingsTable } from './tables.js';
 
-// The SQL of the UN list import (subgraphs/agency/un/import.ts decides what to write) and
-// the reads the UN fields of the contract need. An import is one transaction: a list lands
-// whole or not at all.
-
-export type UnListingRow = Selectable<UnListingsTable>;
+// The SQL of the UN list import (subgraphs/agency/un/import.ts decides what to write). An
+// import is one transaction: a list lands whole or not at all.
 
 /** What the import needs to know of a listing already in the store. */
 export type KnownUnListing = Pick<UnListingRow, 'noticeId' | 'subjectId' | 'referenceNumber' | 'dataId' | 'fingerprint' | 'delistedOn'>;
@@ -19,16 +19,6 @@ export interface UnListingWrite {
   /** UN notices have no charges and no recipients. */
   notice: Omit<NoticeRecord, 'charges' | 'recipients'>;
   listing: Insertable<UnListingsTable>;
-}
-
-const CHUNK = 200;
-
-export function unListingsOfNotices(store: RecordStore, noticeIds: readonly string[]): Promise<UnListingRow[]> {
-  return store.db.selectFrom('unListings').selectAll().where('noticeId', 'in', [...noticeIds]).execute();
-}
-
-export function unListingsOfSubjects(store: RecordStore, subjectIds: readonly string[]): Promise<UnListingRow[]> {
-  return store.db.selectFrom('unListings').selectAll().where('subjectId', 'in', [...subjectIds]).execute();
 }
 
 /** Runs `work` in one transaction that holds the store's write lock from its first statement. */
@@ -89,8 +79,8 @@ export class UnListingWriter {
 
   /** Entries the imported list no longer holds: the notice is cancelled, every record kept. */
   async delist(noticeIds: readonly string[], on: string): Promise<void> {
-    for (let i = 0; i < noticeIds.length; i += CHUNK) {
-      const chunk = noticeIds.slice(i, i + CHUNK);
+    for (let i = 0; i < noticeIds.length; i += INSERT_CHUNK) {
+      const chunk = noticeIds.slice(i, i + INSERT_CHUNK);
       await this.trx.updateTable('notices').set({ status: 'CANCELLED' }).where('localId', 'in', chunk).execute();
       await this.trx.updateTable('unListings').set({ delistedOn: on }).where('noticeId', 'in', chunk).execute();
     }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { PUBLIC_LABELS } from '../seed/labels.js';
+import { PUBLIC_LABELS } from '../store/records.js';
 import type { RecordStore } from '../store/store.js';
 import { writeUnListings, type UnListingWrite } from '../store/un-listings.js';
 import { mapEntry } from './entry.js';

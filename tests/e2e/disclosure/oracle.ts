@@ -1,4 +1,4 @@
-import { AGENCIES as DIRECTORY, TRUST_CIRCLES } from '../../../subgraphs/directory/agencies.js';
+import { loadConfig } from '../../../lib/config/index.js';
 import { generateDataset } from '../../../subgraphs/agency/seed/generate.js';
 import type { AgencyDataset, RecordLabels, TextRecord } from '../../../subgraphs/agency/store/records.js';
 
@@ -19,12 +19,15 @@ export interface Partner {
   circles: string[];
 }
 
+/** The directory's data the federation under test loads (the default directory file). */
+const DIRECTORY = loadConfig().directory;
+
 /** Every agency of the directory. */
-export const PARTNER_CODES: readonly string[] = DIRECTORY.map((entry) => entry.code);
+export const PARTNER_CODES: readonly string[] = DIRECTORY.agencies.map((entry) => entry.code);
 
 /** The circles whose member list names the agency. */
 export function directoryCircles(agency: string): string[] {
-  return TRUST_CIRCLES.filter((circle) => circle.members.includes(agency)).map((circle) => circle.code);
+  return DIRECTORY.circles.filter((circle) => circle.members.includes(agency)).map((circle) => circle.code);
 }
 
 export function partner(agency: string): Partner {

@@ -85,8 +85,8 @@ describe('token attacks', () => {
 
   beforeAll(async () => {
     fed = await startTestFederation();
-    audience = fed.config.trust.audience;
-    const dir = path.join(fed.config.dataDir, 'dev-issuer');
+    audience = fed.config.federation.trust.audience;
+    const dir = path.join(fed.config.federation.dataDir, 'dev-issuer');
     const privateJwk = JSON.parse(readFileSync(path.join(dir, 'private.jwk.json'), 'utf8')) as JWK;
     publicJwk = (JSON.parse(readFileSync(path.join(dir, 'jwks.json'), 'utf8')) as { keys: JWK[] }).keys[0]!;
     realKid = privateJwk.kid!;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../lib/config.js';
+import { PROJECT_ROOT } from '../../../lib/config/project-root.js';
 import { startTestFederation, type CallerSpec, type TestFederation } from '../../helpers/federation.js';
 
 // One hit/no-hit question to every agency: INTERPOL holds the imported UN list, the others
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // The real user flow: import the UN list into INTERPOL's running node.
   await run(process.execPath, ['--import', 'tsx', 'scripts/import-un.ts', 'tests/fixtures/un/un-consolidated-2024-09-26.xml', '--agency', 'INTERPOL'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, FEDERATION_CONFIG: fed.config.dataDir + '/federation.json', DATA_DIR: fed.config.dataDir },
+    env: { ...process.env, FEDERATION_CONFIG: fed.config.federation.dataDir + '/federation.json', DATA_DIR: fed.config.federation.dataDir },
   });
 });
 afterAll(async () => {

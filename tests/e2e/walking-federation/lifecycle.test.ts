@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDevIssuer } from '../../../lib/auth/dev-issuer.js';
-import { loadFederationConfig, PROJECT_ROOT } from '../../../lib/config.js';
+import { loadConfig, PROJECT_ROOT } from '../../../lib/config/index.js';
 import { makeDataDir, postGraphQL, tokenFor, writeTestConfig } from '../../helpers/federation.js';
 
 // `npm start` as a user runs it, and the ways a node refuses a database it cannot use.
@@ -79,7 +79,7 @@ describe('npm start', () => {
     const first = startCli(env);
     const url = await first.ready;
     // The dev issuer that `npm start` made is the one `npm run token` signs with.
-    const token = await tokenFor(await ensureDevIssuer(dataDir), loadFederationConfig(env), { agency: 'INTERPOL' });
+    const token = await tokenFor(await ensureDevIssuer(dataDir), loadConfig(env), { agency: 'INTERPOL' });
     const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' };
     const children = descendants(first.child.pid!);
     expect(children.filter((p) => /main\.ts$/.test(p.args))).toHaveLength(6);

@@ -49,7 +49,7 @@ describe('partial availability', () => {
     expect(result.errors).toHaveLength(1);
     const [error] = result.errors!;
     expect(error!.extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', agency: 'EUROPOL' });
-    const port = fed.config.agencies.find((a) => a.code === 'EUROPOL')!.port;
+    const port = fed.config.federation.agencies.find((a) => a.code === 'EUROPOL')!.port;
     expect(JSON.stringify(error)).not.toMatch(new RegExp(`localhost|127\\.0\\.0\\.1|${port}|ECONNREFUSED|stack`, 'i'));
   });
 

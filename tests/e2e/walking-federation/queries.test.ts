@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAgencyClient } from '../../../gateway/datasources/agency-client.js';
 import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
-import { listRootFields } from '../../../gateway/server.js';
+import { listRootFields } from '../../../gateway/datasources/list-fields.js';
 import { readSdl } from '../../../schema/supergraph.js';
 import { STORE_KINDS } from '../../helpers/databases.js';
 import { AGENCIES, metric, startTestFederation, type TestFederation } from '../../helpers/federation.js';
@@ -127,7 +127,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
       const mixed = [ids[2], ids[7], ids[0], ids[4], ids[3], ids[6], ids[1], ids[5]] as string[];
       const token = await fed.token({ agency: 'TH-RTP', roles: ['officer'] });
       const source = new SovereignDataSource({
-        clients: fed.config.agencies.map((node) => new HttpAgencyClient(node.code, fed.nodeUrl(node.code))),
+        clients: fed.config.federation.agencies.map((node) => new HttpAgencyClient(node.code, fed.nodeUrl(node.code))),
         listFields: listRootFields(readSdl('records')),
         timeoutMs: 2000,
         logger: pino({ level: 'silent' }),

@@ -9,10 +9,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevIssuer, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
 import { TokenVerifier } from '../../../lib/auth/verify.js';
-import { loadFederationConfig, PROJECT_ROOT } from '../../../lib/config.js';
+import { loadConfig, PROJECT_ROOT } from '../../../lib/config/index.js';
 import type { Service } from '../../../lib/service.js';
 import { startAgencyNode } from '../../../subgraphs/agency/server.js';
-import { AccessRequests, IdempotencyKeyReused } from '../../../subgraphs/agency/store/access-requests.js';
+import { AccessRequests, IdempotencyKeyReusedError } from '../../../subgraphs/agency/store/access-requests.js';
 import { AuditLedger, type NewAuditEntry } from '../../../subgraphs/agency/store/audit.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
@@ -23,7 +23,7 @@ import { postGraphQL, tokenFor } from '../../helpers/federation.js';
 // disclosures chain without gap or fork, and a ledger that cannot be written discloses nothing.
 
 const run = promisify(execFile);
-const config = loadFederationConfig();
+const config = loadConfig();
 
 /** Raw SQL on the test database, as someone with access to the file or server would. */
 async function tamper(kind: StoreKind, database: string, statements: string[]): Promise<void> {
@@ -84,7 +84,7 @@ describe.each(STORE_KINDS)('audit ledger on %s', (kind) => {
       );
     const ids = [(await ask('S-1', 'k1')).localId, (await ask('S-2', 'k2')).localId, (await ask('S-1', 'k1')).localId];
     expect(ids).toEqual(['AR-000001', 'AR-000002', 'AR-000001']);
-    await expect(ask('S-3', 'k1')).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    await expect(ask('S-3', 'k1')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
     const entries = await ledger.entries(10);
     expect(entries.map((e) => [e.event, e.detail?.request])).toEqual([
       ['ACCESS_REQUESTED', 'AR-000001'],
@@ -156,7 +156,8 @@ describe.each(STORE_KINDS)('a node on %s under concurrent disclosures', (kind) =
       port: 0,
       database: db.database,
       seedDemoData: true,
-      verifier: new TokenVerifier(config.trust, dir),
+      verifier: new TokenVerifier(config.federation.trust, dir, config.directory),
+      directory: config.directory,
       logger: pino({ level: 'silent' }),
     });
     store = await openStore({ agency: 'EUROPOL', database: db.database });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevIssuer, mintToken, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
-import { TokenRejected, TokenVerifier, type TrustConfig } from '../../../lib/auth/verify.js';
+import { TokenRejectedError, TokenVerifier, type TrustConfig } from '../../../lib/auth/verify.js';
+import { loadConfig } from '../../../lib/config/index.js';
 
 // What a verified token may claim: an issuer speaks only for the agencies it is trusted
 // for, and only the circles the directory confirms for the agency count.
@@ -29,7 +30,7 @@ beforeAll(async () => {
       { issuer: 'https://idp.police.go.th', jwks: 'partner/dev-issuer/jwks.json', agencies: ['TH-RTP'] },
     ],
   };
-  verifier = new TokenVerifier(trust, dir);
+  verifier = new TokenVerifier(trust, dir, loadConfig().directory);
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -47,7 +48,7 @@ describe('token claims the federation can vouch for', () => {
         .sign(partner.key);
     await expect(verifier.verify(await sign('TH-RTP'))).resolves.toMatchObject({ agency: 'TH-RTP' });
     const forged = verifier.verify(await sign('EUROPOL'));
-    await expect(forged).rejects.toBeInstanceOf(TokenRejected);
+    await expect(forged).rejects.toBeInstanceOf(TokenRejectedError);
     await expect(forged).rejects.toThrow('Token issuer https://idp.police.go.th may not issue tokens for agency EUROPOL.');
   });
 

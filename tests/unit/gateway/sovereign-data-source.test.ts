@@ -2,9 +2,9 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { parse, validate, buildSchema, type GraphQLFormattedError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AgencyFailure, type AgencyClient, type AgencyRequest, type NodeResponse } from '../../../gateway/datasources/agency-client.js';
+import { AgencyFailureError, type AgencyClient, type AgencyRequest, type NodeResponse } from '../../../gateway/datasources/agency-client.js';
 import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
-import { listRootFields } from '../../../gateway/server.js';
+import { listRootFields } from '../../../gateway/datasources/list-fields.js';
 import { readSdl } from '../../../schema/supergraph.js';
 
 // Routing unit tests: the nodes are in-process fakes that record what they were sent and
@@ -273,7 +273,7 @@ describe('unavailable nodes', () => {
     const { run } = federation({
       ...Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 1)])),
       ASEANAPOL: () => {
-        throw new AgencyFailure('ASEANAPOL', 'unreachable', 'ECONNREFUSED 127.0.0.1:4103');
+        throw new AgencyFailureError('ASEANAPOL', 'unreachable', 'ECONNREFUSED 127.0.0.1:4103');
       },
     });
     const result = await run('{ notices { id } cases { id } }');
@@ -286,7 +286,7 @@ describe('unavailable nodes', () => {
 
   it('gives up on a node that does not answer within the timeout', async () => {
     const hang: Handler = (_request, signal) =>
-      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new AgencyFailure('LMLECC', 'timeout', 'aborted'))));
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new AgencyFailureError('LMLECC', 'timeout', 'aborted'))));
     const { run } = federation({ ...Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 2)])), LMLECC: hang }, 150);
     const started = Date.now();
     const result = await run('{ notices { id } }');
@@ -312,7 +312,7 @@ describe('unavailable nodes', () => {
   it('returns null for an owner-routed field whose owner is down', async () => {
     const { run } = federation({
       INTERPOL: () => {
-        throw new AgencyFailure('INTERPOL', 'unreachable', 'ECONNREFUSED');
+        throw new AgencyFailureError('INTERPOL', 'unreachable', 'ECONNREFUSED');
       },
     });
     const result = await run('{ notice(id: "INTERPOL:N-1") { id } }');

@@ -6,23 +6,25 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevIssuer, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
 import { TokenVerifier } from '../../../lib/auth/verify.js';
-import { loadFederationConfig } from '../../../lib/config.js';
+import { loadConfig } from '../../../lib/config/index.js';
 import type { Service } from '../../../lib/service.js';
 import { decide, TLP_LABELS, HANDLING_CODES } from '../../../subgraphs/agency/policy/policy.js';
 import { startAgencyNode } from '../../../subgraphs/agency/server.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { AgencyDataset, RecordLabels } from '../../../subgraphs/agency/store/records.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
-import { AGENCIES, circlesOf, TRUST_CIRCLES } from '../../../subgraphs/directory/agencies.js';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../../helpers/databases.js';
 import { postGraphQL, tokenFor } from '../../helpers/federation.js';
+import { insertDataset } from '../../../subgraphs/agency/store/writes.js';
 
 // A real node over a real store, with random records and random callers: whatever the
 // policy decides is exactly what leaves the node, and nothing more.
 
+const config = loadConfig();
+const { directory } = config;
 const OWNER = 'EUROPOL';
-const CODES = AGENCIES.map((a) => a.code);
-const CIRCLES = TRUST_CIRCLES.map((c) => c.code);
+const CODES = directory.agencies.map((a) => a.code);
+const CIRCLES = directory.circles.map((c) => c.code);
 
 const labels: fc.Arbitrary<RecordLabels> = fc.record({
   tlp: fc.constantFrom(...TLP_LABELS),
@@ -103,7 +105,6 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
   let store: RecordStore;
   let node: Service;
   let issuer: DevIssuer;
-  const config = loadFederationConfig();
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'node-property-'));
@@ -115,7 +116,8 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
       port: 0,
       database: db.database,
       seedDemoData: false,
-      verifier: new TokenVerifier(config.trust, dir),
+      verifier: new TokenVerifier(config.federation.trust, dir, directory),
+      directory,
       logger: pino({ level: 'silent' }),
     });
   });
@@ -130,10 +132,10 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
   it('for random records and callers', async () => {
     await fc.assert(
       fc.asyncProperty(dataset, callerAgency, async (records, agency) => {
-        await store.insertDataset(records);
+        await insertDataset(store, records);
         const token = await tokenFor(issuer, config, { agency });
         const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' };
-        const level = (localId: string) => decide({ agency, circles: circlesOf(agency) }, OWNER, records.labels[localId]!);
+        const level = (localId: string) => decide({ agency, circles: directory.circlesOf(agency) }, { code: OWNER, circles: directory.circlesOf(OWNER) }, records.labels[localId]!);
         const secrets = records.subjects.flatMap((s) => [...s.names.map((n) => n.full), ...s.documents.map((d) => d.number)]);
 
         const lookups = [

@@ -8,6 +8,7 @@ import { screen } from '../../../subgraphs/agency/screening/screen.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { AgencyDataset, RecordLabels, SubjectRecord } from '../../../subgraphs/agency/store/records.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
+import { insertDataset } from '../../../subgraphs/agency/store/writes.js';
 
 // A crowd of people sharing one name, and one of them disclosed to the caller as a hit only:
 // nothing the owner withholds about that one (here its passport) may change the answer.
@@ -45,7 +46,7 @@ beforeAll(async () => {
     cases: [],
     labels: Object.fromEntries([...crowd.map((s) => [s.localId, open] as const), [target.localId, withheld]]),
   };
-  await store.insertDataset(dataset);
+  await insertDataset(store, dataset);
 });
 
 afterAll(async () => {
@@ -54,9 +55,10 @@ afterAll(async () => {
 });
 
 async function targetIsHit(documentNumber?: string): Promise<boolean> {
-  const context = new NodeContext(OWNER, store);
+  // The labels here are CLEAR and RED: the owner's circles play no part.
+  const context = new NodeContext({ code: OWNER, circles: [] }, store);
   context.caller = caller;
-  const hits = await screen(context, { name: NAME, documentNumber }, 0.8, 100);
+  const hits = await screen(context.reader, { name: NAME, documentNumber }, 0.8, 100);
   return hits.some((hit) => hit.subject.localId === 'S-TARGET');
 }
 
@@ -68,9 +70,9 @@ describe('screening a HIT_ONLY subject in a crowd', () => {
   });
 
   it('still finds a subject disclosed in full by its passport number', async () => {
-    const context = new NodeContext(OWNER, store);
+    const context = new NodeContext({ code: OWNER, circles: [] }, store);
     context.caller = caller;
-    const [top] = await screen(context, { name: NAME, documentNumber: 'A1000150' }, 0.8, 5);
+    const [top] = await screen(context.reader, { name: NAME, documentNumber: 'A1000150' }, 0.8, 5);
     expect(top!.subject.localId).toBe('S-0150');
   });
 });

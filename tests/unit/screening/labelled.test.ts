@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figures, listedPersons, runQueries, storeWithUnList } from '../../../scripts/screening-eval/evaluate.js';
 import { labelledSet, type LabelledQuery } from '../../../scripts/screening-eval/labelled-set.js';
-import { PROJECT_ROOT } from '../../../lib/config.js';
+import { PROJECT_ROOT } from '../../../lib/config/project-root.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
 
 // Screening against the real UN list: a small hand-labelled set with its expected hits,

@@ -1,8 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../subgraphs/agency/seed/generate.js';
 import { openStore, StoreOpenError } from '../../../subgraphs/agency/store/open.js';
-import { TABLE_KEYS, type DisclosureScope, type RecordStore } from '../../../subgraphs/agency/store/store.js';
+import type { DisclosureScope } from '../../../subgraphs/agency/store/rows.js';
+import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
+import { TABLE_KEYS } from '../../../subgraphs/agency/store/copy.js';
 import { createTestDatabase, dumpStore, STORE_KINDS, type StoreKind, type TestDatabase } from '../../helpers/databases.js';
+import { readContent } from '../../../subgraphs/agency/store/content.js';
+import { copyStore } from '../../../subgraphs/agency/store/copy.js';
+import { listCases } from '../../../subgraphs/agency/store/scoped/cases.js';
+import { countHoldings } from '../../../subgraphs/agency/store/scoped/holdings.js';
+import { listNotices } from '../../../subgraphs/agency/store/scoped/notices.js';
+import { listSubjects, subjectsById } from '../../../subgraphs/agency/store/scoped/subjects.js';
+import { insertDataset } from '../../../subgraphs/agency/store/writes.js';
 
 // The store on SQLite and on PostgreSQL: one code path, the same answers.
 
@@ -21,7 +30,7 @@ async function freshStore(kind: StoreKind, agency: string, seed = true): Promise
   created.push(db);
   const store = await openStore({ agency, database: db.database });
   opened.push(store);
-  if (seed) await store.insertDataset(generateDataset(agency));
+  if (seed) await insertDataset(store, generateDataset(agency));
   return { store, database: db.database };
 }
 
@@ -44,31 +53,31 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   it('stores a dataset exactly as generated', async () => {
     const dataset = generateDataset('ASEANAPOL');
     const { store } = await freshStore(kind, 'ASEANAPOL');
-    expect(await store.holdings(OWNER)).toEqual({
+    expect(await countHoldings(store.db, OWNER)).toEqual({
       notices: dataset.notices.length,
       subjects: dataset.subjects.length,
       cases: dataset.cases.length,
     });
     const subject = dataset.subjects.find((s) => s.names.length > 2 && s.birthDates.length > 0)!;
-    const names = await store.namesOf([subject.localId]);
+    const names = await readContent(store.db, 'names', [subject.localId]);
     expect(names.map((n) => ({ full: n.full, script: n.script, kind: n.kind, quality: n.quality }))).toEqual(subject.names);
-    const dates = await store.birthDatesOf([subject.localId]);
+    const dates = await readContent(store.db, 'birthDates', [subject.localId]);
     expect(dates.map((d) => ({ qualifier: d.qualifier, date: d.date, from: d.dateFrom, to: d.dateTo }))).toEqual(subject.birthDates);
   });
 
   it('filters and bounds lists', async () => {
     const dataset = generateDataset('INTERPOL');
     const { store } = await freshStore(kind, 'INTERPOL');
-    const red = await store.listNotices(OWNER, { first: 100, colours: ['RED', 'SILVER'] });
+    const red = await listNotices(store.db, OWNER, { first: 100, colours: ['RED', 'SILVER'] });
     const expected = dataset.notices.filter((n) => n.colour === 'RED' || n.colour === 'SILVER');
     expect(red).toHaveLength(Math.min(100, expected.length));
     expect(red.every((n) => n.colour === 'RED' || n.colour === 'SILVER')).toBe(true);
     expect(red.map((n) => n.issuedOn)).toEqual([...red.map((n) => n.issuedOn)].sort().reverse());
 
-    const fraud = await store.listCases(OWNER, { first: 100, crimeTypes: ['TELECOM_FRAUD'] });
+    const fraud = await listCases(store.db, OWNER, { first: 100, crimeTypes: ['TELECOM_FRAUD'] });
     expect(fraud.length).toBe(Math.min(100, dataset.cases.filter((c) => c.crimeTypes.includes('TELECOM_FRAUD')).length));
-    expect(await store.listCases(OWNER, { first: 0 })).toEqual([]);
-    expect(await store.listCases(OWNER, { first: 7 })).toHaveLength(7);
+    expect(await listCases(store.db, OWNER, { first: 0 })).toEqual([]);
+    expect(await listCases(store.db, OWNER, { first: 7 })).toHaveLength(7);
   });
 
   it('searches names case-insensitively and treats LIKE wildcards in input as text', async () => {
@@ -76,17 +85,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const { store } = await freshStore(kind, 'EUROPOL');
     const someone = dataset.subjects.find((s) => s.kind === 'PERSON')!;
     const part = someone.names[0]!.full.split(' ').at(-1)!;
-    const hits = await store.listSubjects(OWNER, { first: 100, name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase() });
-    if (/^[\x00-\x7f]+$/.test(part)) expect(hits.map((s) => s.localId)).toContain(someone.localId);
-    expect(await store.listSubjects(OWNER, { first: 100, name: '%' })).toEqual([]);
-    expect(await store.listSubjects(OWNER, { first: 100, name: '_' })).toEqual([]);
-    const nationals = await store.listSubjects(OWNER, { first: 100, nationality: someone.nationalities[0]!.toLowerCase() });
+    const hits = await listSubjects(store.db, OWNER, { first: 100, name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase() });
+    if (/^\p{ASCII}+$/u.test(part)) expect(hits.map((s) => s.localId)).toContain(someone.localId);
+    expect(await listSubjects(store.db, OWNER, { first: 100, name: '%' })).toEqual([]);
+    expect(await listSubjects(store.db, OWNER, { first: 100, name: '_' })).toEqual([]);
+    const nationals = await listSubjects(store.db, OWNER, { first: 100, nationality: someone.nationalities[0]!.toLowerCase() });
     expect(nationals.map((s) => s.localId)).toContain(someone.localId);
   });
 
   it('reads batches by id, returning only what exists', async () => {
     const { store } = await freshStore(kind, 'LMLECC');
-    const rows = await store.subjectsById(OWNER, ['S-00001', 'S-00003', 'S-99999']);
+    const rows = await subjectsById(store.db, OWNER, ['S-00001', 'S-00003', 'S-99999']);
     expect(rows.map((r) => r.localId).sort()).toEqual(['S-00001', 'S-00003']);
   });
 });
@@ -95,10 +104,10 @@ describe('moving a store between kinds', () => {
   it('copies a SQLite store into PostgreSQL row for row, and refuses a target that holds records', async () => {
     const source = await freshStore('sqlite', 'LMLECC');
     const target = await freshStore('postgres', 'LMLECC', false);
-    const counts = await source.store.copyTo(target.store);
+    const counts = await copyStore(source.store, target.store);
     expect(counts.subjects).toBe((await source.store.holdingsOfOwner()).subjects);
     expect(await dumpStore(target.database)).toEqual(await dumpStore(source.database));
-    await expect(source.store.copyTo(target.store)).rejects.toThrow(/already holds records/);
+    await expect(copyStore(source.store, target.store)).rejects.toThrow(/already holds records/);
   });
 });
 

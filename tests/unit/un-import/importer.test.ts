@@ -3,14 +3,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../subgraphs/agency/seed/generate.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
-import type { DisclosureScope, RecordStore } from '../../../subgraphs/agency/store/store.js';
-import { unListingsOfNotices } from '../../../subgraphs/agency/store/un-listings.js';
+import type { DisclosureScope } from '../../../subgraphs/agency/store/rows.js';
+import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
 import { importUnList } from '../../../subgraphs/agency/un/import.js';
 import { UnListError } from '../../../subgraphs/agency/un/xml.js';
 import { createTestDatabase, dumpStore, STORE_KINDS, type TestDatabase } from '../../helpers/databases.js';
 import {
   CHANGED_DESIGNATION, entityBomb, entryXml, externalEntity, makeTempDir, MODIFIED, modifiedList, SHIPPED_LIST, shippedXml, writeList,
 } from './lists.js';
+import { readContent } from '../../../subgraphs/agency/store/content.js';
+import { noticesById } from '../../../subgraphs/agency/store/scoped/notices.js';
+import { insertDataset } from '../../../subgraphs/agency/store/writes.js';
 
 // The importer on both kinds of store. The steps of one store run in order, as an
 // operator's successive imports would: the list, the same list again, a newer list, the
@@ -50,20 +53,20 @@ describe.each(STORE_KINDS)('importing the UN list into a store on %s', (kind) =>
   });
 
   it('stores aliases with their quality, the Arabic name, dates of birth and documents', async () => {
-    const [notice] = await store.noticesById(OWNER, ['UN-TAi.005']);
+    const [notice] = await noticesById(store.db, OWNER, ['UN-TAi.005']);
     expect(notice).toMatchObject({ reference: 'TAi.005', issuedOn: '2001-02-23', subjectId: 'UNS-TAi.005', colour: 'UN_SPECIAL' });
-    const names = await store.namesOf(['UNS-TAi.005']);
+    const names = await readContent(store.db, 'names', ['UNS-TAi.005']);
     expect(names.find((n) => n.kind === 'ORIGINAL_SCRIPT')).toMatchObject({ full: 'محمد طاهر أنوري', script: 'Arab' });
     expect(names.find((n) => n.full === 'Mohammad Taher Anwari')!.quality).toBe('GOOD');
     expect(names.find((n) => n.full === 'Haji Mudir')!.quality).toBe('LOW');
-    const dates = await store.birthDatesOf(['UNS-TAi.005', 'UNS-TAi.023']);
+    const dates = await readContent(store.db, 'birthDates', ['UNS-TAi.005', 'UNS-TAi.023']);
     expect(dates.map(({ subjectId, qualifier, date, dateFrom, dateTo }) => ({ subjectId, qualifier, date, dateFrom, dateTo }))).toEqual([
       { subjectId: 'UNS-TAi.005', qualifier: 'APPROXIMATELY', date: '1961', dateFrom: null, dateTo: null },
       { subjectId: 'UNS-TAi.023', qualifier: 'BETWEEN', date: null, dateFrom: '1963', dateTo: '1968' },
     ]);
-    const documents = await store.documentsOf(['UNS-QDi.237']);
+    const documents = await readContent(store.db, 'documents', ['UNS-QDi.237']);
     expect(documents).toContainEqual(expect.objectContaining({ type: 'PASSPORT', number: '2541451', issuingCountry: 'KW' }));
-    const [listing] = await unListingsOfNotices(store, ['UN-QDi.237']);
+    const [listing] = await readContent(store.db, 'unListingOfNotice', ['UN-QDi.237']);
     expect(listing).toMatchObject({ referenceNumber: 'QDi.237', dataId: '2797952', listType: 'Al-Qaida', delistedOn: null });
     expect(JSON.parse(listing!.raw!).INDIVIDUAL_DOCUMENT[0].NOTE).toBe('valid until 16 Feb. 2017');
   });
@@ -79,24 +82,24 @@ describe.each(STORE_KINDS)('importing the UN list into a store on %s', (kind) =>
     const summary = await importUnList(store, file);
     expect(summary).toEqual({ generatedOn: '2024-10-03', persons: 682, organisations: 193, added: 1, updated: 1, delisted: 1, unchanged: 873 });
 
-    const [delisted] = await store.noticesById(OWNER, [`UN-${MODIFIED.removed}`]);
+    const [delisted] = await noticesById(store.db, OWNER, [`UN-${MODIFIED.removed}`]);
     expect(delisted!.status).toBe('CANCELLED');
-    expect((await unListingsOfNotices(store, [`UN-${MODIFIED.removed}`]))[0]!.delistedOn).toBe('2024-10-03');
-    expect((await store.namesOf([`UNS-${MODIFIED.removed}`])).length).toBe(6);
+    expect((await readContent(store.db, 'unListingOfNotice', [`UN-${MODIFIED.removed}`]))[0]!.delistedOn).toBe('2024-10-03');
+    expect((await readContent(store.db, 'names', [`UNS-${MODIFIED.removed}`])).length).toBe(6);
 
-    const [changed] = await unListingsOfNotices(store, [`UN-${MODIFIED.changed}`]);
+    const [changed] = await readContent(store.db, 'unListingOfNotice', [`UN-${MODIFIED.changed}`]);
     expect(JSON.parse(changed!.designations)).toEqual([CHANGED_DESIGNATION]);
-    const [added] = await store.noticesById(OWNER, [`UN-${MODIFIED.added}`]);
+    const [added] = await noticesById(store.db, OWNER, [`UN-${MODIFIED.added}`]);
     expect(added).toMatchObject({ status: 'ACTIVE', reference: MODIFIED.added, issuedOn: '2024-10-01' });
-    expect((await store.namesOf([`UNS-${MODIFIED.added}`]))[0]!.full).toBe('FIXTURE ADDED PERSON');
+    expect((await readContent(store.db, 'names', [`UNS-${MODIFIED.added}`]))[0]!.full).toBe('FIXTURE ADDED PERSON');
   });
 
   it('applies an older list again: relists, restores, and delists what it lacks', async () => {
     const summary = await importUnList(store, SHIPPED_LIST);
     expect(summary).toMatchObject({ added: 0, updated: 2, delisted: 1, unchanged: 873 });
-    const notices = await store.noticesById(OWNER, [`UN-${MODIFIED.removed}`, `UN-${MODIFIED.added}`]);
+    const notices = await noticesById(store.db, OWNER, [`UN-${MODIFIED.removed}`, `UN-${MODIFIED.added}`]);
     expect(Object.fromEntries(notices.map((n) => [n.reference, n.status]))).toEqual({ [MODIFIED.removed]: 'ACTIVE', [MODIFIED.added]: 'CANCELLED' });
-    expect((await unListingsOfNotices(store, [`UN-${MODIFIED.removed}`]))[0]!.delistedOn).toBeNull();
+    expect((await readContent(store.db, 'unListingOfNotice', [`UN-${MODIFIED.removed}`]))[0]!.delistedOn).toBeNull();
   });
 
   // Built on a list where every entry changed, so a refused import has written batches of
@@ -129,7 +132,7 @@ describe('importing into a store that holds the demo data', () => {
     const store = await openStore({ agency: 'INTERPOL', database: db.database });
     try {
       const dataset = generateDataset('INTERPOL');
-      await store.insertDataset(dataset);
+      await insertDataset(store, dataset);
       const seeded = await dumpStore(db.database);
       await importUnList(store, SHIPPED_LIST);
       const after = await dumpStore(db.database);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../lib/config.js';
+import { PROJECT_ROOT } from '../../../lib/config/project-root.js';
 
 // The shipped UN list (a real copy of 2024-09-26) and the variants the suites import:
 // a newer list with one entry gone, one changed and one new, and files that must be refused.

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevIssuer, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
 import { TokenVerifier } from '../../../lib/auth/verify.js';
-import { loadFederationConfig } from '../../../lib/config.js';
+import { loadConfig } from '../../../lib/config/index.js';
 import type { Service } from '../../../lib/service.js';
 import { startAgencyNode } from '../../../subgraphs/agency/server.js';
 import { postGraphQL, tokenFor } from '../../helpers/federation.js';
@@ -13,7 +13,7 @@ import { makeTempDir, runImportCli, SHIPPED_LIST } from './lists.js';
 // An import into the store of a running node (seeded with its demo data), then questions
 // to that node's GraphQL API from a partner: imported records answer like any other.
 
-const config = loadFederationConfig();
+const config = loadConfig();
 let dir: string;
 let issuer: DevIssuer;
 let node: Service;
@@ -28,7 +28,8 @@ beforeAll(async () => {
     port: 0,
     database,
     seedDemoData: true,
-    verifier: new TokenVerifier(config.trust, dir),
+    verifier: new TokenVerifier(config.federation.trust, dir, config.directory),
+    directory: config.directory,
     logger: pino({ level: 'silent' }),
   });
 });

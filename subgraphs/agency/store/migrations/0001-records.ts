@@ -1,12 +1,7 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
-import { auditMigration } from './audit-migration.js';
-import { screeningMigration } from './screening-migration.js';
-import { unListMigration } from './un-migration.js';
+import { sql, type Kysely, type Migration } from 'kysely';
 
-// Migrations are code, applied in name order on every start; written with Kysely's schema
-// builder so the same steps run on SQLite and PostgreSQL.
-
-const records: Migration = {
+// The records themselves: subjects, notices, cases and their lists, each list in the owner's order.
+export const records: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('subjects')
@@ -96,34 +91,3 @@ function ordinalChild(db: Kysely<unknown>, table: string, parentColumn: string, 
     .addColumn('ordinal', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint(`${table}_pk`, [parentColumn, 'ordinal']);
 }
-
-const disclosure: Migration = {
-  async up(db: Kysely<unknown>) {
-    // Records stored before labels existed stay with their owner: RED, not discoverable.
-    for (const table of ['subjects', 'notices', 'cases']) {
-      await db.schema.alterTable(table).addColumn('tlp', 'text', (c) => c.notNull().defaultTo('RED')).execute();
-      await db.schema.alterTable(table).addColumn('handling', 'text', (c) => c.notNull().defaultTo('H3')).execute();
-      await db.schema.alterTable(table).addColumn('discoverable', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-    }
-    await db.schema
-      .createTable('releasability')
-      .addColumn('record_id', 'text', (c) => c.notNull())
-      .addColumn('audience', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('releasability_pk', ['record_id', 'audience'])
-      .execute();
-  },
-};
-
-const MIGRATIONS: Record<string, Migration> = {
-  '0001_records': records,
-  '0002_disclosure': disclosure,
-  '0003_audit': auditMigration,
-  '0004_un_list': unListMigration,
-  '0005_screening': screeningMigration,
-};
-
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return MIGRATIONS;
-  },
-};

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { PROJECT_ROOT } from './project-root.js';
+
+// THE one place the project reads process.env (a test fails on any other): every variable a
+// process or script uses is named here with its default, and callers get a typed value.
+// Functions take the environment as a parameter, so tests pass their own.
+
+/** Variables as the operating system hands them over. */
+export type RawEnvironment = Readonly<Record<string, string | undefined>>;
+
+/** What one process was told about itself: which agency node it runs, where, on which store. */
+export interface ServiceEnvironment {
+  /** AGENCY_CODE: the agency whose node this process runs ('' when unset). */
+  agencyCode: string;
+  /** PORT: overrides the port federation.json gives the directory or the node. */
+  port: string | undefined;
+  /** DATABASE_URL: a PostgreSQL store, overriding federation.json. */
+  databaseUrl: string | undefined;
+  /** DATABASE_PATH: a SQLite store, overriding federation.json. */
+  databasePath: string | undefined;
+  /** DATABASE_PASSWORD_FILE: the database password as a secret file (Compose, Kubernetes). */
+  databasePasswordFile: string | undefined;
+  /** SEED_DEMO_DATA: anything but "false" seeds demo data into an empty store. */
+  seedDemoData: boolean;
+}
+
+/** Knobs of the benchmarks (bench/). */
+export interface BenchEnvironment {
+  /** BENCH_SUBJECTS, BENCH_QUERIES: size of the screening benchmark. */
+  subjects: number;
+  queries: number;
+  /** BENCH_SECONDS, BENCH_CONNECTIONS: length and load of the gateway benchmark. */
+  seconds: number;
+  connections: number;
+}
+
+export interface Environment {
+  /** FEDERATION_CONFIG: nodes, ports and trust (default federation.json at the project root). */
+  federationFile: string;
+  /** DIRECTORY_FILE: agencies and trust circles (default subgraphs/directory/directory.json). */
+  directoryFile: string;
+  /** DATA_DIR: SQLite stores and the dev issuer's keys (default ./data). */
+  dataDir: string;
+  /**
+   * GATEWAY_PORT and NODE_TIMEOUT_MS, as given: they override federation.json and are
+   * checked with it (lib/config/federation.ts), so a bad value is refused with one line.
+   */
+  gatewayPort: string | undefined;
+  nodeTimeoutMs: string | undefined;
+  /** NODE_ENV=production: no introspection, no Apollo Sandbox. */
+  production: boolean;
+  /** LOG_LEVEL (pino), default info. */
+  logLevel: string;
+  service: ServiceEnvironment;
+  bench: BenchEnvironment;
+}
+
+/** Reads every variable the project uses; it never throws (values are checked where they are used). */
+export function readEnvironment(env: RawEnvironment = process.env): Environment {
+  return {
+    federationFile: path.resolve(env.FEDERATION_CONFIG ?? path.join(PROJECT_ROOT, 'federation.json')),
+    directoryFile: path.resolve(env.DIRECTORY_FILE ?? path.join(PROJECT_ROOT, 'subgraphs/directory/directory.json')),
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    gatewayPort: env.GATEWAY_PORT,
+    nodeTimeoutMs: env.NODE_TIMEOUT_MS,
+    production: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    service: {
+      agencyCode: env.AGENCY_CODE ?? '',
+      port: env.PORT,
+      databaseUrl: env.DATABASE_URL,
+      databasePath: env.DATABASE_PATH,
+      databasePasswordFile: env.DATABASE_PASSWORD_FILE,
+      seedDemoData: env.SEED_DEMO_DATA !== 'false',
+    },
+    bench: {
+      subjects: Number(env.BENCH_SUBJECTS ?? 100_000),
+      queries: Number(env.BENCH_QUERIES ?? 300),
+      seconds: Number(env.BENCH_SECONDS ?? 10),
+      connections: Number(env.BENCH_CONNECTIONS ?? 10),
+    },
+  };
+}
+
+/**
+ * The environment of a child process the launcher starts: this process's own, with the
+ * child's settings on top (a node inherits PATH, LOG_LEVEL, NODE_ENV, ... from `npm start`).
+ */
+export function childEnvironment(settings: Record<string, string>, env: RawEnvironment = process.env): Record<string, string | undefined> {
+  return { ...env, ...settings };
+}

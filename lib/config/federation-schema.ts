@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { TrustConfig, TrustedIssuer } from '../auth/verify.js';
+import { isWellFormedAgencyCode } from '../ids.js';
+import { fieldName } from './issues.js';
+
+// federation.json, checked as a whole before anything uses it. The messages are whole
+// sentences (lib/config/issues.ts puts the file name in front of them).
+
+const DEFAULT_TRUST: TrustConfig = {
+  audience: 'records-federation',
+  algorithms: ['ES256'],
+  clockToleranceSeconds: 30,
+  issuers: [{ issuer: 'urn:records-federation:dev-issuer', jwks: 'dev-issuer/jwks.json', agencies: '*' }],
+};
+
+/** Ports and timeouts may be numbers or numeric strings: environment variables are strings. */
+export function toPort(value: unknown): number | undefined {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
+}
+
+export function toPositiveInt(value: unknown): number | undefined {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** A setting converted by `convert`, `fallback` when absent, refused as "Invalid <what>: <value>". */
+export function setting(convert: (value: unknown) => number | undefined, what: string, fallback?: number) {
+  return z
+    .unknown()
+    .optional()
+    .transform((value, context) => {
+      const converted = convert(value ?? fallback);
+      if (converted !== undefined) return converted;
+      context.addIssue({ code: 'custom', message: `Invalid ${what}: ${String(value)}` });
+      return z.NEVER;
+    });
+}
+
+const agencyCode = (issue: { path?: PropertyKey[] }) => `${fieldName(issue.path)} must be an agency code such as "INTERPOL".`;
+
+const agencyNodeSchema = z
+  .object({
+    code: z.string({ error: agencyCode }).refine(isWellFormedAgencyCode, { error: agencyCode }),
+    port: z.unknown(),
+    url: z.string().optional(),
+    database: z.string().optional(),
+  })
+  .transform((node, context) => {
+    const port = toPort(node.port);
+    if (port !== undefined) return { ...node, port };
+    context.addIssue({ code: 'custom', message: `Invalid port of agency ${node.code}: ${String(node.port)}` });
+    return z.NEVER;
+  });
+
+const NO_AGENCIES = '"agencies" must list at least one agency node.';
+
+const agenciesSchema = z
+  .array(agencyNodeSchema, { error: NO_AGENCIES })
+  .min(1, { error: NO_AGENCIES })
+  .superRefine((nodes, context) => {
+    const seen = new Set<string>();
+    for (const { code } of nodes) {
+      if (seen.has(code)) context.addIssue({ code: 'custom', message: `agency ${code} is listed twice.` });
+      seen.add(code);
+    }
+  });
+
+const ASYMMETRIC = 'trust.algorithms must be asymmetric (e.g. ES256, RS256, EdDSA); shared secrets and "none" are refused.';
+const ISSUERS = 'trust.issuers must list { "issuer": "...", "jwks": "<file or URL>", "agencies": ["CODE", ...] or "*" } entries.';
+const CLOCK_TOLERANCE = 'trust.clockToleranceSeconds must be between 0 and 300.';
+
+const trustedIssuersSchema = z.array(
+  z.object({ issuer: z.string(), jwks: z.string(), agencies: z.union([z.literal('*'), z.array(z.string())]) }),
+);
+
+/** Whose tokens are accepted; every key left out keeps its default. */
+const trustSchema = z.object({
+  audience: z.string().default(DEFAULT_TRUST.audience),
+  algorithms: z
+    .array(z.string())
+    .default(() => [...DEFAULT_TRUST.algorithms])
+    .refine((algorithms) => !algorithms.some((alg) => alg === 'none' || alg.startsWith('HS')), { error: ASYMMETRIC }),
+  issuers: z
+    .custom<TrustedIssuer[]>((issuers) => trustedIssuersSchema.safeParse(issuers).success, { error: ISSUERS })
+    .default(() => [...DEFAULT_TRUST.issuers]),
+  clockToleranceSeconds: z
+    .number({ error: CLOCK_TOLERANCE })
+    .min(0, { error: CLOCK_TOLERANCE })
+    .max(300, { error: CLOCK_TOLERANCE })
+    .default(DEFAULT_TRUST.clockToleranceSeconds),
+}) satisfies z.ZodType<TrustConfig>;
+
+/** The file, in the order its parts are checked: gateway, directory, agency nodes, trust. */
+export const federationFileSchema = z.object({
+  gateway: z
+    .object({
+      port: setting(toPort, 'gateway port (GATEWAY_PORT)', 4000),
+      nodeTimeoutMs: setting(toPositiveInt, 'node timeout (NODE_TIMEOUT_MS)', 2000),
+    })
+    .prefault({}),
+  directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().optional() }).prefault({}),
+  agencies: agenciesSchema,
+  trust: trustSchema.prefault({}),
+});

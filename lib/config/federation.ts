@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { TrustConfig } from '../auth/verify.js';
+import type { Environment } from './env.js';
+import { federationFileSchema, setting, toPort, toPositiveInt } from './federation-schema.js';
+import { parseConfigFile, parseSetting, readJsonFile } from './issues.js';
+
+// One file describes the federation: which agency nodes exist, where, and in what
+// order their answers are concatenated. Adding an agency is an entry here, not code.
+
+export interface AgencyNodeConfig {
+  code: string;
+  port: number;
+  /** Where the gateway reaches the node. */
+  url: string;
+  /** The node's own store: a SQLite file path, or a postgres:// URL. */
+  database: string;
+}
+
+export interface FederationConfig {
+  dataDir: string;
+  /** Whose tokens the gateway and every node accept. */
+  trust: TrustConfig;
+  gateway: { port: number; nodeTimeoutMs: number };
+  /** Where the directory service listens (its data is the Directory value, lib/config/directory.ts). */
+  directory: { port: number; url: string };
+  agencies: AgencyNodeConfig[];
+}
+
+/**
+ * Reads FEDERATION_CONFIG (default ./federation.json at the project root), then applies
+ * DATA_DIR (default ./data), GATEWAY_PORT and NODE_TIMEOUT_MS from the environment.
+ */
+export function loadFederationConfig(environment: Environment): FederationConfig {
+  const file = environment.federationFile;
+  const data = readJsonFile(file, (reason) => `Cannot read federation config ${file}: ${reason}`);
+  const { gateway, directory, agencies, trust } = parseConfigFile(federationFileSchema, data, file);
+  const { dataDir } = environment;
+  return {
+    dataDir,
+    trust,
+    gateway: {
+      // The environment wins over the file; a bad value there is refused naming the variable.
+      port: overridden(gateway.port, environment.gatewayPort, setting(toPort, 'gateway port (GATEWAY_PORT)')),
+      nodeTimeoutMs: overridden(gateway.nodeTimeoutMs, environment.nodeTimeoutMs, setting(toPositiveInt, 'node timeout (NODE_TIMEOUT_MS)')),
+    },
+    directory: { port: directory.port, url: directory.url || `http://localhost:${directory.port}/` },
+    agencies: agencies.map((node) => ({
+      code: node.code,
+      port: node.port,
+      url: node.url || `http://localhost:${node.port}/`,
+      database: storeLocation(dataDir, node.database || `${node.code.toLowerCase()}.sqlite`),
+    })),
+  };
+}
+
+function overridden(fromFile: number, fromEnvironment: string | undefined, schema: ReturnType<typeof setting>): number {
+  return fromEnvironment === undefined ? fromFile : parseSetting(schema, fromEnvironment);
+}
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/** A SQLite file is relative to DATA_DIR; a PostgreSQL URL is used as it is. */
+function storeLocation(dataDir: string, database: string): string {
+  return isPostgresUrl(database) ? database : path.resolve(dataDir, database);
+}

@@ -1,0 +1,34 @@
+import type { Disclosure, ScreeningKeys } from '../store/rows.js';
+import { scoreCandidate, type Candidate, type MatchReason, type ScreeningQuestion } from './match.js';
+import { documentKey, nameKeys } from './normalize.js';
+
+// THE screening rule for records disclosed HIT_ONLY, in one place. A HIT_ONLY subject may be
+// found, so its owner can be asked, but nothing it withholds may answer the question, not
+// even by deciding whether or how well it matches:
+//   - only name keys find it (a document number finds records disclosed in full only);
+//   - it is scored on the name alone, and coarsely (steps of 0.05), so its score is no
+//     oracle for its date of birth, nationality or documents;
+//   - its hit carries owner, id and score: no matched name, no explanation.
+
+/** What one question looks up in the screening index, split by what each key may find. */
+export function screeningKeys(question: ScreeningQuestion): ScreeningKeys {
+  const document = question.documentNumber ? documentKey(question.documentNumber) : null;
+  return { anyVisible: nameKeys(question.name), fullOnly: document ? [document] : [] };
+}
+
+/** A hit as it may leave the node: what matched only where the record is disclosed in full. */
+export interface ScoredHit {
+  score: number;
+  matchedName: string | null;
+  reasons: MatchReason[] | null;
+}
+
+/** Scores one candidate as its disclosure allows; null when nothing matched. */
+export function scoreAsDisclosed(question: ScreeningQuestion, candidate: Candidate, disclosure: Disclosure): ScoredHit | null {
+  if (disclosure === 'FULL') {
+    const result = scoreCandidate(question, candidate);
+    return result && { score: result.score, matchedName: result.matchedName, reasons: result.reasons };
+  }
+  const result = scoreCandidate({ name: question.name }, { names: candidate.names, birthDates: [], nationalities: [], documents: [] });
+  return result && { score: Math.floor(result.score * 20) / 20, matchedName: null, reasons: null };
+}

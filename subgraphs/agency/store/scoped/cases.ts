@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { CaseQuery, CaseRow, DisclosureScope } from '../rows.js';
+import type { Tables } from '../tables.js';
+import { disclosureOf, fullAccess, newestFirst, visible } from './policy-sql.js';
+
+// Cases as one caller may know of them. Only the record reader (reader/) calls these.
+
+function visibleCases(db: Kysely<Tables>, scope: DisclosureScope) {
+  return db.selectFrom('cases').selectAll('cases').select(disclosureOf('cases', scope)).where(visible('cases', scope));
+}
+
+export function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: CaseQuery): Promise<CaseRow[]> {
+  let select = visibleCases(db, scope);
+  // Crime types and status are withheld content: only records disclosed in full answer them.
+  if (query.crimeTypes?.length || query.statuses?.length) select = select.where(fullAccess('cases', scope));
+  if (query.crimeTypes?.length) {
+    const crimeTypes = [...query.crimeTypes];
+    select = select.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('caseCrimeTypes')
+          .select('caseCrimeTypes.caseId')
+          .whereRef('caseCrimeTypes.caseId', '=', 'cases.localId')
+          .where('caseCrimeTypes.crimeType', 'in', crimeTypes),
+      ),
+    );
+  }
+  if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
+  return select.orderBy(newestFirst('cases', 'openedOn', scope)).orderBy('cases.localId', 'desc').limit(query.first).execute();
+}
+
+export function casesById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<CaseRow[]> {
+  return visibleCases(db, scope).where('cases.localId', 'in', [...ids]).execute();
+}

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { DisclosureScope, NoticeQuery, NoticeRow } from '../rows.js';
+import type { Tables } from '../tables.js';
+import { disclosureOf, fullAccess, newestFirst, visible } from './policy-sql.js';
+
+// Notices as one caller may know of them. Only the record reader (reader/) calls these:
+// what they return is what the ledger must record.
+
+function visibleNotices(db: Kysely<Tables>, scope: DisclosureScope) {
+  return db.selectFrom('notices').selectAll('notices').select(disclosureOf('notices', scope)).where(visible('notices', scope));
+}
+
+export function listNotices(db: Kysely<Tables>, scope: DisclosureScope, query: NoticeQuery): Promise<NoticeRow[]> {
+  let select = visibleNotices(db, scope);
+  if (query.colours?.length) select = select.where('notices.colour', 'in', [...query.colours]);
+  if (query.statuses?.length) {
+    select = select.where(fullAccess('notices', scope)).where('notices.status', 'in', [...query.statuses]);
+  }
+  return select.orderBy(newestFirst('notices', 'issuedOn', scope)).orderBy('notices.localId', 'desc').limit(query.first).execute();
+}
+
+export function noticesById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<NoticeRow[]> {
+  return visibleNotices(db, scope).where('notices.localId', 'in', [...ids]).execute();
+}
+
+export function noticesOfSubjects(db: Kysely<Tables>, scope: DisclosureScope, subjectIds: readonly string[]): Promise<NoticeRow[]> {
+  return visibleNotices(db, scope)
+    .where('notices.subjectId', 'in', [...subjectIds])
+    .orderBy(newestFirst('notices', 'issuedOn', scope))
+    .orderBy('notices.localId', 'desc')
+    .execute();
+}

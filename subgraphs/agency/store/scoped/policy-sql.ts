@@ -1,0 +1,47 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Disclosure, DisclosureScope } from '../rows.js';
+
+// The disclosure policy's clauses (policy/policy.ts) compiled to SQL, so a record the caller
+// may not know of never leaves the database and every row says at which level it leaves.
+
+export type RecordTable = 'notices' | 'subjects' | 'cases';
+
+/**
+ * SQL for "the scope grants FULL access to this row of `table`". Filters on withheld
+ * content (names, status, crime types, ...) are ANDed with it: a HIT_ONLY record must not
+ * answer questions about what it withholds.
+ */
+export function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+  const tlp = sql.ref(`${table}.tlp`);
+  const clauses = scope.map((clause) => {
+    switch (clause.kind) {
+      case 'everything':
+        return sql`1 = 1`;
+      case 'tlp':
+        return sql`${tlp} in (${sql.join(clause.tlps)})`;
+      case 'releasable':
+        return sql`(${tlp} in (${sql.join(clause.tlps)}) and exists (select 1 from releasability r where r.record_id = ${sql.ref(`${table}.localId`)} and r.audience in (${sql.join(clause.audiences)})))`;
+      case 'granted':
+        // ISO 8601 UTC timestamps of one format compare correctly as text, on both dialects.
+        return sql`exists (select 1 from access_requests g where g.record_id = ${sql.ref(`${table}.localId`)} and g.requester_agency = ${clause.agency} and g.status = 'APPROVED' and g.expires_at > ${clause.now})`;
+    }
+  });
+  return clauses.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(clauses, sql` or `)})`;
+}
+
+export function disclosureOf(table: RecordTable, scope: DisclosureScope) {
+  return sql<Disclosure>`case when ${fullAccess(table, scope)} then 'FULL' else 'HIT_ONLY' end`.as('disclosure');
+}
+
+/** FULL, or HIT_ONLY because the owner lets its existence be known. Anything else is NONE. */
+export function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+  return sql<boolean>`(${fullAccess(table, scope)} or ${sql.ref(`${table}.discoverable`)} = 1)`;
+}
+
+/**
+ * Newest first by a content date, for records disclosed in full; HIT_ONLY records follow,
+ * by id, so their place in a list tells nothing about their withheld dates.
+ */
+export function newestFirst(table: RecordTable, column: 'issuedOn' | 'openedOn', scope: DisclosureScope): RawBuilder<unknown> {
+  return sql`case when ${fullAccess(table, scope)} then ${sql.ref(`${table}.${column}`)} end desc nulls last`;
+}
