@@ -48,7 +48,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/subgraphs/**', '**/gateway/**'], message: 'lib/ must not depend on a service; pass what it needs in.' }] },
+        {
+          patterns: [{ group: ['**/subgraphs/**', '**/gateway/**'], message: 'lib/ must not depend on a service; pass what it needs in.' }],
+        },
       ],
     },
   },

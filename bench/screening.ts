@@ -36,8 +36,17 @@ try {
   }
   console.log(`store: ${total} subjects, indexed for screening as stored, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  const queries = labelledSet(await listedPersons(store)).filter((_q, i) => i % 7 === 0).slice(0, QUERIES);
-  const caller: Caller = { sub: 'bench', agency: 'TH-RTP', circles: ['GLOBAL', 'ASEAN', 'MEKONG'], roles: ['officer'], purpose: 'BORDER_CONTROL', token: '' };
+  const queries = labelledSet(await listedPersons(store))
+    .filter((_q, i) => i % 7 === 0)
+    .slice(0, QUERIES);
+  const caller: Caller = {
+    sub: 'bench',
+    agency: 'TH-RTP',
+    circles: ['GLOBAL', 'ASEAN', 'MEKONG'],
+    roles: ['officer'],
+    purpose: 'BORDER_CONTROL',
+    token: '',
+  };
   const timings: number[] = [];
   let hits = 0;
   for (const query of queries) {
@@ -49,7 +58,9 @@ try {
   }
   timings.sort((a, b) => a - b);
   const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!.toFixed(1);
-  console.log(`${queries.length} screening queries as TH-RTP: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; ${hits} hits`);
+  console.log(
+    `${queries.length} screening queries as TH-RTP: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; ${hits} hits`,
+  );
 } finally {
   await store.close();
   await rm(dir, { recursive: true, force: true });

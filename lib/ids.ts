@@ -11,9 +11,7 @@ export interface RecordId {
 
 export class MalformedIdError extends Error {
   constructor(readonly id: string) {
-    super(
-      `Malformed id ${JSON.stringify(truncate(id))}: record ids look like <AGENCY>:<local id>, e.g. "INTERPOL:N-00001".`,
-    );
+    super(`Malformed id ${JSON.stringify(truncate(id))}: record ids look like <AGENCY>:<local id>, e.g. "INTERPOL:N-00001".`);
   }
 }
 

@@ -41,7 +41,11 @@ export function federationServices(config: FederationConfig): ServiceSpec[] {
     ...config.agencies.map((node) => ({
       name: node.code,
       entry: entry('subgraphs/agency/main.ts'),
-      env: { AGENCY_CODE: node.code, PORT: String(node.port), [isPostgresUrl(node.database) ? 'DATABASE_URL' : 'DATABASE_PATH']: node.database },
+      env: {
+        AGENCY_CODE: node.code,
+        PORT: String(node.port),
+        [isPostgresUrl(node.database) ? 'DATABASE_URL' : 'DATABASE_PATH']: node.database,
+      },
     })),
     { name: 'gateway', entry: entry('gateway/main.ts'), env: { GATEWAY_PORT: String(config.gateway.port) } },
   ];

@@ -22,8 +22,12 @@ try {
   const outcomes = await runQueries(store, queries, threshold);
   const elapsed = performance.now() - started;
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(7);
-  console.log(`UN list: ${persons.length} listed persons; ${queries.length} labelled queries (seed ${EVALUATION_SEED}); threshold ${threshold}`);
-  console.log(`${'variation'.padEnd(22)}${'queries'.padStart(8)}${'recall'.padStart(9)}${'precision'.padStart(11)}${'false hits'.padStart(12)}`);
+  console.log(
+    `UN list: ${persons.length} listed persons; ${queries.length} labelled queries (seed ${EVALUATION_SEED}); threshold ${threshold}`,
+  );
+  console.log(
+    `${'variation'.padEnd(22)}${'queries'.padStart(8)}${'recall'.padStart(9)}${'precision'.padStart(11)}${'false hits'.padStart(12)}`,
+  );
   const rows = [...figuresByVariation(outcomes)].sort(([a], [b]) => a.localeCompare(b));
   for (const [variation, f] of [...rows, ['OVERALL', figures(outcomes)] as const]) {
     const recall = f.positives ? pct(f.recall) : '      -';
@@ -32,7 +36,16 @@ try {
   }
   console.log(`\n${(elapsed / queries.length).toFixed(2)} ms per query (in process, SQLite, ${persons.length} persons)`);
   const misses = outcomes.filter((o) => o.top?.id !== o.query.expected).slice(0, 15);
-  if (misses.length) console.log('\nsome misses:\n' + misses.map((o) => `  [${o.query.variation}] "${o.query.name}" ${o.query.dateOfBirth ?? ''} -> ${o.top ? `${o.top.id} ${o.top.score}` : 'no hit'} (expected ${o.query.expected ?? 'none'})`).join('\n'));
+  if (misses.length)
+    console.log(
+      '\nsome misses:\n' +
+        misses
+          .map(
+            (o) =>
+              `  [${o.query.variation}] "${o.query.name}" ${o.query.dateOfBirth ?? ''} -> ${o.top ? `${o.top.id} ${o.top.score}` : 'no hit'} (expected ${o.query.expected ?? 'none'})`,
+          )
+          .join('\n'),
+    );
 } finally {
   await close();
 }

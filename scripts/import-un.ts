@@ -45,7 +45,8 @@ function parseCommandLine(): { file: string; agency: string } {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(usage);
-  if (!isWellFormedAgencyCode(values.agency)) throw new UsageError(`--agency must be an agency code such as INTERPOL, not "${values.agency}"`);
+  if (!isWellFormedAgencyCode(values.agency))
+    throw new UsageError(`--agency must be an agency code such as INTERPOL, not "${values.agency}"`);
   return { file: positionals[0]!, agency: values.agency };
 }
 
@@ -103,7 +104,9 @@ function progressLines(): ProgressView {
 
 function printSummary(summary: ImportSummary, agency: string, database: string, seconds: number): void {
   const { persons, organisations, added, updated, delisted, unchanged } = summary;
-  console.log(`UN Security Council Consolidated List of ${summary.generatedOn} -> ${agency} (${describeDatabase(database)}), in ${seconds.toFixed(2)} s`);
+  console.log(
+    `UN Security Council Consolidated List of ${summary.generatedOn} -> ${agency} (${describeDatabase(database)}), in ${seconds.toFixed(2)} s`,
+  );
   console.log(`  ${persons + organisations} entries: ${persons} persons, ${organisations} organisations`);
   console.log(`  added ${added}, updated ${updated}, delisted ${delisted}, unchanged ${unchanged}`);
   if (added + updated + delisted === 0) console.log('  Nothing changed: the store already holds this list.');

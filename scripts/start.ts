@@ -45,7 +45,9 @@ try {
       if (service === 'gateway') void shutdown(1);
     },
   });
-  console.log(`\nGateway ready at http://localhost:${config.gateway.port}/  (open it in a browser for Apollo Sandbox; Ctrl-C stops everything)`);
+  console.log(
+    `\nGateway ready at http://localhost:${config.gateway.port}/  (open it in a browser for Apollo Sandbox; Ctrl-C stops everything)`,
+  );
   console.log('Make a partner token with: npm run token -- --agency TH-RTP --roles officer\n');
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `Cannot start the federation: ${(error as Error).message}`);

@@ -6,8 +6,7 @@ import { loadConfig } from '../lib/config/index.js';
 // `npm run token -- --agency TH-RTP --circles MEKONG,ASEAN --roles officer [--sub NAME] [--ttl 1h]`
 // prints one development token on stdout and nothing else.
 
-const usage =
-  'usage: npm run token -- --agency CODE [--circles A,B] [--roles officer,reviewer,auditor] [--sub NAME] [--ttl 1h]';
+const usage = 'usage: npm run token -- --agency CODE [--circles A,B] [--roles officer,reviewer,auditor] [--sub NAME] [--ttl 1h]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,7 +43,10 @@ async function main(): Promise<void> {
 }
 
 function list(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 main().catch((error: Error) => {

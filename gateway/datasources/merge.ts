@@ -9,11 +9,7 @@ import { RANK_ALIAS } from './split.js';
 
 export type Outcome = { agency: string; response: NodeResponse } | { agency: string; error: GraphQLFormattedError };
 
-export function mergeResponses(
-  routed: RoutedOperation,
-  outcomes: readonly Outcome[],
-  rootTypename: string,
-): NodeResponse {
+export function mergeResponses(routed: RoutedOperation, outcomes: readonly Outcome[], rootTypename: string): NodeResponse {
   const data: Record<string, unknown> = {};
   const errors: GraphQLFormattedError[] = [];
   const answered = new Map<string, Record<string, unknown>>();

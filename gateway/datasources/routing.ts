@@ -1,6 +1,13 @@
 import {
-  GraphQLError, Kind, OperationTypeNode, valueFromASTUntyped,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
 } from 'graphql';
 import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
 

@@ -49,7 +49,8 @@ export class SovereignDataSource implements GraphQLDataSource {
       // Mutations run one after the other in field order: consecutive fields of one owner
       // travel together, and a later field never overtakes an earlier one.
       outcomes = [];
-      for (const run of ownerRuns(routed.fields)) outcomes.push(await this.call(run.agency, requestFor(run.agency, routed, headers, run.fields)));
+      for (const run of ownerRuns(routed.fields))
+        outcomes.push(await this.call(run.agency, requestFor(run.agency, routed, headers, run.fields)));
     } else {
       const agencies = addressedAgencies(routed, this.table.agencies);
       outcomes = await Promise.all(agencies.map((agency) => this.call(agency, requestFor(agency, routed, headers))));

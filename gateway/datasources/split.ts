@@ -1,7 +1,4 @@
-import {
-  Kind, print, visit,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode,
-} from 'graphql';
+import { Kind, print, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { AgencyRequest } from './agency-client.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
 
@@ -51,10 +48,7 @@ function withRankKey(field: FieldNode, rankBy: string): FieldNode {
   return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections: [...(field.selectionSet?.selections ?? []), rank] } };
 }
 
-function reachableFragments(
-  fields: readonly FieldNode[],
-  fragments: Map<string, FragmentDefinitionNode>,
-): FragmentDefinitionNode[] {
+function reachableFragments(fields: readonly FieldNode[], fragments: Map<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
   const reached = new Map<string, FragmentDefinitionNode>();
   const pending = [...fields] as (FieldNode | FragmentDefinitionNode)[];
   while (pending.length > 0) {

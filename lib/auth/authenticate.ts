@@ -52,9 +52,7 @@ function badRequest(message: string): GraphQLError {
 
 /** Introspection alone reaches no record, so Apollo Sandbox can load the schema without a token. */
 export function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every(
-    (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'),
-  );
+  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'));
 }
 
 export function authenticationPlugin<TContext extends AuthenticatedContext>(verifier: TokenVerifier): ApolloServerPlugin<TContext> {

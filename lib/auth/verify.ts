@@ -46,12 +46,7 @@ export class TokenVerifier {
   ) {
     for (const { issuer, jwks, agencies } of trust.issuers) {
       this.speaksFor.set(issuer, agencies);
-      this.keys.set(
-        issuer,
-        /^https?:\/\//.test(jwks)
-          ? createRemoteJWKSet(new URL(jwks))
-          : lazyLocalJwks(path.resolve(baseDir, jwks)),
-      );
+      this.keys.set(issuer, /^https?:\/\//.test(jwks) ? createRemoteJWKSet(new URL(jwks)) : lazyLocalJwks(path.resolve(baseDir, jwks)));
     }
   }
 

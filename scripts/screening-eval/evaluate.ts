@@ -56,8 +56,9 @@ export async function listedPersons(store: RecordStore): Promise<ListedPerson[]>
   ]);
   return subjects.map(({ localId }, i) => {
     const own = names[i]!;
-    const years = dates[i]!
-      .flatMap((date) => [date.date, date.dateFrom].filter((value): value is string => !!value).map((value) => Number(value.slice(0, 4))));
+    const years = dates[i]!.flatMap((date) =>
+      [date.date, date.dateFrom].filter((value): value is string => !!value).map((value) => Number(value.slice(0, 4))),
+    );
     return {
       id: localId,
       primary: own.find((name) => name.kind === 'PRIMARY')?.full ?? own[0]!.full,
@@ -72,7 +73,12 @@ export async function listedPersons(store: RecordStore): Promise<ListedPerson[]>
 export async function runQueries(store: RecordStore, queries: readonly LabelledQuery[], threshold = DEFAULT_THRESHOLD): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const query of queries) {
-    const hits = await screen(readerFor(store, OWNER, { agency: AGENCY, circles: ['GLOBAL'] }), { name: query.name, dateOfBirth: query.dateOfBirth, nationality: query.nationality }, threshold, 5);
+    const hits = await screen(
+      readerFor(store, OWNER, { agency: AGENCY, circles: ['GLOBAL'] }),
+      { name: query.name, dateOfBirth: query.dateOfBirth, nationality: query.nationality },
+      threshold,
+      5,
+    );
     outcomes.push({ query, top: hits[0] ? { id: hits[0].subject.localId, score: hits[0].score } : null });
   }
   return outcomes;

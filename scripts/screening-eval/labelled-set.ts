@@ -7,14 +7,7 @@ import { Random } from '../../subgraphs/agency/seed/random.js';
 
 export const EVALUATION_SEED = 20_241_126;
 
-export type Variation =
-  | 'alias'
-  | 'reordered'
-  | 'misspelled'
-  | 'transliteration'
-  | 'original_script'
-  | 'missing_middle_name'
-  | 'negative';
+export type Variation = 'alias' | 'reordered' | 'misspelled' | 'transliteration' | 'original_script' | 'missing_middle_name' | 'negative';
 
 export interface ListedPerson {
   id: string;
@@ -59,8 +52,50 @@ const VARIANTS: string[][] = [
 ];
 
 /** Ordinary names from many places, none of them listed, for negatives. */
-const GIVEN = ['Somchai', 'Nguyen Thi', 'Maria', 'Lukas', 'Aiko', 'Priya', 'Olumide', 'Sofia', 'Kenji', 'Fatuma', 'Pierre', 'Ingrid', 'Chen', 'Juan Carlos', 'Anh', 'Malee', 'Tomasz', 'Elif', 'Kwame', 'Lucia'];
-const FAMILY = ['Srisuk', 'Lan', 'Schneider', 'Tanaka', 'Sharma', 'Adeyemi', 'Rossi', 'Yamamoto', 'Mwangi', 'Dubois', 'Larsen', 'Zhang', 'Fernandez', 'Tran', 'Kowalski', 'Yilmaz', 'Mensah', 'Moreau', 'Okafor', 'Lindqvist'];
+const GIVEN = [
+  'Somchai',
+  'Nguyen Thi',
+  'Maria',
+  'Lukas',
+  'Aiko',
+  'Priya',
+  'Olumide',
+  'Sofia',
+  'Kenji',
+  'Fatuma',
+  'Pierre',
+  'Ingrid',
+  'Chen',
+  'Juan Carlos',
+  'Anh',
+  'Malee',
+  'Tomasz',
+  'Elif',
+  'Kwame',
+  'Lucia',
+];
+const FAMILY = [
+  'Srisuk',
+  'Lan',
+  'Schneider',
+  'Tanaka',
+  'Sharma',
+  'Adeyemi',
+  'Rossi',
+  'Yamamoto',
+  'Mwangi',
+  'Dubois',
+  'Larsen',
+  'Zhang',
+  'Fernandez',
+  'Tran',
+  'Kowalski',
+  'Yilmaz',
+  'Mensah',
+  'Moreau',
+  'Okafor',
+  'Lindqvist',
+];
 
 const tokens = (name: string) => name.split(/\s+/).filter(Boolean);
 

@@ -62,9 +62,7 @@ export async function writeTestConfig(
   const config = {
     gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000 },
     directory: { port: await getPort() },
-    agencies: await Promise.all(
-      AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code] })),
-    ),
+    agencies: await Promise.all(AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code] }))),
   };
   await writeFile(file, JSON.stringify(config, null, 2));
   return file;

@@ -75,7 +75,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.directory!.environment?.PORT).toBe(String(config.directory.port));
   });
 
-  it('gives the gateway and every node the trusted issuers\' keys the config points to', () => {
+  it("gives the gateway and every node the trusted issuers' keys the config points to", () => {
     const jwks = config.trust.issuers.map((issuer) => issuer.jwks);
     expect(jwks).toEqual(['/run/secrets/issuers-jwks']);
     expect(compose.secrets['issuers-jwks']!.file).toMatch(/^\.\/secrets\//);

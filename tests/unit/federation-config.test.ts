@@ -34,7 +34,15 @@ describe('federation config', () => {
   it('rejects a bad config with a message naming the problem', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'config-'));
     const file = path.join(dir, 'federation.json');
-    writeFileSync(file, JSON.stringify({ agencies: [{ code: 'INTERPOL', port: 1 }, { code: 'INTERPOL', port: 2 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        agencies: [
+          { code: 'INTERPOL', port: 1 },
+          { code: 'INTERPOL', port: 2 },
+        ],
+      }),
+    );
     expect(() => loadConfig({ FEDERATION_CONFIG: file })).toThrow(/INTERPOL is listed twice/);
     writeFileSync(file, JSON.stringify({ agencies: [{ code: 'interpol', port: 1 }] }));
     expect(() => loadConfig({ FEDERATION_CONFIG: file })).toThrow(ConfigError);
@@ -62,7 +70,10 @@ describe('directory data', () => {
   });
 
   it('refuses a bad file, naming the problem', () => {
-    const file = directoryFile({ agencies: [afripol], trustCircles: [{ code: 'AU', name: 'AU', description: 'x', members: ['AFRIPOL', 'NOPE'] }] });
+    const file = directoryFile({
+      agencies: [afripol],
+      trustCircles: [{ code: 'AU', name: 'AU', description: 'x', members: ['AFRIPOL', 'NOPE'] }],
+    });
     expect(() => loadConfig({ DIRECTORY_FILE: file })).toThrow(new ConfigError(`${file}: circle AU lists unknown agencies NOPE.`));
   });
 });

@@ -26,7 +26,10 @@ describe('committed schema artefacts', () => {
 
 describe('the records contract', () => {
   it('lists exactly the purposes the nodes accept in X-Purpose', () => {
-    const sdl = readSdl('records').replace(/extend schema[^\n]*\n[^\n]*\n/, '').replace(/@key\([^)]*\)/g, '').replace(/^extend type/gm, 'type');
+    const sdl = readSdl('records')
+      .replace(/extend schema[^\n]*\n[^\n]*\n/, '')
+      .replace(/@key\([^)]*\)/g, '')
+      .replace(/^extend type/gm, 'type');
     const purpose = buildASTSchema(parse(sdl), { assumeValidSDL: true }).getType('Purpose') as GraphQLEnumType;
     expect(purpose.getValues().map((value) => value.name)).toEqual(Object.keys(PURPOSES));
   });

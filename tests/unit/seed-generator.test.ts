@@ -1,15 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, generateDataset } from '../../subgraphs/agency/seed/generate.js';
 import {
-  CASE_ROLES, CASE_STATUSES, CRIME_TYPES, DATE_QUALIFIERS, DOCUMENT_TYPES, NOTICE_STATUSES,
-  type AgencyDataset, type CrimeType, type SubjectRecord, type TextRecord,
+  CASE_ROLES,
+  CASE_STATUSES,
+  CRIME_TYPES,
+  DATE_QUALIFIERS,
+  DOCUMENT_TYPES,
+  NOTICE_STATUSES,
+  type AgencyDataset,
+  type CrimeType,
+  type SubjectRecord,
+  type TextRecord,
 } from '../../subgraphs/agency/store/records.js';
 
 const AGENCIES = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC'] as const;
 type Agency = (typeof AGENCIES)[number];
 type Regional = Exclude<Agency, 'INTERPOL'>;
 const DIRECTORY = new Set([
-  'INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC', 'TH-RTP', 'VN-MPS', 'CN-MPS', 'LA-MPS', 'MM-MPF', 'KH-NP', 'FR-PN', 'DE-BKA',
+  'INTERPOL',
+  'EUROPOL',
+  'ASEANAPOL',
+  'LMLECC',
+  'TH-RTP',
+  'VN-MPS',
+  'CN-MPS',
+  'LA-MPS',
+  'MM-MPF',
+  'KH-NP',
+  'FR-PN',
+  'DE-BKA',
 ]);
 const INTERPOL_COLOURS = ['RED', 'YELLOW', 'BLUE', 'BLACK', 'GREEN', 'ORANGE', 'PURPLE', 'SILVER', 'UN_SPECIAL'];
 
@@ -23,7 +42,14 @@ const LANGUAGES: Record<Agency, { originals: string[]; all: string[] }> = {
 const REGIONAL_CRIMES: Record<Regional, { dominant: CrimeType[]; allowed: CrimeType[] }> = {
   LMLECC: {
     dominant: ['DRUG_TRAFFICKING', 'TELECOM_FRAUD'],
-    allowed: ['DRUG_TRAFFICKING', 'TELECOM_FRAUD', 'TRAFFICKING_IN_PERSONS', 'MONEY_LAUNDERING', 'FIREARMS_TRAFFICKING', 'ENVIRONMENTAL_CRIME'],
+    allowed: [
+      'DRUG_TRAFFICKING',
+      'TELECOM_FRAUD',
+      'TRAFFICKING_IN_PERSONS',
+      'MONEY_LAUNDERING',
+      'FIREARMS_TRAFFICKING',
+      'ENVIRONMENTAL_CRIME',
+    ],
   },
   ASEANAPOL: {
     dominant: ['TRAFFICKING_IN_PERSONS', 'CYBER_FRAUD'],
@@ -32,8 +58,14 @@ const REGIONAL_CRIMES: Record<Regional, { dominant: CrimeType[]; allowed: CrimeT
   EUROPOL: {
     dominant: ['CYBERCRIME', 'MONEY_LAUNDERING'],
     allowed: [
-      'CYBERCRIME', 'MONEY_LAUNDERING', 'DRUG_TRAFFICKING', 'MIGRANT_SMUGGLING', 'ORGANISED_CRIME',
-      'CHILD_SEXUAL_EXPLOITATION', 'TERRORISM', 'TELECOM_FRAUD',
+      'CYBERCRIME',
+      'MONEY_LAUNDERING',
+      'DRUG_TRAFFICKING',
+      'MIGRANT_SMUGGLING',
+      'ORGANISED_CRIME',
+      'CHILD_SEXUAL_EXPLOITATION',
+      'TERRORISM',
+      'TELECOM_FRAUD',
     ],
   },
 };
@@ -45,16 +77,43 @@ const REGIONAL_NATIONALITIES: Partial<Record<Agency, string[]>> = {
 
 /** Unicode Script property value for each ISO 15924 code the data may use. */
 const SCRIPTS: Record<string, string> = {
-  Latn: 'Latin', Hans: 'Han', Thai: 'Thai', Laoo: 'Lao', Mymr: 'Myanmar', Khmr: 'Khmer', Arab: 'Arabic',
-  Cyrl: 'Cyrillic', Deva: 'Devanagari',
+  Latn: 'Latin',
+  Hans: 'Han',
+  Thai: 'Thai',
+  Laoo: 'Lao',
+  Mymr: 'Myanmar',
+  Khmr: 'Khmer',
+  Arab: 'Arabic',
+  Cyrl: 'Cyrillic',
+  Deva: 'Devanagari',
 };
 const LANGUAGE_SCRIPT: Record<string, string> = {
-  zh: 'Han', th: 'Thai', lo: 'Lao', my: 'Myanmar', km: 'Khmer', ar: 'Arabic',
-  en: 'Latin', fr: 'Latin', es: 'Latin', de: 'Latin', vi: 'Latin', ms: 'Latin', id: 'Latin',
+  zh: 'Han',
+  th: 'Thai',
+  lo: 'Lao',
+  my: 'Myanmar',
+  km: 'Khmer',
+  ar: 'Arabic',
+  en: 'Latin',
+  fr: 'Latin',
+  es: 'Latin',
+  de: 'Latin',
+  vi: 'Latin',
+  ms: 'Latin',
+  id: 'Latin',
 };
 const NATIONAL_SCRIPT: Record<string, string> = {
-  CN: 'Hans', TH: 'Thai', LA: 'Laoo', MM: 'Mymr', KH: 'Khmr', SY: 'Arab', IQ: 'Arab', EG: 'Arab', MA: 'Arab',
-  RU: 'Cyrl', IN: 'Deva',
+  CN: 'Hans',
+  TH: 'Thai',
+  LA: 'Laoo',
+  MM: 'Mymr',
+  KH: 'Khmr',
+  SY: 'Arab',
+  IQ: 'Arab',
+  EG: 'Arab',
+  MA: 'Arab',
+  RU: 'Cyrl',
+  IN: 'Deva',
 };
 
 const hasScript = (text: string, script: string) => new RegExp(`\\p{Script=${script}}`, 'u').test(text);
@@ -92,7 +151,10 @@ function referencedSubjects(dataset: AgencyDataset): Set<string> {
 function expectTexts(texts: TextRecord[], agency: Agency, where: string): void {
   expect(texts.length, where).toBeGreaterThanOrEqual(1);
   expect(texts.length, where).toBeLessThanOrEqual(4);
-  expect(texts.filter((t) => t.original), where).toHaveLength(1);
+  expect(
+    texts.filter((t) => t.original),
+    where,
+  ).toHaveLength(1);
   expect(new Set(texts.map((t) => t.language)).size, where).toBe(texts.length);
   const original = texts.find((t) => t.original);
   expect(LANGUAGES[agency].originals, where).toContain(original?.language);
@@ -157,9 +219,18 @@ describe.each(AGENCIES)('%s dataset', (agency) => {
   it('numbers ids sequentially, 5 digits zero-padded', () => {
     const expectIds = (ids: string[], prefix: string) =>
       ids.forEach((id, i) => expect(id).toBe(`${prefix}-${String(i + 1).padStart(5, '0')}`));
-    expectIds(d.subjects.map((s) => s.localId), 'S');
-    expectIds(d.notices.map((n) => n.localId), 'N');
-    expectIds(d.cases.map((c) => c.localId), 'C');
+    expectIds(
+      d.subjects.map((s) => s.localId),
+      'S',
+    );
+    expectIds(
+      d.notices.map((n) => n.localId),
+      'N',
+    );
+    expectIds(
+      d.cases.map((c) => c.localId),
+      'C',
+    );
   });
 
   it('has unique, well-formed references matching their dates', () => {
@@ -325,7 +396,10 @@ describe.each(AGENCIES)('%s dataset', (agency) => {
       const nationals = persons.filter((s) => s.nationalities[0] === country);
       if (agency === 'INTERPOL') expect(nationals.length, country).toBeGreaterThan(0);
       for (const s of nationals) {
-        expect(s.names.some((n) => n.kind === 'ORIGINAL_SCRIPT' && n.script === code), primaryOf(s)).toBe(true);
+        expect(
+          s.names.some((n) => n.kind === 'ORIGINAL_SCRIPT' && n.script === code),
+          primaryOf(s),
+        ).toBe(true);
       }
     }
     // Vietnamese is written in Latin script, with diacritics.

@@ -18,9 +18,7 @@ export function assertMayReadRecords(context: NodeContext): void {
   const caller = context.caller;
   if (!caller) throw unauthenticated('This request carries no verified caller.');
   if (!caller.roles.some((role) => READER_ROLES.includes(role))) {
-    throw forbidden(
-      `Reading records needs the role ${READER_ROLES.join(' or ')}; this token has ${caller.roles.join(', ') || 'no role'}.`,
-    );
+    throw forbidden(`Reading records needs the role ${READER_ROLES.join(' or ')}; this token has ${caller.roles.join(', ') || 'no role'}.`);
   }
 }
 

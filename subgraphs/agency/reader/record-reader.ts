@@ -4,7 +4,16 @@ import { formatRecordId } from '../../../lib/ids.js';
 import { fullAccessClauses, type PolicyCaller, type RecordOwner } from '../policy/policy.js';
 import { CONTENT, readContent, recordIdOf, type ContentKind, type ContentRow } from '../store/content.js';
 import type {
-  CaseQuery, CaseRow, DisclosureScope, Holdings, NoticeQuery, NoticeRow, RecordRow, ScreeningKeys, SubjectQuery, SubjectRow,
+  CaseQuery,
+  CaseRow,
+  DisclosureScope,
+  Holdings,
+  NoticeQuery,
+  NoticeRow,
+  RecordRow,
+  ScreeningKeys,
+  SubjectQuery,
+  SubjectRow,
 } from '../store/rows.js';
 import { casesById, listCases } from '../store/scoped/cases.js';
 import { countHoldings } from '../store/scoped/holdings.js';
@@ -63,10 +72,22 @@ export class RecordReader {
     this.#db = db;
     this.#scope = scope;
     this.#disclosures = disclosures;
-    this.noticeLoader = byKey(async (ids) => this.recorded(await noticesById(db, scope, ids)), (row) => row.localId);
-    this.subjectLoader = byKey(async (ids) => this.recorded(await subjectsById(db, scope, ids)), (row) => row.localId);
-    this.caseLoader = byKey(async (ids) => this.recorded(await casesById(db, scope, ids)), (row) => row.localId);
-    this.noticesOfSubjectLoader = grouped(async (ids) => this.recorded(await noticesOfSubjects(db, scope, ids)), (row) => row.subjectId);
+    this.noticeLoader = byKey(
+      async (ids) => this.recorded(await noticesById(db, scope, ids)),
+      (row) => row.localId,
+    );
+    this.subjectLoader = byKey(
+      async (ids) => this.recorded(await subjectsById(db, scope, ids)),
+      (row) => row.localId,
+    );
+    this.caseLoader = byKey(
+      async (ids) => this.recorded(await casesById(db, scope, ids)),
+      (row) => row.localId,
+    );
+    this.noticesOfSubjectLoader = grouped(
+      async (ids) => this.recorded(await noticesOfSubjects(db, scope, ids)),
+      (row) => row.subjectId,
+    );
     this.contentLoaders = Object.fromEntries(
       (Object.keys(CONTENT) as ContentKind[]).map((kind) => [
         kind,

@@ -33,7 +33,8 @@ function auditEntry(context: NodeContext, event: NewAuditEntry['event'], request
 }
 
 function expiryOf(expiresAt: string | null | undefined): string {
-  const parsed = expiresAt && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(expiresAt) ? new Date(expiresAt) : null;
+  const parsed =
+    expiresAt && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(expiresAt) ? new Date(expiresAt) : null;
   if (!parsed || Number.isNaN(parsed.getTime())) {
     throw badUserInput('To approve, give expiresAt as an ISO 8601 date-time with a time zone, e.g. "2027-01-31T23:59:59Z".');
   }
@@ -71,7 +72,8 @@ export const auditResolvers: Resolvers = {
         return earlier;
       }
       // Same answer for a record that does not exist and one the caller may not know of.
-      if (!(await context.reader.unrecorded.isKnown(localId))) throw badUserInput(`There is no record ${recordId} you can request access to.`);
+      if (!(await context.reader.unrecorded.isKnown(localId)))
+        throw badUserInput(`There is no record ${recordId} you can request access to.`);
       const operation = info.operation.name?.value ?? 'requestAccess';
       try {
         return await requests.create(

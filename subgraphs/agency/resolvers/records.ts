@@ -31,7 +31,12 @@ export const recordResolvers: Resolvers = {
     notice: (_root, { id }, context) => context.reader.notice(ownLocalId(id, context)),
     subjects: (_root, { first, filter, agencies }, context) =>
       isAddressed(agencies, context)
-        ? context.reader.listSubjects({ first: pageSize(first), kinds: filter?.kinds, name: filter?.name, nationality: filter?.nationality })
+        ? context.reader.listSubjects({
+            first: pageSize(first),
+            kinds: filter?.kinds,
+            name: filter?.name,
+            nationality: filter?.nationality,
+          })
         : [],
     subject: (_root, { id }, context) => context.reader.subject(ownLocalId(id, context)),
     cases: (_root, { first, filter, agencies }, context) =>
@@ -49,8 +54,7 @@ export const recordResolvers: Resolvers = {
     subject: (notice, _args, context) => context.reader.subject(notice.subjectId),
     title: async (notice, _args, context) => localizedText(await context.reader.content('titles', notice)),
     charges: async (notice, _args, context) => localizedText(await context.reader.content('charges', notice)),
-    recipients: async (notice, _args, context) =>
-      (await context.reader.content('recipients', notice)).map((row) => ({ code: row.agency })),
+    recipients: async (notice, _args, context) => (await context.reader.content('recipients', notice)).map((row) => ({ code: row.agency })),
   },
 
   Subject: {
@@ -60,8 +64,7 @@ export const recordResolvers: Resolvers = {
     agency: (_subject, _args, context) => ({ code: context.agency }),
     names: (subject, _args, context) => context.reader.content('names', subject),
     datesOfBirth: (subject, _args, context) => context.reader.content('birthDates', subject),
-    nationalities: async (subject, _args, context) =>
-      (await context.reader.content('nationalities', subject)).map((row) => row.country),
+    nationalities: async (subject, _args, context) => (await context.reader.content('nationalities', subject)).map((row) => row.country),
     identityDocuments: (subject, _args, context) => context.reader.content('documents', subject),
     notices: (subject, _args, context) => context.reader.noticesOfSubject(subject),
     cases: async (subject, _args, context) => {
@@ -81,8 +84,7 @@ export const recordResolvers: Resolvers = {
     id: (record, _args, context) => globalId(context, record.localId),
     agency: (_record, _args, context) => ({ code: context.agency }),
     title: async (record, _args, context) => localizedText(await context.reader.content('titles', record)),
-    crimeTypes: async (record, _args, context) =>
-      (await context.reader.content('crimeTypes', record)).map((row) => row.crimeType),
+    crimeTypes: async (record, _args, context) => (await context.reader.content('crimeTypes', record)).map((row) => row.crimeType),
     subjects: async (record, { roles }, context) => {
       const links = await context.reader.content('caseLinksOfCase', record);
       const wanted = roles?.length ? links.filter((link) => roles.includes(link.role)) : links;

@@ -86,7 +86,10 @@ function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch
   const tokenScore = pairs.length === 0 ? 0 : total / (pairs.length + EXTRA_ASKED * extraAsked + EXTRA_KNOWN * extraKnown);
   const exact = extraAsked === 0 && extraKnown === 0 && pairs.every(([a, b]) => a === b);
   if (tokenScore >= 0.95) return { score: tokenScore, pairs, exact };
-  const whole = Math.max(jaroWinkler(askedTokens.join(''), tokens.join('')), jaroWinkler([...askedTokens].sort().join(''), [...tokens].sort().join('')));
+  const whole = Math.max(
+    jaroWinkler(askedTokens.join(''), tokens.join('')),
+    jaroWinkler([...askedTokens].sort().join(''), [...tokens].sort().join('')),
+  );
   return { score: Math.max(tokenScore, whole >= 0.95 ? whole : 0), pairs, exact };
 }
 

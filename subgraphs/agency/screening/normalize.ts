@@ -66,6 +66,8 @@ export function nameKeys(name: string): string[] {
 
 /** Identity document numbers compared without spaces, dashes or case. */
 export function documentKey(number: string): string | null {
-  const folded = anyAscii(number).toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const folded = anyAscii(number)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
   return folded.length >= 4 ? `d:${folded}` : null;
 }

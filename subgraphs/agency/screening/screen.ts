@@ -17,7 +17,12 @@ export interface ScreeningHitModel extends ScoredHit {
 }
 
 function questionFingerprint(question: ScreeningQuestion): string {
-  const canonical = [question.name.trim().toLowerCase(), question.dateOfBirth ?? '', (question.nationality ?? '').toUpperCase(), question.documentNumber ?? ''];
+  const canonical = [
+    question.name.trim().toLowerCase(),
+    question.dateOfBirth ?? '',
+    (question.nationality ?? '').toUpperCase(),
+    question.documentNumber ?? '',
+  ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
@@ -36,7 +41,12 @@ export function validateQuestion(question: ScreeningQuestion, minScore: number |
 }
 
 /** `first` is a page size already checked by the caller (0-100, like every list). */
-export async function screen(reader: RecordReader, question: ScreeningQuestion, minScore: number | null, first: number): Promise<ScreeningHitModel[]> {
+export async function screen(
+  reader: RecordReader,
+  question: ScreeningQuestion,
+  minScore: number | null,
+  first: number,
+): Promise<ScreeningHitModel[]> {
   validateQuestion(question, minScore);
   return reader.screen(screeningKeys(question), CANDIDATES, questionFingerprint(question), async (candidates) => {
     const [names, birthDates, nationalities, documents] = await Promise.all([

@@ -11,18 +11,42 @@ import { caseTitle, pickLanguages, texts } from './texts.js';
 const MIN_TELECOM_FRAUD_CASES = 12;
 
 const CRIME_CODES: Readonly<Record<CrimeType, string>> = {
-  TELECOM_FRAUD: 'TF', CYBER_FRAUD: 'CF', CYBERCRIME: 'CY', DRUG_TRAFFICKING: 'DT', TRAFFICKING_IN_PERSONS: 'TP',
-  MIGRANT_SMUGGLING: 'MS', MONEY_LAUNDERING: 'ML', TERRORISM: 'TE', FIREARMS_TRAFFICKING: 'FA',
-  ENVIRONMENTAL_CRIME: 'EN', CORRUPTION: 'CO', CHILD_SEXUAL_EXPLOITATION: 'CS', HOMICIDE: 'HO',
-  ARMED_ROBBERY: 'AR', ORGANISED_CRIME: 'OC',
+  TELECOM_FRAUD: 'TF',
+  CYBER_FRAUD: 'CF',
+  CYBERCRIME: 'CY',
+  DRUG_TRAFFICKING: 'DT',
+  TRAFFICKING_IN_PERSONS: 'TP',
+  MIGRANT_SMUGGLING: 'MS',
+  MONEY_LAUNDERING: 'ML',
+  TERRORISM: 'TE',
+  FIREARMS_TRAFFICKING: 'FA',
+  ENVIRONMENTAL_CRIME: 'EN',
+  CORRUPTION: 'CO',
+  CHILD_SEXUAL_EXPLOITATION: 'CS',
+  HOMICIDE: 'HO',
+  ARMED_ROBBERY: 'AR',
+  ORGANISED_CRIME: 'OC',
 };
 
-const STATUSES: Weighted<CaseStatus> = [['OPEN', 25], ['UNDER_INVESTIGATION', 35], ['SUSPENDED', 10], ['CLOSED', 30]];
+const STATUSES: Weighted<CaseStatus> = [
+  ['OPEN', 25],
+  ['UNDER_INVESTIGATION', 35],
+  ['SUSPENDED', 10],
+  ['CLOSED', 30],
+];
 const PERSON_ROLES: Weighted<CaseRole> = [
-  ['SUSPECT', 30], ['ACCOMPLICE', 25], ['VICTIM', 15], ['WITNESS', 12], ['PERSON_OF_INTEREST', 18],
+  ['SUSPECT', 30],
+  ['ACCOMPLICE', 25],
+  ['VICTIM', 15],
+  ['WITNESS', 12],
+  ['PERSON_OF_INTEREST', 18],
 ];
 // Companies are not victims or witnesses in these files.
-const ORGANISATION_ROLES: Weighted<CaseRole> = [['SUSPECT', 40], ['ACCOMPLICE', 30], ['PERSON_OF_INTEREST', 30]];
+const ORGANISATION_ROLES: Weighted<CaseRole> = [
+  ['SUSPECT', 40],
+  ['ACCOMPLICE', 30],
+  ['PERSON_OF_INTEREST', 30],
+];
 
 interface Lead {
   readonly crime: CrimeType;
@@ -42,13 +66,42 @@ export function buildCases(rng: Random, profile: AgencyProfile, pool: SubjectPoo
   const person = drawer(rng, pool.persons);
   const organisation = drawer(rng, pool.organisations);
   const drafts = rng.shuffle(leads).map((lead): CaseDraft => {
-    const crimeTypes = [lead.crime, ...relatedCrimes(rng, profile, lead.crime, rng.weighted([[0, 50], [1, 35], [2, 15]]))];
+    const crimeTypes = [
+      lead.crime,
+      ...relatedCrimes(
+        rng,
+        profile,
+        lead.crime,
+        rng.weighted([
+          [0, 50],
+          [1, 35],
+          [2, 15],
+        ]),
+      ),
+    ];
     const suspect = lead.suspect ?? (rng.chance(0.12) ? organisation() : person());
     const others = rng
       .sample(pool.all, 5)
       .filter((s) => s !== suspect)
-      .slice(0, rng.weighted([[0, 20], [1, 30], [2, 25], [3, 15], [4, 10]]));
-    const partners = rng.weightedSample(profile.partners, rng.weighted([[0, 35], [1, 35], [2, 20], [3, 10]]));
+      .slice(
+        0,
+        rng.weighted([
+          [0, 20],
+          [1, 30],
+          [2, 25],
+          [3, 15],
+          [4, 10],
+        ]),
+      );
+    const partners = rng.weightedSample(
+      profile.partners,
+      rng.weighted([
+        [0, 35],
+        [1, 35],
+        [2, 20],
+        [3, 10],
+      ]),
+    );
     return {
       lead: lead.crime,
       title: texts(pickLanguages(rng, profile.languages), caseTitle(rng, lead.crime)),
@@ -67,7 +120,11 @@ export function buildCases(rng: Random, profile: AgencyProfile, pool: SubjectPoo
   });
 
   const sorted = byDate(drafts, (d) => d.openedOn);
-  const serials = yearlySerials(rng, sorted.map((d) => d.openedOn), [1, 4]);
+  const serials = yearlySerials(
+    rng,
+    sorted.map((d) => d.openedOn),
+    [1, 4],
+  );
   return sorted.map(({ lead, ...draft }, i) => ({
     localId: localId('C', i + 1),
     reference: `${profile.code}-${yearOf(draft.openedOn)}-${CRIME_CODES[lead]}-${String(serials[i]).padStart(4, '0')}`,

@@ -24,7 +24,13 @@ function between(from: number, to: number): BirthDateRecord {
 /** One reading of a birth date, at a precision that varies from record to record. */
 export function birthReading(rng: Random, birth: string): BirthDateRecord {
   const year = yearOf(birth);
-  const shape = rng.weighted([['DAY', 55], ['MONTH', 5], ['YEAR', 15], ['ABOUT', 13], ['RANGE', 12]] as const);
+  const shape = rng.weighted([
+    ['DAY', 55],
+    ['MONTH', 5],
+    ['YEAR', 15],
+    ['ABOUT', 13],
+    ['RANGE', 12],
+  ] as const);
   switch (shape) {
     case 'DAY':
       return exact(birth);
@@ -95,8 +101,7 @@ function digitsOf(text: string): number[] {
 const NATIONAL_ID_FORMATS: Readonly<Record<string, (rng: Random, holder: Holder) => string>> = {
   // Resident identity card: region, birth date, sequence (odd for men), ISO 7064 MOD 11-2 check.
   CN: (r, h) => {
-    const body = r.pick(CN_REGIONS) + h.birth.replaceAll('-', '') + r.chars(DIGITS, 2)
-      + String(r.int(0, 4) * 2 + (h.female ? 0 : 1));
+    const body = r.pick(CN_REGIONS) + h.birth.replaceAll('-', '') + r.chars(DIGITS, 2) + String(r.int(0, 4) * 2 + (h.female ? 0 : 1));
     const sum = digitsOf(body).reduce((s, d, i) => s + d * (CN_WEIGHTS[i] ?? 0), 0);
     return body + '10X98765432'[sum % 11];
   },
@@ -141,7 +146,12 @@ function nationalId(rng: Random, holder: Holder, country: string): IdentityDocum
 
 /** 0-3 documents; the first is usually a passport. */
 export function personDocuments(rng: Random, holder: Holder): IdentityDocumentRecord[] {
-  const count = rng.weighted([[0, 15], [1, 45], [2, 30], [3, 10]]);
+  const count = rng.weighted([
+    [0, 15],
+    [1, 45],
+    [2, 30],
+    [3, 10],
+  ]);
   if (count === 0) return [];
   const home = holder.nationality;
   const first = rng.chance(0.8) ? passport(rng, home) : nationalId(rng, holder, home);

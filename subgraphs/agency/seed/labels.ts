@@ -7,7 +7,20 @@ import type { RecordLabels } from '../store/records.js';
 
 type Audience = 'nobody' | 'agencies' | 'circles' | 'both';
 const AUDIENCES: Audience[] = ['nobody', 'agencies', 'circles', 'both'];
-const PARTNERS = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC', 'TH-RTP', 'VN-MPS', 'CN-MPS', 'LA-MPS', 'MM-MPF', 'KH-NP', 'FR-PN', 'DE-BKA'];
+const PARTNERS = [
+  'INTERPOL',
+  'EUROPOL',
+  'ASEANAPOL',
+  'LMLECC',
+  'TH-RTP',
+  'VN-MPS',
+  'CN-MPS',
+  'LA-MPS',
+  'MM-MPF',
+  'KH-NP',
+  'FR-PN',
+  'DE-BKA',
+];
 const CIRCLES = ['GLOBAL', 'EU', 'ASEAN', 'MEKONG'];
 
 const COMBINATIONS = TLP_LABELS.flatMap((tlp) =>
@@ -19,7 +32,10 @@ export function demoLabels(owner: string, index: number): RecordLabels {
   const combination = COMBINATIONS[index % COMBINATIONS.length]!;
   const round = Math.floor(index / COMBINATIONS.length);
   const partners = PARTNERS.filter((code) => code !== owner);
-  const agencies = [partners[(index + round) % partners.length]!, ...(index % 3 === 0 ? [partners[(index * 7 + 3) % partners.length]!] : [])];
+  const agencies = [
+    partners[(index + round) % partners.length]!,
+    ...(index % 3 === 0 ? [partners[(index * 7 + 3) % partners.length]!] : []),
+  ];
   const circles = [CIRCLES[(index + round) % CIRCLES.length]!];
   const releasableTo = {
     nobody: [],

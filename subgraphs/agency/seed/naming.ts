@@ -33,14 +33,14 @@ export function pickPersonName(rng: Random, culture: Culture, female: boolean): 
     given.unshift(rng.pick(female ? culture.middle.female : culture.middle.male));
   }
   const feminine = culture.feminineFamily;
-  const family = rng.sample(culture.family, culture.familyCount).map((part) =>
-    female && feminine !== undefined
-      ? { latin: part.latin.map(feminine), native: part.native === null ? null : feminine(part.native) }
-      : part,
-  );
-  const connector = culture.patronymic === undefined
-    ? null
-    : female ? culture.patronymic.female : culture.patronymic.male;
+  const family = rng
+    .sample(culture.family, culture.familyCount)
+    .map((part) =>
+      female && feminine !== undefined
+        ? { latin: part.latin.map(feminine), native: part.native === null ? null : feminine(part.native) }
+        : part,
+    );
+  const connector = culture.patronymic === undefined ? null : female ? culture.patronymic.female : culture.patronymic.male;
   return { culture, given, family, connector };
 }
 
@@ -77,9 +77,7 @@ export function isReorderable(name: PersonName): boolean {
 export function nativeName(name: PersonName): { full: string; script: string } | null {
   const script = name.culture.script;
   if (script === null) return null;
-  const parts = name.culture.order === 'FAMILY_FIRST'
-    ? [...name.family, ...name.given]
-    : [...name.given, ...name.family];
+  const parts = name.culture.order === 'FAMILY_FIRST' ? [...name.family, ...name.given] : [...name.given, ...name.family];
   const natives: string[] = [];
   for (const part of parts) {
     if (part.native === null) return null;

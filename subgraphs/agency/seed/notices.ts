@@ -1,16 +1,16 @@
 // INTERPOL's colour-coded notices, and the diffusions regional bodies send to chosen partners.
 import type { CrimeType, NoticeRecord, NoticeStatus, SubjectRecord, TextRecord } from '../store/records.js';
 import { RECORD_WINDOW, monthOf, randomDate, yearOf } from './dates.js';
-import {
-  byDate, drawer, localId, relatedCrimes, yearlySerials, type SharedEntry, type SubjectPool,
-} from './pool.js';
+import { byDate, drawer, localId, relatedCrimes, yearlySerials, type SharedEntry, type SubjectPool } from './pool.js';
 import type { AgencyProfile, NoticePlan } from './profiles.js';
 import type { Random, Weighted } from './random.js';
-import {
-  charges, diffusionTitle, noticeTitle, pickLanguages, texts, type InterpolColour, type Language,
-} from './texts.js';
+import { charges, diffusionTitle, noticeTitle, pickLanguages, texts, type InterpolColour, type Language } from './texts.js';
 
-const STATUSES: Weighted<NoticeStatus> = [['ACTIVE', 80], ['CANCELLED', 12], ['EXPIRED', 8]];
+const STATUSES: Weighted<NoticeStatus> = [
+  ['ACTIVE', 80],
+  ['CANCELLED', 12],
+  ['EXPIRED', 8],
+];
 
 // 'AGENCY': any crime the agency works on; null: the notice is not about a crime.
 const COLOUR_CRIMES: Readonly<Record<InterpolColour, 'AGENCY' | readonly CrimeType[] | null>> = {
@@ -29,7 +29,15 @@ const COLOUR_CRIMES: Readonly<Record<InterpolColour, 'AGENCY' | readonly CrimeTy
 const PERSONS_ONLY: ReadonlySet<InterpolColour> = new Set(['RED', 'YELLOW', 'BLUE', 'BLACK', 'GREEN']);
 
 const CONTROL_LETTERS: Readonly<Record<InterpolColour, string>> = {
-  RED: 'A', BLUE: 'B', GREEN: 'C', YELLOW: 'D', BLACK: 'E', ORANGE: 'F', PURPLE: 'P', SILVER: 'S', UN_SPECIAL: 'U',
+  RED: 'A',
+  BLUE: 'B',
+  GREEN: 'C',
+  YELLOW: 'D',
+  BLACK: 'E',
+  ORANGE: 'F',
+  PURPLE: 'P',
+  SILVER: 'S',
+  UN_SPECIAL: 'U',
 };
 
 type NoticeDraft = Omit<NoticeRecord, 'localId' | 'reference'>;
@@ -37,9 +45,7 @@ type ColouredDraft = NoticeDraft & { readonly colour: InterpolColour };
 
 export function buildNotices(rng: Random, profile: AgencyProfile, pool: SubjectPool): NoticeRecord[] {
   const plan = profile.notices;
-  return plan.kind === 'COLOURED'
-    ? colouredNotices(rng, profile, plan.quotas, pool)
-    : diffusions(rng, profile, plan, pool);
+  return plan.kind === 'COLOURED' ? colouredNotices(rng, profile, plan.quotas, pool) : diffusions(rng, profile, plan, pool);
 }
 
 /** Spreads shared persons over distinct eligible slots. */
@@ -66,12 +72,7 @@ function writer(rng: Random, profile: AgencyProfile): (render: (language: Langua
   return (render) => texts(languages, render);
 }
 
-function colouredNotices(
-  rng: Random,
-  profile: AgencyProfile,
-  quotas: Weighted<InterpolColour>,
-  pool: SubjectPool,
-): NoticeRecord[] {
+function colouredNotices(rng: Random, profile: AgencyProfile, quotas: Weighted<InterpolColour>, pool: SubjectPool): NoticeRecord[] {
   const colours = rng.shuffle(quotas.flatMap(([colour, n]) => Array.from({ length: n }, () => colour)));
   const redSlots = colours.flatMap((colour, i) => (colour === 'RED' ? [i] : []));
   const shared = placeShared(rng, redSlots, pool.shared);
@@ -81,8 +82,7 @@ function colouredNotices(
     const entry = shared.get(i);
     const subject = entry?.subject ?? pickSubject(!PERSONS_ONLY.has(colour), 0.35);
     const source = COLOUR_CRIMES[colour];
-    const crime = entry?.crime
-      ?? (source === null ? null : source === 'AGENCY' ? rng.weighted(profile.crimes) : rng.pick(source));
+    const crime = entry?.crime ?? (source === null ? null : source === 'AGENCY' ? rng.weighted(profile.crimes) : rng.pick(source));
     const home = subject.nationalities[0];
     const write = writer(rng, profile);
     let requestingCountry: string | null = null;
@@ -97,9 +97,8 @@ function colouredNotices(
       status: rng.weighted(STATUSES),
       subjectLocalId: subject.localId,
       title: write(noticeTitle(rng, colour, crime, subject.gender === 'FEMALE')),
-      charges: colour === 'RED' && crime !== null
-        ? write(charges([crime, ...relatedCrimes(rng, profile, crime, rng.chance(0.35) ? 1 : 0)]))
-        : [],
+      charges:
+        colour === 'RED' && crime !== null ? write(charges([crime, ...relatedCrimes(rng, profile, crime, rng.chance(0.35) ? 1 : 0)])) : [],
       issuedOn: randomDate(rng, RECORD_WINDOW.from, RECORD_WINDOW.to),
       requestingCountry,
       recipients: [],
@@ -107,7 +106,11 @@ function colouredNotices(
   });
 
   const sorted = byDate(drafts, (d) => d.issuedOn);
-  const serials = yearlySerials(rng, sorted.map((d) => d.issuedOn), [20, 60]);
+  const serials = yearlySerials(
+    rng,
+    sorted.map((d) => d.issuedOn),
+    [20, 60],
+  );
   return sorted.map((draft, i) => ({
     localId: localId('N', i + 1),
     reference: `${CONTROL_LETTERS[draft.colour]}-${serials[i]}/${monthOf(draft.issuedOn)}-${yearOf(draft.issuedOn)}`,
@@ -122,7 +125,11 @@ function diffusions(
   pool: SubjectPool,
 ): NoticeRecord[] {
   const count = rng.int(plan.min, plan.max);
-  const shared = placeShared(rng, Array.from({ length: count }, (_, i) => i), pool.shared);
+  const shared = placeShared(
+    rng,
+    Array.from({ length: count }, (_, i) => i),
+    pool.shared,
+  );
   const pickSubject = subjectPicker(rng, pool);
 
   const drafts = Array.from({ length: count }, (_, i): NoticeDraft => {
@@ -144,7 +151,11 @@ function diffusions(
   });
 
   const sorted = byDate(drafts, (d) => d.issuedOn);
-  const serials = yearlySerials(rng, sorted.map((d) => d.issuedOn), [1, 3]);
+  const serials = yearlySerials(
+    rng,
+    sorted.map((d) => d.issuedOn),
+    [1, 3],
+  );
   return sorted.map((draft, i) => ({
     localId: localId('N', i + 1),
     reference: `${profile.code}-DIF-${yearOf(draft.issuedOn)}-${String(serials[i]).padStart(4, '0')}`,

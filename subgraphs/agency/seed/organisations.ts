@@ -17,16 +17,27 @@ export interface OrganisationFamily {
 }
 
 const MEKONG_PREFIXES = [
-  ['Golden Triangle', '金三角'], ['Mekong Star', '湄公之星'], ['Jade Dragon', '玉龙'],
-  ['Lucky Phoenix', '幸运凤凰'], ['Silver Lotus', '银莲'], ['Golden Kapok', '金木棉'],
-  ['Four Seas', '四海'], ['Great Fortune', '鸿运'], ['Heavenly Horse', '天马'], ['Red Sun', '红日'],
-  ['Blue Ocean', '蓝海'], ['Rising Tiger', '腾虎'],
+  ['Golden Triangle', '金三角'],
+  ['Mekong Star', '湄公之星'],
+  ['Jade Dragon', '玉龙'],
+  ['Lucky Phoenix', '幸运凤凰'],
+  ['Silver Lotus', '银莲'],
+  ['Golden Kapok', '金木棉'],
+  ['Four Seas', '四海'],
+  ['Great Fortune', '鸿运'],
+  ['Heavenly Horse', '天马'],
+  ['Red Sun', '红日'],
+  ['Blue Ocean', '蓝海'],
+  ['Rising Tiger', '腾虎'],
 ] as const;
 
 const MEKONG_KINDS = [
-  ['Trading Co., Ltd.', '贸易有限公司'], ['Logistics Co., Ltd.', '物流有限公司'],
-  ['Investment Group', '投资集团'], ['Technology Co., Ltd.', '科技有限公司'],
-  ['Industrial Park', '工业园区'], ['Entertainment City', '娱乐城'],
+  ['Trading Co., Ltd.', '贸易有限公司'],
+  ['Logistics Co., Ltd.', '物流有限公司'],
+  ['Investment Group', '投资集团'],
+  ['Technology Co., Ltd.', '科技有限公司'],
+  ['Industrial Park', '工业园区'],
+  ['Entertainment City', '娱乐城'],
 ] as const;
 
 export const MEKONG_COMPANIES: OrganisationFamily = {
@@ -38,13 +49,33 @@ export const MEKONG_COMPANIES: OrganisationFamily = {
 };
 
 const EUROPEAN_PREFIXES = [
-  'Nordhafen', 'Baltic Amber', 'Danube Star', 'Rhine Valley', 'Adriatic Sun', 'Black Sea', 'Alpine Peak',
-  'Atlantic Gate', 'Silver Coast', 'Hanse Bridge', 'Blue Harbour', 'Iberian Sun',
+  'Nordhafen',
+  'Baltic Amber',
+  'Danube Star',
+  'Rhine Valley',
+  'Adriatic Sun',
+  'Black Sea',
+  'Alpine Peak',
+  'Atlantic Gate',
+  'Silver Coast',
+  'Hanse Bridge',
+  'Blue Harbour',
+  'Iberian Sun',
 ];
 const EUROPEAN_KINDS = ['Logistics', 'Trading', 'Consulting', 'Shipping', 'Payments', 'Crypto Exchange'];
 const LEGAL_FORMS: Readonly<Record<string, string>> = {
-  DE: 'GmbH', AT: 'GmbH', NL: 'B.V.', BE: 'SRL', FR: 'SAS', ES: 'S.L.', PT: 'Lda.', IT: 'S.r.l.',
-  PL: 'sp. z o.o.', RO: 'S.R.L.', GB: 'Ltd', IE: 'Ltd',
+  DE: 'GmbH',
+  AT: 'GmbH',
+  NL: 'B.V.',
+  BE: 'SRL',
+  FR: 'SAS',
+  ES: 'S.L.',
+  PT: 'Lda.',
+  IT: 'S.r.l.',
+  PL: 'sp. z o.o.',
+  RO: 'S.R.L.',
+  GB: 'Ltd',
+  IE: 'Ltd',
 };
 
 export const EUROPEAN_COMPANIES: OrganisationFamily = {
@@ -60,8 +91,14 @@ export const EUROPEAN_COMPANIES: OrganisationFamily = {
 };
 
 const ARAB_PREFIXES = [
-  ['Al-Yasmin', 'الياسمين'], ['Al-Zaytoun', 'الزيتون'], ['Al-Rimal', 'الرمال'], ['Al-Qamar', 'القمر'],
-  ['Al-Sahraa', 'الصحراء'], ['Al-Nujoom', 'النجوم'], ['Al-Ward', 'الورد'], ['Al-Jabal', 'الجبل'],
+  ['Al-Yasmin', 'الياسمين'],
+  ['Al-Zaytoun', 'الزيتون'],
+  ['Al-Rimal', 'الرمال'],
+  ['Al-Qamar', 'القمر'],
+  ['Al-Sahraa', 'الصحراء'],
+  ['Al-Nujoom', 'النجوم'],
+  ['Al-Ward', 'الورد'],
+  ['Al-Jabal', 'الجبل'],
 ] as const;
 
 const ARAB_KINDS: readonly (readonly [(p: string) => string, (p: string) => string])[] = [

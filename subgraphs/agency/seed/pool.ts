@@ -80,5 +80,8 @@ export function byDate<T>(items: readonly T[], dateOf: (item: T) => string): T[]
 
 /** Up to n further crimes, weighted as the agency sees them. */
 export function relatedCrimes(rng: Random, profile: AgencyProfile, primary: CrimeType, n: number): CrimeType[] {
-  return rng.weightedSample(profile.crimes.filter(([crime]) => crime !== primary), n);
+  return rng.weightedSample(
+    profile.crimes.filter(([crime]) => crime !== primary),
+    n,
+  );
 }

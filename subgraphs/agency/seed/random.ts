@@ -62,7 +62,10 @@ export class Random {
     while (out.length < n && left.length > 0) {
       const value = this.weighted(left);
       out.push(value);
-      left.splice(left.findIndex(([v]) => v === value), 1);
+      left.splice(
+        left.findIndex(([v]) => v === value),
+        1,
+      );
     }
     return out;
   }

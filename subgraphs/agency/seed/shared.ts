@@ -14,8 +14,23 @@ const SHARED_PERSON_COUNT = 30;
 
 // Only countries at least one regional body deals with, so every person has two candidate stores.
 const NATIONALITIES: Weighted<string> = [
-  ['CN', 6], ['VN', 4], ['TH', 3], ['MM', 2], ['LA', 2], ['KH', 2], ['MY', 1], ['ID', 1], ['PH', 1],
-  ['RU', 2], ['SY', 1], ['IQ', 1], ['MA', 1], ['DZ', 1], ['AL', 1], ['NG', 1], ['TR', 1],
+  ['CN', 6],
+  ['VN', 4],
+  ['TH', 3],
+  ['MM', 2],
+  ['LA', 2],
+  ['KH', 2],
+  ['MY', 1],
+  ['ID', 1],
+  ['PH', 1],
+  ['RU', 2],
+  ['SY', 1],
+  ['IQ', 1],
+  ['MA', 1],
+  ['DZ', 1],
+  ['AL', 1],
+  ['NG', 1],
+  ['TR', 1],
 ];
 
 export interface SharedPerson {
@@ -48,11 +63,7 @@ function sharedPerson(rng: Random): SharedPerson {
     copies.set(agency, {
       kind: 'PERSON',
       gender,
-      names: [
-        primaryName(primary),
-        ...originalScriptName(name),
-        ...aliasNames(rng, name, style, female, primary, rng.int(0, 2)),
-      ],
+      names: [primaryName(primary), ...originalScriptName(name), ...aliasNames(rng, name, style, female, primary, rng.int(0, 2))],
       birthDates: rng.chance(0.9) ? [birthReading(rng, birth)] : [],
       nationalities: [nationality],
       documents: sharedPassport === null ? personDocuments(rng, holder) : [sharedPassport],

@@ -4,8 +4,15 @@ import type { Gender, NameRecord, SubjectRecord } from '../store/records.js';
 import { birthRecords, personDocuments, randomBirth, registration } from './identity.js';
 import { cultureOf } from './names.js';
 import {
-  isReorderable, latinName, nativeName, pickPersonName, randomSpelling, stripDiacritics, writesFamilyFirst,
-  type NameStyle, type PersonName,
+  isReorderable,
+  latinName,
+  nativeName,
+  pickPersonName,
+  randomSpelling,
+  stripDiacritics,
+  writesFamilyFirst,
+  type NameStyle,
+  type PersonName,
 } from './naming.js';
 import type { AgencyProfile } from './profiles.js';
 import type { Random, Weighted } from './random.js';
@@ -15,11 +22,26 @@ export type SubjectDraft = Omit<SubjectRecord, 'localId'>;
 type Quality = NameRecord['quality'];
 
 // Another spelling of the same name is a strong alias; a moniker is a weak one.
-const SPELLING_QUALITY: Weighted<Quality> = [['GOOD', 6], [null, 4]];
-const MONIKER_QUALITY: Weighted<Quality> = [['LOW', 7], [null, 3]];
-const FALSE_IDENTITY_QUALITY: Weighted<Quality> = [['GOOD', 4], ['LOW', 5], [null, 1]];
+const SPELLING_QUALITY: Weighted<Quality> = [
+  ['GOOD', 6],
+  [null, 4],
+];
+const MONIKER_QUALITY: Weighted<Quality> = [
+  ['LOW', 7],
+  [null, 3],
+];
+const FALSE_IDENTITY_QUALITY: Weighted<Quality> = [
+  ['GOOD', 4],
+  ['LOW', 5],
+  [null, 1],
+];
 
-const ALIAS_COUNTS: Weighted<number> = [[0, 45], [1, 30], [2, 17], [3, 8]];
+const ALIAS_COUNTS: Weighted<number> = [
+  [0, 45],
+  [1, 30],
+  [2, 17],
+  [3, 8],
+];
 
 export function primaryName(full: string): NameRecord {
   return { full, script: 'Latn', kind: 'PRIMARY', quality: null };
@@ -35,14 +57,7 @@ function alias(full: string, quality: Quality): NameRecord {
 }
 
 /** Up to count aliases, none equal to the primary name or to each other. */
-export function aliasNames(
-  rng: Random,
-  name: PersonName,
-  style: NameStyle,
-  female: boolean,
-  primary: string,
-  count: number,
-): NameRecord[] {
+export function aliasNames(rng: Random, name: PersonName, style: NameStyle, female: boolean, primary: string, count: number): NameRecord[] {
   if (count === 0) return [];
   const candidates: (() => NameRecord)[] = [
     () => alias(stripDiacritics(primary), rng.weighted(SPELLING_QUALITY)),
@@ -74,10 +89,12 @@ export function aliasNames(
 
 export function localPerson(rng: Random, profile: AgencyProfile): SubjectDraft {
   const nationality = rng.weighted(profile.nationalities);
-  const secondNationality = rng.chance(0.12)
-    ? rng.weighted(profile.nationalities.filter(([country]) => country !== nationality))
-    : null;
-  const gender = rng.weighted<Gender>([['MALE', 55], ['FEMALE', 43], ['UNKNOWN', 2]]);
+  const secondNationality = rng.chance(0.12) ? rng.weighted(profile.nationalities.filter(([country]) => country !== nationality)) : null;
+  const gender = rng.weighted<Gender>([
+    ['MALE', 55],
+    ['FEMALE', 43],
+    ['UNKNOWN', 2],
+  ]);
   const female = gender === 'FEMALE' || (gender === 'UNKNOWN' && rng.chance(0.5));
   const name = pickPersonName(rng, cultureOf(nationality), female);
   const primary = latinName(name, profile.nameStyle);

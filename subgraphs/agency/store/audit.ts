@@ -79,12 +79,7 @@ export class AuditLedger {
     // One writer at a time: on PostgreSQL concurrent transactions would otherwise read the
     // same head and fork the chain. On SQLite the caller's writeTransaction holds the write lock.
     if (this.store.dialect === 'postgres') await sql`lock table audit_ledger in exclusive mode`.execute(trx);
-    const head = await trx
-      .selectFrom('auditLedger')
-      .select(['sequence', 'hash'])
-      .orderBy('sequence', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const head = await trx.selectFrom('auditLedger').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
     let sequence = head?.sequence ?? 0;
     let previousHash = head?.hash ?? GENESIS_HASH;
     const recordedAt = new Date().toISOString();
@@ -145,7 +140,10 @@ export class AuditLedger {
   }
 
   private async count(): Promise<number> {
-    const row = await this.store.db.selectFrom('auditLedger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.store.db
+      .selectFrom('auditLedger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

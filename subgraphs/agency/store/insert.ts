@@ -7,6 +7,9 @@ export const INSERT_CHUNK = 200;
 /** Inserts rows in chunks of INSERT_CHUNK. */
 export async function insertRows<T extends keyof Tables>(db: Kysely<Tables>, table: T, rows: readonly Tables[T][]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as never).execute();
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + INSERT_CHUNK) as never)
+      .execute();
   }
 }

@@ -55,7 +55,7 @@ export async function openStore(options: OpenStoreOptions): Promise<RecordStore>
       mkdirSync(path.dirname(file), { recursive: true });
       sqlite = new Database(file);
       // better-sqlite3 waits synchronously: keep the wait below the gateway's node timeout (2 s).
-    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 1000}`);
+      sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 1000}`);
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('journal_mode = WAL');
       // Take and release the write lock once, so a file locked by another process fails here.

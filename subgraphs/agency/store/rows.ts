@@ -2,8 +2,19 @@ import type { Selectable } from 'kysely';
 import type { FullAccessClause } from '../policy/policy.js';
 import type { CaseStatus, CrimeType, NoticeColour, NoticeStatus, SubjectKind } from './records.js';
 import type {
-  CaseAgenciesTable, CaseCrimeTypesTable, CasesTable, CaseSubjectsTable, NoticeRecipientsTable, NoticesTable, ReleasabilityTable,
-  SubjectBirthDatesTable, SubjectDocumentsTable, SubjectNamesTable, SubjectNationalitiesTable, SubjectsTable, TextsTable,
+  CaseAgenciesTable,
+  CaseCrimeTypesTable,
+  CasesTable,
+  CaseSubjectsTable,
+  NoticeRecipientsTable,
+  NoticesTable,
+  ReleasabilityTable,
+  SubjectBirthDatesTable,
+  SubjectDocumentsTable,
+  SubjectNamesTable,
+  SubjectNationalitiesTable,
+  SubjectsTable,
+  TextsTable,
   UnListingsTable,
 } from './tables.js';
 

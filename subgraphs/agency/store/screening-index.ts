@@ -11,7 +11,6 @@ import { insertRows } from './insert.js';
 /** Subjects re-indexed per round: their names and documents are read in one statement each. */
 const INDEX_BATCH = 500;
 
-
 /** Rebuilds the keys of these subjects from their current names and documents. */
 export async function indexSubjects(db: Kysely<Tables>, subjectIds: readonly string[]): Promise<void> {
   for (let i = 0; i < subjectIds.length; i += INDEX_BATCH) {
@@ -38,7 +37,9 @@ export async function indexMissingSubjects(store: RecordStore): Promise<number> 
     .selectFrom('subjects')
     .select('localId')
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('screeningKeys').select('screeningKeys.subjectId').whereRef('screeningKeys.subjectId', '=', 'subjects.localId'))),
+      not(
+        exists(selectFrom('screeningKeys').select('screeningKeys.subjectId').whereRef('screeningKeys.subjectId', '=', 'subjects.localId')),
+      ),
     )
     .execute();
   const ids = missing.map((row) => row.localId);

@@ -3,7 +3,16 @@
 
 import type { HandlingCode, Tlp } from '../policy/policy.js';
 import type {
-  CaseRole, CaseStatus, CrimeType, DateQualifier, DocumentType, Gender, NameKind, NoticeColour, NoticeStatus, SubjectKind,
+  CaseRole,
+  CaseStatus,
+  CrimeType,
+  DateQualifier,
+  DocumentType,
+  Gender,
+  NameKind,
+  NoticeColour,
+  NoticeStatus,
+  SubjectKind,
 } from './records.js';
 
 /** Disclosure labels every record table carries. */

@@ -45,16 +45,34 @@ export class UnListingWriter {
   async add(writes: readonly UnListingWrite[], labels: RecordLabels): Promise<void> {
     if (writes.length === 0) return;
     const label = { tlp: labels.tlp, handling: labels.handling, discoverable: labels.discoverable ? 1 : 0 };
-    await this.insert('subjects', writes.map(({ subject }) => ({ localId: subject.localId, kind: subject.kind, gender: subject.gender, ...label })));
-    await this.insert('notices', writes.map(({ notice }) => ({
-      localId: notice.localId, colour: notice.colour, status: notice.status, subjectId: notice.subjectLocalId,
-      reference: notice.reference, issuedOn: notice.issuedOn, requestingCountry: notice.requestingCountry, ...label,
-    })));
-    await this.insert('releasability', writes.flatMap(({ subject, notice }) =>
-      [subject.localId, notice.localId].flatMap((recordId) => labels.releasableTo.map((audience) => ({ recordId, audience }))),
-    ));
+    await this.insert(
+      'subjects',
+      writes.map(({ subject }) => ({ localId: subject.localId, kind: subject.kind, gender: subject.gender, ...label })),
+    );
+    await this.insert(
+      'notices',
+      writes.map(({ notice }) => ({
+        localId: notice.localId,
+        colour: notice.colour,
+        status: notice.status,
+        subjectId: notice.subjectLocalId,
+        reference: notice.reference,
+        issuedOn: notice.issuedOn,
+        requestingCountry: notice.requestingCountry,
+        ...label,
+      })),
+    );
+    await this.insert(
+      'releasability',
+      writes.flatMap(({ subject, notice }) =>
+        [subject.localId, notice.localId].flatMap((recordId) => labels.releasableTo.map((audience) => ({ recordId, audience }))),
+      ),
+    );
     await this.insertContent(writes);
-    await this.insert('unListings', writes.map(({ listing }) => listing));
+    await this.insert(
+      'unListings',
+      writes.map(({ listing }) => listing),
+    );
   }
 
   /** Changed (or relisted) entries: the same records, rewritten; their labels stay as the owner set them. */
@@ -64,9 +82,20 @@ export class UnListingWriter {
     for (const table of ['subjectNames', 'subjectBirthDates', 'subjectNationalities', 'subjectDocuments'] as const) {
       await this.trx.deleteFrom(table).where('subjectId', 'in', subjectIds).execute();
     }
-    await this.trx.deleteFrom('texts').where('ownerId', 'in', writes.map(({ notice }) => notice.localId)).execute();
+    await this.trx
+      .deleteFrom('texts')
+      .where(
+        'ownerId',
+        'in',
+        writes.map(({ notice }) => notice.localId),
+      )
+      .execute();
     for (const { subject, notice, listing } of writes) {
-      await this.trx.updateTable('subjects').set({ kind: subject.kind, gender: subject.gender }).where('localId', '=', subject.localId).execute();
+      await this.trx
+        .updateTable('subjects')
+        .set({ kind: subject.kind, gender: subject.gender })
+        .where('localId', '=', subject.localId)
+        .execute();
       await this.trx
         .updateTable('notices')
         .set({ status: notice.status, reference: notice.reference, issuedOn: notice.issuedOn })
@@ -89,9 +118,15 @@ export class UnListingWriter {
   private async insertContent(writes: readonly UnListingWrite[]): Promise<void> {
     const subjects = writes.map(({ subject }) => subject);
     await insertSubjectDetails(this.trx, subjects);
-    await this.insert('texts', writes.flatMap(({ notice }) => textRows(notice.localId, 'title', notice.title)));
+    await this.insert(
+      'texts',
+      writes.flatMap(({ notice }) => textRows(notice.localId, 'title', notice.title)),
+    );
     // Screening finds the subjects by these names and documents as soon as the import commits.
-    await indexSubjects(this.trx, subjects.map((subject) => subject.localId));
+    await indexSubjects(
+      this.trx,
+      subjects.map((subject) => subject.localId),
+    );
   }
 
   private insert<T extends keyof Tables>(table: T, rows: Insertable<Tables[T]>[]): Promise<void> {

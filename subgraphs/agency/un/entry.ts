@@ -1,6 +1,4 @@
-import type {
-  BirthDateRecord, DocumentType, Gender, IdentityDocumentRecord, NameRecord, SubjectKind,
-} from '../store/records.js';
+import type { BirthDateRecord, DocumentType, Gender, IdentityDocumentRecord, NameRecord, SubjectKind } from '../store/records.js';
 import { isoCountry } from './countries.js';
 import { scriptOf } from './script.js';
 import { UnListError, type EntryKind, type XmlElement } from './xml.js';
@@ -95,16 +93,38 @@ const DOCUMENT_TYPES: readonly (readonly [RegExp, DocumentType])[] = [
 ];
 
 const PLACE_FIELDS = {
-  STREET: 'street', CITY: 'city', STATE_PROVINCE: 'stateProvince', ZIP_CODE: 'zipCode', COUNTRY: 'country', NOTE: 'note',
+  STREET: 'street',
+  CITY: 'city',
+  STATE_PROVINCE: 'stateProvince',
+  ZIP_CODE: 'zipCode',
+  COUNTRY: 'country',
+  NOTE: 'note',
 } as const;
 
 /** Maps the `ordinal`-th entry of the file; refuses an entry that lacks what every UN entry has. */
 export function mapEntry(kind: EntryKind, element: XmlElement, ordinal: number): UnEntry {
   const draft: Draft = {
-    referenceNumber: null, dataId: null, versionNumber: null, listType: null, listedOn: null, lastUpdated: [], comments: null,
-    kind: kind === 'INDIVIDUAL' ? 'PERSON' : 'ORGANISATION', gender: null,
-    firstName: null, secondName: null, thirdName: null, fourthName: null, otherNames: [],
-    birthDates: [], nationalities: [], documents: [], titles: [], designations: [], placesOfBirth: [], addresses: [],
+    referenceNumber: null,
+    dataId: null,
+    versionNumber: null,
+    listType: null,
+    listedOn: null,
+    lastUpdated: [],
+    comments: null,
+    kind: kind === 'INDIVIDUAL' ? 'PERSON' : 'ORGANISATION',
+    gender: null,
+    firstName: null,
+    secondName: null,
+    thirdName: null,
+    fourthName: null,
+    otherNames: [],
+    birthDates: [],
+    nationalities: [],
+    documents: [],
+    titles: [],
+    designations: [],
+    placesOfBirth: [],
+    addresses: [],
   };
   const raw: Record<string, unknown[]> = {};
   if (!isLeafless(element)) raw[element.name] = [{ ...prefixed(element.attributes), ...(element.text ? { '#text': element.text } : {}) }];
@@ -121,7 +141,11 @@ export function mapEntry(kind: EntryKind, element: XmlElement, ordinal: number):
   return {
     ...rest,
     // Checked just above: REQUIRED fields are set.
-    referenceNumber: referenceNumber!, dataId: dataId!, listType: listType!, listedOn: listedOn!, firstName: firstName!,
+    referenceNumber: referenceNumber!,
+    dataId: dataId!,
+    listType: listType!,
+    listedOn: listedOn!,
+    firstName: firstName!,
     names: [{ full: primary, script: scriptOf(primary), kind: 'PRIMARY', quality: null }, ...otherNames],
     raw: Object.keys(raw).length > 0 ? raw : null,
   };

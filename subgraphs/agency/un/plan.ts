@@ -33,8 +33,9 @@ export class ImportPlan {
     }
     this.references.add(entry.referenceNumber);
     this.counts[entry.kind === 'PERSON' ? 'persons' : 'organisations'] += 1;
-    const known = [this.byReference.get(entry.referenceNumber), this.byDataId.get(entry.dataId)]
-      .find((listing) => listing !== undefined && !this.claimed.has(listing));
+    const known = [this.byReference.get(entry.referenceNumber), this.byDataId.get(entry.dataId)].find(
+      (listing) => listing !== undefined && !this.claimed.has(listing),
+    );
     if (known) this.claimed.add(known);
     const write = toWrite(entry, known ?? this.newIds(entry.referenceNumber));
     if (known && known.fingerprint === write.listing.fingerprint && known.delistedOn === null) {
@@ -66,21 +67,50 @@ export class ImportPlan {
 function toWrite(entry: UnEntry, { noticeId, subjectId }: { noticeId: string; subjectId: string }): UnListingWrite {
   const content = {
     subject: {
-      localId: subjectId, kind: entry.kind, gender: entry.gender, names: entry.names,
-      birthDates: entry.birthDates, nationalities: entry.nationalities, documents: entry.documents,
+      localId: subjectId,
+      kind: entry.kind,
+      gender: entry.gender,
+      names: entry.names,
+      birthDates: entry.birthDates,
+      nationalities: entry.nationalities,
+      documents: entry.documents,
     },
     notice: {
-      localId: noticeId, colour: 'UN_SPECIAL' as const, status: 'ACTIVE' as const, subjectLocalId: subjectId,
-      reference: entry.referenceNumber, issuedOn: entry.listedOn, requestingCountry: null,
-      title: [{ language: 'en', text: `INTERPOL–United Nations Security Council Special Notice (${entry.listType} sanctions list)`, original: true }],
+      localId: noticeId,
+      colour: 'UN_SPECIAL' as const,
+      status: 'ACTIVE' as const,
+      subjectLocalId: subjectId,
+      reference: entry.referenceNumber,
+      issuedOn: entry.listedOn,
+      requestingCountry: null,
+      title: [
+        {
+          language: 'en',
+          text: `INTERPOL–United Nations Security Council Special Notice (${entry.listType} sanctions list)`,
+          original: true,
+        },
+      ],
     },
     listing: {
-      noticeId, subjectId, referenceNumber: entry.referenceNumber, dataId: entry.dataId, versionNumber: entry.versionNumber,
-      listType: entry.listType, listedOn: entry.listedOn, comments: entry.comments,
-      firstName: entry.firstName, secondName: entry.secondName, thirdName: entry.thirdName, fourthName: entry.fourthName,
-      lastUpdated: JSON.stringify(entry.lastUpdated), titles: JSON.stringify(entry.titles), designations: JSON.stringify(entry.designations),
-      placesOfBirth: JSON.stringify(entry.placesOfBirth), addresses: JSON.stringify(entry.addresses),
-      raw: entry.raw && JSON.stringify(entry.raw), delistedOn: null,
+      noticeId,
+      subjectId,
+      referenceNumber: entry.referenceNumber,
+      dataId: entry.dataId,
+      versionNumber: entry.versionNumber,
+      listType: entry.listType,
+      listedOn: entry.listedOn,
+      comments: entry.comments,
+      firstName: entry.firstName,
+      secondName: entry.secondName,
+      thirdName: entry.thirdName,
+      fourthName: entry.fourthName,
+      lastUpdated: JSON.stringify(entry.lastUpdated),
+      titles: JSON.stringify(entry.titles),
+      designations: JSON.stringify(entry.designations),
+      placesOfBirth: JSON.stringify(entry.placesOfBirth),
+      addresses: JSON.stringify(entry.addresses),
+      raw: entry.raw && JSON.stringify(entry.raw),
+      delistedOn: null,
     },
   };
   // Everything the import writes goes into the fingerprint, so any change shows.

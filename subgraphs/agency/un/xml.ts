@@ -38,9 +38,7 @@ export class UnListReader {
     let sawRoot = false;
 
     parser.on('doctype', () => {
-      throw new UnListError(
-        'the file has a DOCTYPE: a UN list has none, and entity declarations (a way to build XML bombs) are refused',
-      );
+      throw new UnListError('the file has a DOCTYPE: a UN list has none, and entity declarations (a way to build XML bombs) are refused');
     });
     parser.on('opentag', (tag) => {
       const depth = open.length;
@@ -56,7 +54,8 @@ export class UnListReader {
       } else if (depth === 2 && tag.name !== SECTIONS[parent!.name]) {
         throw new UnListError(`unexpected <${tag.name}> in <${parent!.name}> at ${where(parser)}: expected <${SECTIONS[parent!.name]}>`);
       }
-      const element = depth >= 2 ? { name: tag.name, attributes: { ...tag.attributes } as Record<string, string>, text: '', children: [] } : undefined;
+      const element =
+        depth >= 2 ? { name: tag.name, attributes: { ...tag.attributes } as Record<string, string>, text: '', children: [] } : undefined;
       if (depth > 2) parent!.element!.children.push(element!);
       open.push({ name: tag.name, element });
     });

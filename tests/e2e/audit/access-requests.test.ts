@@ -89,7 +89,7 @@ describe('access requests after a hit', () => {
     expect(mine.data!.accessRequests.filter((r) => r.recordId === record)).toHaveLength(1);
   });
 
-  it('refuses a decision from an officer, or from another agency\'s reviewer', async () => {
+  it("refuses a decision from an officer, or from another agency's reviewer", async () => {
     for (const caller of [EUROPOL_OFFICER, LMLECC_REVIEWER, THAI_OFFICER]) {
       const result = await decide(caller, requestId, 'APPROVE', new Date(Date.now() + 60_000).toISOString());
       expect(result.errors?.[0]?.extensions?.code, caller.agency).toBe('FORBIDDEN');
@@ -156,7 +156,7 @@ describe('access requests after a hit', () => {
   });
 });
 
-describe('the owner\'s ledger', () => {
+describe("the owner's ledger", () => {
   interface Entry {
     sequence: number;
     event: string;
@@ -168,7 +168,7 @@ describe('the owner\'s ledger', () => {
     hash: string;
   }
 
-  it('holds every disclosure and access-request event, for the owner\'s auditors', async () => {
+  it("holds every disclosure and access-request event, for the owner's auditors", async () => {
     const { data, errors } = await fed.query<{ auditTrail: Entry[]; verifyAuditTrail: { ok: boolean; length: number; head: string } }>(
       '{ auditTrail(agency: "EUROPOL", first: 100) { sequence event callerAgency purpose recordIds disclosure previousHash hash } verifyAuditTrail(agency: "EUROPOL") { ok length head } }',
       {},
@@ -180,14 +180,16 @@ describe('the owner\'s ledger', () => {
     const sequences = data!.auditTrail.map((e) => e.sequence);
     expect(sequences).toEqual(sequences.map((_, i) => i + 1));
     for (let i = 1; i < data!.auditTrail.length; i++) expect(data!.auditTrail[i]!.previousHash).toBe(data!.auditTrail[i - 1]!.hash);
-    const fullToThailand = data!.auditTrail.filter((e) => e.event === 'DISCLOSURE' && e.callerAgency === 'TH-RTP' && e.disclosure === 'FULL');
+    const fullToThailand = data!.auditTrail.filter(
+      (e) => e.event === 'DISCLOSURE' && e.callerAgency === 'TH-RTP' && e.disclosure === 'FULL',
+    );
     expect(fullToThailand.length).toBeGreaterThan(0);
     expect(fullToThailand.every((e) => e.purpose === 'CRIMINAL_INVESTIGATION')).toBe(true);
     expect(data!.verifyAuditTrail.ok).toBe(true);
     expect(data!.verifyAuditTrail.length).toBeGreaterThanOrEqual(data!.auditTrail.length);
   });
 
-  it('is closed to another agency\'s auditors and to the owner\'s officers, through the gateway or directly', async () => {
+  it("is closed to another agency's auditors and to the owner's officers, through the gateway or directly", async () => {
     for (const [caller, url] of [
       [LMLECC_AUDITOR, undefined],
       [LMLECC_AUDITOR, fed.nodeUrl('EUROPOL')],
@@ -199,14 +201,26 @@ describe('the owner\'s ledger', () => {
       expect(result.errors![0]!.message).toMatch(/Only EUROPOL's auditors may read its audit ledger/);
     }
     // An auditor asking a node for another agency's ledger is refused too.
-    const sideways = await fed.query('{ auditTrail(agency: "LMLECC") { sequence } }', {}, { as: LMLECC_AUDITOR, url: fed.nodeUrl('EUROPOL') });
+    const sideways = await fed.query(
+      '{ auditTrail(agency: "LMLECC") { sequence } }',
+      {},
+      { as: LMLECC_AUDITOR, url: fed.nodeUrl('EUROPOL') },
+    );
     expect(sideways.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 
   it('records nothing when the owner reads its own records', async () => {
-    const before = await fed.query<{ verifyAuditTrail: { length: number } }>('{ verifyAuditTrail(agency: "EUROPOL") { length } }', {}, { as: EUROPOL_AUDITOR });
+    const before = await fed.query<{ verifyAuditTrail: { length: number } }>(
+      '{ verifyAuditTrail(agency: "EUROPOL") { length } }',
+      {},
+      { as: EUROPOL_AUDITOR },
+    );
     await fed.query('{ subjects(first: 5, agencies: ["EUROPOL"]) { id } }', {}, { as: EUROPOL_OFFICER });
-    const after = await fed.query<{ verifyAuditTrail: { length: number } }>('{ verifyAuditTrail(agency: "EUROPOL") { length } }', {}, { as: EUROPOL_AUDITOR });
+    const after = await fed.query<{ verifyAuditTrail: { length: number } }>(
+      '{ verifyAuditTrail(agency: "EUROPOL") { length } }',
+      {},
+      { as: EUROPOL_AUDITOR },
+    );
     expect(after.data!.verifyAuditTrail.length).toBe(before.data!.verifyAuditTrail.length);
   });
 });

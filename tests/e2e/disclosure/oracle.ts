@@ -200,10 +200,18 @@ export function expectedAnswer(caller: Partner, store: Store, kind: Kind, localI
         nationalities: full ? [...subject.nationalities] : null,
         identityDocuments: full ? subject.documents.map((doc) => ({ number: doc.number })) : null,
         notices: full
-          ? refs(caller, store, dataset.notices.filter((n) => n.subjectLocalId === localId).map((n) => n.localId))
+          ? refs(
+              caller,
+              store,
+              dataset.notices.filter((n) => n.subjectLocalId === localId).map((n) => n.localId),
+            )
           : null,
         cases: full
-          ? refs(caller, store, dataset.cases.filter((c) => c.subjects.some((s) => s.subjectLocalId === localId)).map((c) => c.localId))
+          ? refs(
+              caller,
+              store,
+              dataset.cases.filter((c) => c.subjects.some((s) => s.subjectLocalId === localId)).map((c) => c.localId),
+            )
           : null,
       });
     }
@@ -213,7 +221,13 @@ export function expectedAnswer(caller: Partner, store: Store, kind: Kind, localI
         ...common,
         reference: full ? record.reference : null,
         crimeTypes: full ? [...record.crimeTypes] : null,
-        subjects: full ? refs(caller, store, record.subjects.map((s) => s.subjectLocalId)) : null,
+        subjects: full
+          ? refs(
+              caller,
+              store,
+              record.subjects.map((s) => s.subjectLocalId),
+            )
+          : null,
       });
     }
   }

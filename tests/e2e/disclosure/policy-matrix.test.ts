@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENCIES as NODES, type CallerSpec, type GraphQLResult, type TestFederation, startTestFederation } from '../../helpers/federation.js';
+import {
+  AGENCIES as NODES,
+  type CallerSpec,
+  type GraphQLResult,
+  type TestFederation,
+  startTestFederation,
+} from '../../helpers/federation.js';
 import {
   type Batch,
   buildBatches,
@@ -104,7 +110,10 @@ describe('disclosure policy matrix', () => {
   });
 
   it('knows what it is testing: ~3,000 records in the four fixtures, labelled', () => {
-    const total = STORES.reduce((sum, store) => sum + store.localIds.notice.length + store.localIds.subject.length + store.localIds.case.length, 0);
+    const total = STORES.reduce(
+      (sum, store) => sum + store.localIds.notice.length + store.localIds.subject.length + store.localIds.case.length,
+      0,
+    );
     expect(total).toBeGreaterThan(2000);
     expect(PARTNER_CODES).toHaveLength(12);
     for (const store of STORES) {
@@ -172,13 +181,18 @@ describe('disclosure policy matrix', () => {
           );
           if (errors) problems.push(`${caller} listing ${store.owner}: errors ${JSON.stringify(errors)}`);
           const counts = knownCounts(asPartner, store);
-          for (const [field, kind] of [['notices', 'notice'], ['subjects', 'subject'], ['cases', 'case']] as const) {
+          for (const [field, kind] of [
+            ['notices', 'notice'],
+            ['subjects', 'subject'],
+            ['cases', 'case'],
+          ] as const) {
             const list = data?.[field] ?? [];
             const known = store.localIds[kind];
             if (list.length !== Math.min(100, counts[field])) {
               problems.push(`${caller} listing ${store.owner} ${field}: ${list.length} items, expected ${Math.min(100, counts[field])}`);
             }
-            if (new Set(list.map((item) => item.id)).size !== list.length) problems.push(`${caller} listing ${store.owner} ${field}: duplicates`);
+            if (new Set(list.map((item) => item.id)).size !== list.length)
+              problems.push(`${caller} listing ${store.owner} ${field}: duplicates`);
             for (const item of list) {
               const [owner, localId] = item.id.split(':') as [string, string];
               if (owner !== store.owner || !known.includes(localId)) {
@@ -208,7 +222,8 @@ describe('disclosure policy matrix', () => {
       BATCHES.forEach((batch, i) => {
         const direct: Answer = answers[i]!;
         const viaGateway = throughGateway.get(`${caller}|${batch.key}`);
-        if (direct.errors) problems.push(`${caller} at node ${batch.owner} ${batch.key}: errors ${JSON.stringify(direct.errors.slice(0, 3))}`);
+        if (direct.errors)
+          problems.push(`${caller} at node ${batch.owner} ${batch.key}: errors ${JSON.stringify(direct.errors.slice(0, 3))}`);
         if (direct.status !== 200) problems.push(`${caller} at node ${batch.owner} ${batch.key}: HTTP ${direct.status}`);
         if (!viaGateway) {
           problems.push(`${caller} ${batch.key}: no gateway answer to compare with`);

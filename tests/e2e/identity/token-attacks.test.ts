@@ -110,7 +110,9 @@ describe('token attacks', () => {
     tokens.expired = await sign(claims({ iat: now() - 7200, nbf: now() - 7200, exp: now() - 3600 }));
     tokens.notYetValid = await sign(claims({ nbf: now() + 3600, exp: now() + 7200 }));
     const [header, , signature] = tokens.valid.split('.');
-    const forged = base64url.encode(JSON.stringify(claims({ agency: 'EUROPOL', circles: ['GLOBAL', 'EU'], roles: ['officer', 'reviewer'] })));
+    const forged = base64url.encode(
+      JSON.stringify(claims({ agency: 'EUROPOL', circles: ['GLOBAL', 'EU'], roles: ['officer', 'reviewer'] })),
+    );
     tokens.tampered = `${header}.${forged}.${signature}`;
     tokens.unknownKid = await sign(claims(), attacker.privateKey, { kid: 'attacker-key-1' });
     tokens.freshKeyRealKid = await sign(claims(), attacker.privateKey);
@@ -246,7 +248,10 @@ describe('token attacks', () => {
 
   describe('without a token', () => {
     it('answers introspection alone at the gateway, so Apollo Sandbox can load the schema', async () => {
-      const schema = await postGraphQL<{ __schema: { queryType: { name: string } } }>(fed.gatewayUrl, '{ __schema { queryType { name } } }');
+      const schema = await postGraphQL<{ __schema: { queryType: { name: string } } }>(
+        fed.gatewayUrl,
+        '{ __schema { queryType { name } } }',
+      );
       expect(schema.status).toBe(200);
       expect(schema.errors).toBeUndefined();
       expect(schema.data!.__schema.queryType.name).toBe('Query');

@@ -31,10 +31,18 @@ let fed: TestFederation;
 beforeAll(async () => {
   fed = await startTestFederation();
   // The real user flow: import the UN list into INTERPOL's running node.
-  await run(process.execPath, ['--import', 'tsx', 'scripts/import-un.ts', 'tests/fixtures/un/un-consolidated-2024-09-26.xml', '--agency', 'INTERPOL'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, FEDERATION_CONFIG: fed.config.federation.dataDir + '/federation.json', DATA_DIR: fed.config.federation.dataDir },
-  });
+  await run(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/import-un.ts', 'tests/fixtures/un/un-consolidated-2024-09-26.xml', '--agency', 'INTERPOL'],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        FEDERATION_CONFIG: fed.config.federation.dataDir + '/federation.json',
+        DATA_DIR: fed.config.federation.dataDir,
+      },
+    },
+  );
 });
 afterAll(async () => {
   await fed?.stop();
@@ -49,14 +57,18 @@ describe('screening through the gateway', () => {
     const { data, errors } = await screen({ name: 'Mohamed Taher Anwari', dateOfBirth: '1961', nationality: 'AF' });
     expect(errors).toBeUndefined();
     const [top] = data!.screen;
-    expect(top).toMatchObject({ disclosure: 'FULL', agency: { code: 'INTERPOL' }, record: { __typename: 'Subject', id: 'INTERPOL:UNS-TAi.005' } });
+    expect(top).toMatchObject({
+      disclosure: 'FULL',
+      agency: { code: 'INTERPOL' },
+      record: { __typename: 'Subject', id: 'INTERPOL:UNS-TAi.005' },
+    });
     expect(top!.matchedName).toMatch(/ANWARI/i);
     expect(top!.explanation!.map((reason) => reason.field)).toEqual(['NAME', 'DATE_OF_BIRTH', 'NATIONALITY']);
     const scores = data!.screen.map((hit) => hit.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
-  it('answers each owner\'s subjects at the level its policy decides', async () => {
+  it("answers each owner's subjects at the level its policy decides", async () => {
     const { data: own } = await fed.query<{ subjects: { id: string; names: { full: string }[] }[] }>(
       '{ subjects(first: 100, agencies: ["EUROPOL"], filter: { kinds: [PERSON] }) { id names { full } } }',
       {},
@@ -64,7 +76,9 @@ describe('screening through the gateway', () => {
     );
     const levels = new Map<string, string>();
     for (const subject of own!.subjects) {
-      const { data } = await fed.query<{ subject: { disclosure: string } | null }>('query($id: ID!) { subject(id: $id) { disclosure } }', { id: subject.id });
+      const { data } = await fed.query<{ subject: { disclosure: string } | null }>('query($id: ID!) { subject(id: $id) { disclosure } }', {
+        id: subject.id,
+      });
       levels.set(subject.id, data!.subject?.disclosure ?? 'NONE');
     }
     for (const level of ['FULL', 'HIT_ONLY', 'NONE']) {
@@ -86,17 +100,28 @@ describe('screening through the gateway', () => {
     }
   });
 
-  it('records every hit in the owner\'s ledger, and nothing at a node that was not asked', async () => {
+  it("records every hit in the owner's ledger, and nothing at a node that was not asked", async () => {
     const europolLedger = async () =>
-      (await fed.query<{ verifyAuditTrail: { length: number } }>('{ verifyAuditTrail(agency: "EUROPOL") { length } }', {}, { as: EUROPOL_AUDITOR }))
-        .data!.verifyAuditTrail.length;
+      (
+        await fed.query<{ verifyAuditTrail: { length: number } }>(
+          '{ verifyAuditTrail(agency: "EUROPOL") { length } }',
+          {},
+          { as: EUROPOL_AUDITOR },
+        )
+      ).data!.verifyAuditTrail.length;
     const europolBefore = await europolLedger();
     const { data } = await screen({ name: 'Abdul Latif Mansoor' }, THAI_OFFICER, ['INTERPOL']);
     const hitIds = data!.screen.map((hit) => hit.record.id);
     expect(hitIds).toContain('INTERPOL:UNS-TAi.007');
     const auditor: CallerSpec = { agency: 'INTERPOL', roles: ['auditor'] };
-    const { data: head } = await fed.query<{ verifyAuditTrail: { length: number } }>('{ verifyAuditTrail(agency: "INTERPOL") { length } }', {}, { as: auditor });
-    const { data: trail } = await fed.query<{ auditTrail: { operation: string; callerAgency: string; purpose: string; recordIds: string[]; detail: string | null }[] }>(
+    const { data: head } = await fed.query<{ verifyAuditTrail: { length: number } }>(
+      '{ verifyAuditTrail(agency: "INTERPOL") { length } }',
+      {},
+      { as: auditor },
+    );
+    const { data: trail } = await fed.query<{
+      auditTrail: { operation: string; callerAgency: string; purpose: string; recordIds: string[]; detail: string | null }[];
+    }>(
       'query($after: Int) { auditTrail(agency: "INTERPOL", first: 10, after: $after) { operation callerAgency purpose recordIds detail } }',
       { after: Math.max(0, head!.verifyAuditTrail.length - 10) },
       { as: auditor },
@@ -116,7 +141,7 @@ describe('screening through the gateway', () => {
     expect(errors![0]!.message).toBe('person.dateOfBirth must be ISO 8601: 1961, 1961-03 or 1961-03-05.');
   });
 
-  it('gives the other nodes\' hits and names the one that is down', async () => {
+  it("gives the other nodes' hits and names the one that is down", async () => {
     await fed.federation.kill('LMLECC', 'SIGKILL');
     const { data, errors } = await screen({ name: 'Mohamed Taher Anwari' });
     expect(data!.screen[0]!.record.id).toBe('INTERPOL:UNS-TAi.005');

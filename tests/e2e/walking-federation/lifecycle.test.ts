@@ -92,9 +92,11 @@ describe('npm start', () => {
     );
     const holdings = data!.agencies.filter((a) => a.holdings).map((a) => [a.code, a.holdings!.cases]);
     expect(holdings.map(([code]) => code)).toEqual(['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC']);
-    expect(readdirSync(dataDir).filter((f) => f.endsWith('.sqlite')).sort()).toEqual(
-      ['aseanapol.sqlite', 'europol.sqlite', 'interpol.sqlite', 'lmlecc.sqlite'],
-    );
+    expect(
+      readdirSync(dataDir)
+        .filter((f) => f.endsWith('.sqlite'))
+        .sort(),
+    ).toEqual(['aseanapol.sqlite', 'europol.sqlite', 'interpol.sqlite', 'lmlecc.sqlite']);
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);

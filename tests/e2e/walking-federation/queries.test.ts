@@ -61,7 +61,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
       expect(order).toEqual([...order].sort((a, b) => a - b));
     });
 
-    it('bounds each agency\'s share with `first`', async () => {
+    it("bounds each agency's share with `first`", async () => {
       const { data } = await fed.query<{ subjects: { id: string }[] }>('{ subjects(first: 3) { id } }');
       const perAgency = new Map<string, number>();
       for (const s of data!.subjects) perAgency.set(ownerOf(s.id)!, (perAgency.get(ownerOf(s.id)!) ?? 0) + 1);
@@ -92,7 +92,11 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
     it('serves nested relations: a subject links back to its notices and cases', async () => {
       const { data } = await fed.query<{
         notices: { subject: { id: string; notices: { id: string }[]; cases: { id: string }[] } }[];
-      }>('{ notices(first: 5, agencies: ["INTERPOL"]) { id subject { id notices { id } cases { id } } } }', {}, { as: { agency: 'INTERPOL' } });
+      }>(
+        '{ notices(first: 5, agencies: ["INTERPOL"]) { id subject { id notices { id } cases { id } } } }',
+        {},
+        { as: { agency: 'INTERPOL' } },
+      );
       for (const notice of data!.notices) {
         expect(notice.subject.notices.length).toBeGreaterThan(0);
         for (const n of notice.subject.notices) expect(ownerOf(n.id)).toBe('INTERPOL');
@@ -101,7 +105,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
   });
 
   describe('entity references', () => {
-    it('routes Agency references to each agency\'s own node, in the order asked', async () => {
+    it("routes Agency references to each agency's own node, in the order asked", async () => {
       const codes = ['LMLECC', 'TH-RTP', 'INTERPOL', 'ASEANAPOL', 'EUROPOL'];
       const { data, errors } = await fed.query<{ agencies: { code: string; holdings: { subjects: number } | null }[] }>(
         'query($codes: [ID!]) { agencies(codes: $codes) { code holdings { notices subjects cases } } }',
@@ -135,7 +139,8 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
       });
       const result = await source.process({
         request: {
-          query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id agency { code } } } }',
+          query:
+            'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id agency { code } } } }',
           variables: { representations: mixed.map((id) => ({ __typename: 'Subject', id })) },
         },
         context: {},
@@ -218,7 +223,11 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
     });
 
     it('has introspection on outside production', async () => {
-      const { data } = await fed.query<{ __schema: { queryType: { name: string } } }>('{ __schema { queryType { name } } }', {}, { as: null, purpose: null });
+      const { data } = await fed.query<{ __schema: { queryType: { name: string } } }>(
+        '{ __schema { queryType { name } } }',
+        {},
+        { as: null, purpose: null },
+      );
       expect(data!.__schema.queryType.name).toBe('Query');
     });
 

@@ -79,7 +79,14 @@ describe.each(STORE_KINDS)('audit ledger on %s', (kind) => {
     const requests = new AccessRequests(store);
     const ask = (recordId: string, key: string) =>
       requests.create(
-        { recordId, requesterAgency: 'TH-RTP', requesterSub: 'officer-7', purpose: 'BORDER_CONTROL', justification: 'x', idempotencyKey: key },
+        {
+          recordId,
+          requesterAgency: 'TH-RTP',
+          requesterSub: 'officer-7',
+          purpose: 'BORDER_CONTROL',
+          justification: 'x',
+          idempotencyKey: key,
+        },
         (row) => ({ ...entry(1), event: 'ACCESS_REQUESTED', recordIds: [`EUROPOL:${row.recordId}`], detail: { request: row.localId } }),
       );
     const ids = [(await ask('S-1', 'k1')).localId, (await ask('S-2', 'k2')).localId, (await ask('S-1', 'k1')).localId];
@@ -172,10 +179,15 @@ describe.each(STORE_KINDS)('a node on %s under concurrent disclosures', (kind) =
 
   async function ask(agency: string, query: string) {
     const token = await tokenFor(issuer, config, { agency });
-    return postGraphQL<{ subjects: { id: string }[] }>(node.url, query, {}, {
-      authorization: `Bearer ${token}`,
-      'x-purpose': 'CRIMINAL_INVESTIGATION',
-    });
+    return postGraphQL<{ subjects: { id: string }[] }>(
+      node.url,
+      query,
+      {},
+      {
+        authorization: `Bearer ${token}`,
+        'x-purpose': 'CRIMINAL_INVESTIGATION',
+      },
+    );
   }
 
   it('chains 200 simultaneous disclosing requests without a gap or a fork', async () => {
@@ -200,11 +212,15 @@ describe.each(STORE_KINDS)('a node on %s under concurrent disclosures', (kind) =
   it('waits for another process holding the write lock, instead of failing closed at once', async () => {
     if (kind !== 'sqlite') return expect(kind).toBe('postgres');
     // Another process (as an import would be) holds the write lock for 400 ms.
-    const holder = execFile(process.execPath, [
-      '-e',
-      `const db = new (require('better-sqlite3'))(${JSON.stringify(db.database)}); db.exec('BEGIN IMMEDIATE');
+    const holder = execFile(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(db.database)}); db.exec('BEGIN IMMEDIATE');
        process.stdout.write('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
-    ], { cwd: PROJECT_ROOT });
+      ],
+      { cwd: PROJECT_ROOT },
+    );
     await new Promise((resolve) => holder.stdout!.once('data', resolve));
     const { status, errors, data } = await ask('TH-RTP', '{ subjects(first: 2) { id } }');
     expect(status).toBe(200);
@@ -237,7 +253,11 @@ describe.each(STORE_KINDS)('a node on %s under concurrent disclosures', (kind) =
       const own = await ask('EUROPOL', '{ subjects(first: 1) { id } }');
       expect(own.data!.subjects).toHaveLength(1);
     } finally {
-      await tamper(kind, db.database, kind === 'sqlite' ? ['DROP TRIGGER block_ledger'] : ['DROP TRIGGER block_ledger ON audit_ledger', 'DROP FUNCTION block_ledger()']);
+      await tamper(
+        kind,
+        db.database,
+        kind === 'sqlite' ? ['DROP TRIGGER block_ledger'] : ['DROP TRIGGER block_ledger ON audit_ledger', 'DROP FUNCTION block_ledger()'],
+      );
     }
   });
 });

@@ -2,7 +2,12 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { parse, validate, buildSchema, type GraphQLFormattedError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AgencyFailureError, type AgencyClient, type AgencyRequest, type NodeResponse } from '../../../gateway/datasources/agency-client.js';
+import {
+  AgencyFailureError,
+  type AgencyClient,
+  type AgencyRequest,
+  type NodeResponse,
+} from '../../../gateway/datasources/agency-client.js';
 import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
 import { listRootFields } from '../../../gateway/datasources/list-fields.js';
 import { readSdl } from '../../../schema/supergraph.js';
@@ -42,7 +47,10 @@ function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs =
       request: { query, variables, http: { method: 'POST', url: 'http://records', headers: new Headers() } },
       context: {},
       kind: 'incoming operation',
-    } as unknown as GraphQLDataSourceProcessOptions) as Promise<{ data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] }>;
+    } as unknown as GraphQLDataSourceProcessOptions) as Promise<{
+      data?: Record<string, unknown> | null;
+      errors?: GraphQLFormattedError[];
+    }>;
   const node = (agency: string) => nodes.find((n) => n.agency === agency)!;
   return { run, node, nodes };
 }
@@ -56,7 +64,9 @@ function listOf(agency: string, count: number): (request: AgencyRequest) => Node
 }
 
 const recordsSchema = buildSchema(
-  `${readSdl('records').replace(/extend schema[^\n]*\n[^\n]*\n/, '').replace(/@key\([^)]*\)/g, '')}
+  `${readSdl('records')
+    .replace(/extend schema[^\n]*\n[^\n]*\n/, '')
+    .replace(/@key\([^)]*\)/g, '')}
    scalar _Any
    union _Entity = Notice | Subject | Case | Agency
    extend type Query { _entities(representations: [_Any!]!): [_Entity]! }`,
@@ -113,7 +123,7 @@ describe('owner routing', () => {
     expect(nodes.filter((n) => n.agency !== 'EUROPOL').every((n) => n.received.length === 0)).toBe(true);
   });
 
-  it('routes by a variable\'s default value, which the planner does not pass on', async () => {
+  it("routes by a variable's default value, which the planner does not pass on", async () => {
     const { run, node, nodes } = federation({ EUROPOL: () => ({ data: { notice: { id: 'EUROPOL:N-1' } } }) });
     const result = await run('query($id: ID! = "EUROPOL:N-1") { notice(id: $id) { id } }');
     expect(result.data).toEqual({ notice: { id: 'EUROPOL:N-1' } });
@@ -211,7 +221,8 @@ describe('_entities', () => {
       _entities: (request.variables.representations as { id?: string; code?: string }[]).map((r) => ({ key: r.id ?? r.code })),
     },
   });
-  const query = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id } ... on Agency { code } } }';
+  const query =
+    'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id } ... on Agency { code } } }';
 
   it('sends each representation to its owner and puts the answers back in order', async () => {
     const { run, node } = federation(Object.fromEntries(AGENCIES.map((a) => [a, echo])));
@@ -220,7 +231,14 @@ describe('_entities', () => {
     expect(node('INTERPOL').received[0]!.variables.representations).toEqual([representations[1]]);
     expect(node('LMLECC').received[0]!.variables.representations).toEqual([representations[5]]);
     expect(node('ASEANAPOL').received).toHaveLength(0);
-    expect(result.data!._entities).toEqual([{ key: 'EUROPOL:S-1' }, { key: 'INTERPOL:S-7' }, null, { key: 'EUROPOL:S-2' }, null, { key: 'LMLECC' }]);
+    expect(result.data!._entities).toEqual([
+      { key: 'EUROPOL:S-1' },
+      { key: 'INTERPOL:S-7' },
+      null,
+      { key: 'EUROPOL:S-2' },
+      null,
+      { key: 'LMLECC' },
+    ]);
     // Unknown record owner: an error at its position; an agency without a node: just null.
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]).toMatchObject({ path: ['_entities', 2], extensions: { code: 'BAD_USER_INPUT' } });
@@ -231,7 +249,9 @@ describe('_entities', () => {
       ...Object.fromEntries(AGENCIES.map((a) => [a, echo])),
       EUROPOL: (request) => ({
         ...echo(request),
-        errors: [{ message: 'names unavailable', path: ['_entities', 1, 'names'], extensions: { code: 'X', stacktrace: ['at secret.ts:1'] } }],
+        errors: [
+          { message: 'names unavailable', path: ['_entities', 1, 'names'], extensions: { code: 'X', stacktrace: ['at secret.ts:1'] } },
+        ],
       }),
     });
     const result = await run(query, { representations });
@@ -258,7 +278,10 @@ describe('error paths of broadcast lists', () => {
   });
 
   it('reports the same complaint from several agencies once, naming them all', async () => {
-    const refuse: Handler = () => ({ data: null, errors: [{ message: '"first" must be between 0 and 100', path: ['notices'], extensions: { code: 'BAD_USER_INPUT' } }] });
+    const refuse: Handler = () => ({
+      data: null,
+      errors: [{ message: '"first" must be between 0 and 100', path: ['notices'], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
     const { run } = federation(Object.fromEntries(AGENCIES.map((a) => [a, refuse])));
     const result = await run('{ notices(first: 500) { id } }');
     expect(result.data).toEqual({ notices: [] });
@@ -269,7 +292,7 @@ describe('error paths of broadcast lists', () => {
 });
 
 describe('unavailable nodes', () => {
-  it('keeps the others\' data when a node cannot be reached, with one AGENCY_UNAVAILABLE error', async () => {
+  it("keeps the others' data when a node cannot be reached, with one AGENCY_UNAVAILABLE error", async () => {
     const { run } = federation({
       ...Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 1)])),
       ASEANAPOL: () => {
@@ -286,14 +309,19 @@ describe('unavailable nodes', () => {
 
   it('gives up on a node that does not answer within the timeout', async () => {
     const hang: Handler = (_request, signal) =>
-      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new AgencyFailureError('LMLECC', 'timeout', 'aborted'))));
+      new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new AgencyFailureError('LMLECC', 'timeout', 'aborted'))),
+      );
     const { run } = federation({ ...Object.fromEntries(AGENCIES.map((a) => [a, listOf(a, 2)])), LMLECC: hang }, 150);
     const started = Date.now();
     const result = await run('{ notices { id } }');
     expect(Date.now() - started).toBeLessThan(1500);
     expect((result.data!.notices as unknown[]).length).toBe(6);
     expect(result.errors).toEqual([
-      { message: expect.stringMatching(/LMLECC did not answer within 150 ms/), extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC' } },
+      {
+        message: expect.stringMatching(/LMLECC did not answer within 150 ms/),
+        extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC' },
+      },
     ]);
   });
 
@@ -324,13 +352,17 @@ describe('unavailable nodes', () => {
 describe('mutations', () => {
   it('keeps field order across interleaved owners: one owner never overtakes another', async () => {
     const calls: string[] = [];
-    const record = (agency: string): Handler => (request) => {
-      const keys = [...request.query.matchAll(/(\w+): touch/g)].map((m) => m[1]!);
-      calls.push(`${agency}:${keys.join(',')}`);
-      return { data: Object.fromEntries(keys.map((key) => [key, agency])) };
-    };
+    const record =
+      (agency: string): Handler =>
+      (request) => {
+        const keys = [...request.query.matchAll(/(\w+): touch/g)].map((m) => m[1]!);
+        calls.push(`${agency}:${keys.join(',')}`);
+        return { data: Object.fromEntries(keys.map((key) => [key, agency])) };
+      };
     const { run } = federation({ EUROPOL: record('EUROPOL'), INTERPOL: record('INTERPOL') });
-    const result = await run('mutation { a: touch(id: "EUROPOL:C-1") b: touch(id: "EUROPOL:C-2") c: touch(id: "INTERPOL:C-3") d: touch(id: "EUROPOL:C-4") }');
+    const result = await run(
+      'mutation { a: touch(id: "EUROPOL:C-1") b: touch(id: "EUROPOL:C-2") c: touch(id: "INTERPOL:C-3") d: touch(id: "EUROPOL:C-4") }',
+    );
     expect(calls).toEqual(['EUROPOL:a,b', 'INTERPOL:c', 'EUROPOL:d']);
     expect(result.data).toEqual({ a: 'EUROPOL', b: 'EUROPOL', c: 'INTERPOL', d: 'EUROPOL' });
   });
@@ -344,12 +376,14 @@ describe('mutations', () => {
 
   it('runs owners one after the other, in the order of the fields', async () => {
     const log: string[] = [];
-    const slow = (agency: string): Handler => async () => {
-      log.push(`start ${agency}`);
-      await new Promise((r) => setTimeout(r, 20));
-      log.push(`end ${agency}`);
-      return { data: { [agency === 'LMLECC' ? 'first' : 'second']: agency } };
-    };
+    const slow =
+      (agency: string): Handler =>
+      async () => {
+        log.push(`start ${agency}`);
+        await new Promise((r) => setTimeout(r, 20));
+        log.push(`end ${agency}`);
+        return { data: { [agency === 'LMLECC' ? 'first' : 'second']: agency } };
+      };
     const { run } = federation({ LMLECC: slow('LMLECC'), INTERPOL: slow('INTERPOL') });
     const result = await run('mutation { first: touch(id: "LMLECC:C-1") second: touch(id: "INTERPOL:C-2") }');
     expect(result.data).toEqual({ first: 'LMLECC', second: 'INTERPOL' });
@@ -358,10 +392,12 @@ describe('mutations', () => {
 });
 
 describe('ranked lists', () => {
-  const hits = (agency: string, scores: number[]): Handler => (request) => {
-    expect(request.query).toMatch(/sovereignRank__: score/);
-    return { data: { screen: scores.map((score, i) => ({ id: `${agency}:S-${i}`, sovereignRank__: score })) } };
-  };
+  const hits =
+    (agency: string, scores: number[]): Handler =>
+    (request) => {
+      expect(request.query).toMatch(/sovereignRank__: score/);
+      return { data: { screen: scores.map((score, i) => ({ id: `${agency}:S-${i}`, sovereignRank__: score })) } };
+    };
 
   it('merges screening hits from all nodes best first, even when score is not asked for', async () => {
     const { run } = federation({
@@ -382,6 +418,8 @@ describe('ranked lists', () => {
       { id: 'LMLECC:S-1' },
     ]);
     // The error at LMLECC's second hit follows it to its merged position.
-    expect(result.errors).toEqual([{ message: 'explanation unavailable', path: ['screen', 4, 'explanation'], extensions: { agency: 'LMLECC' } }]);
+    expect(result.errors).toEqual([
+      { message: 'explanation unavailable', path: ['screen', 4, 'explanation'], extensions: { agency: 'LMLECC' } },
+    ]);
   });
 });

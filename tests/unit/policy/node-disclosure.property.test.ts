@@ -41,7 +41,9 @@ let run = 0;
 const dataset: fc.Arbitrary<AgencyDataset> = fc
   .record({
     subjects: fc.array(fc.record({ name, alias: name, document: documentNumber, labels }), { minLength: 1, maxLength: 6 }),
-    notices: fc.array(fc.record({ subject: fc.nat(), reference: fc.stringMatching(/^[A-Z]-[0-9]{4}\/20[0-9]{2}$/), labels }), { maxLength: 4 }),
+    notices: fc.array(fc.record({ subject: fc.nat(), reference: fc.stringMatching(/^[A-Z]-[0-9]{4}\/20[0-9]{2}$/), labels }), {
+      maxLength: 4,
+    }),
     cases: fc.array(fc.record({ subjects: fc.uniqueArray(fc.nat(5), { minLength: 1, maxLength: 3 }), labels }), { maxLength: 3 }),
   })
   .map(({ subjects, notices, cases }) => {
@@ -135,15 +137,34 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
         await insertDataset(store, records);
         const token = await tokenFor(issuer, config, { agency });
         const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' };
-        const level = (localId: string) => decide({ agency, circles: directory.circlesOf(agency) }, { code: OWNER, circles: directory.circlesOf(OWNER) }, records.labels[localId]!);
+        const level = (localId: string) =>
+          decide(
+            { agency, circles: directory.circlesOf(agency) },
+            { code: OWNER, circles: directory.circlesOf(OWNER) },
+            records.labels[localId]!,
+          );
         const secrets = records.subjects.flatMap((s) => [...s.names.map((n) => n.full), ...s.documents.map((d) => d.number)]);
 
         const lookups = [
-          ...records.subjects.map((s, i) => `s${i}: subject(id: "${OWNER}:${s.localId}") { id disclosure kind tlp handling names { full } datesOfBirth { date } nationalities identityDocuments { number } notices { id } cases { id } }`),
-          ...records.notices.map((n, i) => `n${i}: notice(id: "${OWNER}:${n.localId}") { id disclosure colour tlp handling reference title { text } subject { id names { full } } }`),
-          ...records.cases.map((c, i) => `c${i}: case(id: "${OWNER}:${c.localId}") { id disclosure tlp handling reference subjects { id names { full } } participants { role } }`),
+          ...records.subjects.map(
+            (s, i) =>
+              `s${i}: subject(id: "${OWNER}:${s.localId}") { id disclosure kind tlp handling names { full } datesOfBirth { date } nationalities identityDocuments { number } notices { id } cases { id } }`,
+          ),
+          ...records.notices.map(
+            (n, i) =>
+              `n${i}: notice(id: "${OWNER}:${n.localId}") { id disclosure colour tlp handling reference title { text } subject { id names { full } } }`,
+          ),
+          ...records.cases.map(
+            (c, i) =>
+              `c${i}: case(id: "${OWNER}:${c.localId}") { id disclosure tlp handling reference subjects { id names { full } } participants { role } }`,
+          ),
         ];
-        const { data, errors } = await postGraphQL<Record<string, Record<string, unknown> | null>>(node.url, `{ ${lookups.join('\n')} }`, {}, headers);
+        const { data, errors } = await postGraphQL<Record<string, Record<string, unknown> | null>>(
+          node.url,
+          `{ ${lookups.join('\n')} }`,
+          {},
+          headers,
+        );
         expect(errors).toBeUndefined();
         const all = [
           ...records.subjects.map((r, i) => [`s${i}`, r.localId] as const),
@@ -160,15 +181,26 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
           expect(got!.disclosure).toBe(decided);
           expect(got!.id).toBe(`${OWNER}:${localId}`);
           if (decided === 'HIT_ONLY') {
-            const carried = Object.entries(got!).filter(([, value]) => value !== null).map(([field]) => field).sort();
-            expect(carried.every((field) => ['id', 'disclosure', 'kind', 'colour'].includes(field)), carried.join()).toBe(true);
+            const carried = Object.entries(got!)
+              .filter(([, value]) => value !== null)
+              .map(([field]) => field)
+              .sort();
+            expect(
+              carried.every((field) => ['id', 'disclosure', 'kind', 'colour'].includes(field)),
+              carried.join(),
+            ).toBe(true);
             for (const secret of secrets) expect(JSON.stringify(got)).not.toContain(secret);
           } else {
             expect(got!.tlp).toBe(records.labels[localId]!.tlp);
             expect(got!.handling).toBe(records.labels[localId]!.handling);
           }
           // Nested records are decided on their own: a NONE one never appears inside another.
-          for (const nested of [got!.subject, ...((got!.subjects as unknown[]) ?? []), ...((got!.notices as unknown[]) ?? []), ...((got!.cases as unknown[]) ?? [])]) {
+          for (const nested of [
+            got!.subject,
+            ...((got!.subjects as unknown[]) ?? []),
+            ...((got!.notices as unknown[]) ?? []),
+            ...((got!.cases as unknown[]) ?? []),
+          ]) {
             if (!nested) continue;
             const nestedId = (nested as { id: string }).id.split(':')[1]!;
             expect(level(nestedId), `${nestedId} inside ${localId}`).not.toBe('NONE');
@@ -180,20 +212,40 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
         for (const subject of records.subjects) {
           const id = `${OWNER}:${subject.localId}`;
           const name = subject.names[0]!.full;
-          const filtered = await postGraphQL<{ subjects: { id: string }[] }>(node.url, 'query($n: String) { subjects(first: 100, filter: { name: $n }) { id } }', { n: name }, headers);
-          expect(filtered.data!.subjects.some((s) => s.id === id), `name filter on ${id}`).toBe(level(subject.localId) === 'FULL');
+          const filtered = await postGraphQL<{ subjects: { id: string }[] }>(
+            node.url,
+            'query($n: String) { subjects(first: 100, filter: { name: $n }) { id } }',
+            { n: name },
+            headers,
+          );
+          expect(
+            filtered.data!.subjects.some((s) => s.id === id),
+            `name filter on ${id}`,
+          ).toBe(level(subject.localId) === 'FULL');
           if (level(subject.localId) !== 'HIT_ONLY') continue;
           const screenQuery = 'query($p: PersonQuery!) { screen(person: $p, minScore: 0) { score record { ... on Subject { id } } } }';
           const scoreWith = async (person: Record<string, string>) =>
-            (await postGraphQL<{ screen: { score: number; record: { id: string } }[] }>(node.url, screenQuery, { p: person }, headers)).data!.screen.find((h) => h.record.id === id)?.score;
-          const right = await scoreWith({ name, dateOfBirth: '1980-02-03', nationality: 'FR', documentNumber: subject.documents[0]!.number });
+            (
+              await postGraphQL<{ screen: { score: number; record: { id: string } }[] }>(node.url, screenQuery, { p: person }, headers)
+            ).data!.screen.find((h) => h.record.id === id)?.score;
+          const right = await scoreWith({
+            name,
+            dateOfBirth: '1980-02-03',
+            nationality: 'FR',
+            documentNumber: subject.documents[0]!.number,
+          });
           const wrong = await scoreWith({ name, dateOfBirth: '1901', nationality: 'RU', documentNumber: 'ZZ0000000' });
           expect(right, `screening ${id} by its own name finds it`).toBeDefined();
           expect(right, `screening ${id}`).toBe(wrong);
         }
 
         // Lists leave NONE records out and mark the rest.
-        const listed = await postGraphQL<{ subjects: { id: string; disclosure: string }[] }>(node.url, '{ subjects(first: 100) { id disclosure } }', {}, headers);
+        const listed = await postGraphQL<{ subjects: { id: string; disclosure: string }[] }>(
+          node.url,
+          '{ subjects(first: 100) { id disclosure } }',
+          {},
+          headers,
+        );
         const mine = listed.data!.subjects.filter((s) => s.id.includes(`-r${run}-`));
         const visible = records.subjects.filter((s) => level(s.localId) !== 'NONE');
         expect(mine.map((s) => s.id).sort()).toEqual(visible.map((s) => `${OWNER}:${s.localId}`).sort());

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config/index.js';
-import {
-  decide as decideFor,
-  TLP_LABELS,
-  type DisclosureLabels,
-  type PolicyCaller,
-} from '../../../subgraphs/agency/policy/policy.js';
+import { decide as decideFor, TLP_LABELS, type DisclosureLabels, type PolicyCaller } from '../../../subgraphs/agency/policy/policy.js';
 
 // Properties of the policy module over random callers and records, checked against the
 // rules as the docs state them (docs/disclosure.md), written out again here.
@@ -47,9 +42,12 @@ function expected(who: PolicyCaller, owner: string, record: DisclosureLabels) {
 
 describe('disclosure policy', () => {
   it('decides as the documented table says', () => {
-    fc.assert(fc.property(caller, agency, labels, (who, owner, record) => decide(who, owner, record) === expected(who, owner, record)), {
-      numRuns: 5000,
-    });
+    fc.assert(
+      fc.property(caller, agency, labels, (who, owner, record) => decide(who, owner, record) === expected(who, owner, record)),
+      {
+        numRuns: 5000,
+      },
+    );
   });
 
   it('gives the owner everything and nobody else a RED record', () => {
@@ -90,7 +88,11 @@ describe('disclosure policy', () => {
     fc.assert(
       fc.property(caller, agency, labels, (who, owner, record) => {
         fc.pre(who.agency !== owner);
-        const onlyCircles = { ...record, tlp: 'AMBER_STRICT' as const, releasableTo: record.releasableTo.filter((a) => CIRCLES.includes(a)) };
+        const onlyCircles = {
+          ...record,
+          tlp: 'AMBER_STRICT' as const,
+          releasableTo: record.releasableTo.filter((a) => CIRCLES.includes(a)),
+        };
         expect(decide(who, owner, onlyCircles)).not.toBe('FULL');
       }),
     );

@@ -98,7 +98,10 @@ async function ask(query: string, variables: Record<string, unknown> = {}) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: Record<string, { id: string; disclosure: string }[] | string | null>; errors?: { message: string }[] };
+  return (await response.json()) as {
+    data?: Record<string, { id: string; disclosure: string }[] | string | null>;
+    errors?: { message: string }[];
+  };
 }
 
 async function disclosedInLedger(operation: string): Promise<Map<string, string>> {

@@ -15,7 +15,14 @@ import { insertDataset } from '../../../subgraphs/agency/store/writes.js';
 
 const OWNER = 'EUROPOL';
 const NAME = 'Mohammed Ali Hassan';
-const caller: Caller = { sub: 't', agency: 'TH-RTP', circles: ['GLOBAL', 'ASEAN', 'MEKONG'], roles: ['officer'], purpose: 'BORDER_CONTROL', token: '' };
+const caller: Caller = {
+  sub: 't',
+  agency: 'TH-RTP',
+  circles: ['GLOBAL', 'ASEAN', 'MEKONG'],
+  roles: ['officer'],
+  purpose: 'BORDER_CONTROL',
+  token: '',
+};
 
 function subject(localId: string, passport: string): SubjectRecord {
   return {

@@ -31,7 +31,15 @@ const labelled: [string, Partial<LabelledQuery>, string | null][] = [
 
 describe('screening the UN list', () => {
   it.each(labelled)('finds %s', async (_what, question, expected) => {
-    const query: LabelledQuery = { variation: 'alias', withDateOfBirth: false, name: '', dateOfBirth: null, nationality: null, expected, ...question };
+    const query: LabelledQuery = {
+      variation: 'alias',
+      withDateOfBirth: false,
+      name: '',
+      dateOfBirth: null,
+      nationality: null,
+      expected,
+      ...question,
+    };
     const [outcome] = await runQueries(store, [query]);
     expect(outcome!.top?.id ?? null).toBe(expected);
   });

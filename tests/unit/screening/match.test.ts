@@ -16,7 +16,8 @@ const ANWARI = person(['MUHAMMAD TAHER ANWARI', 'محمد طاهر انوری', 
   documents: ['OR 801168'],
 });
 
-const score = (name: string, candidate: Candidate = ANWARI, extra: object = {}) => scoreCandidate({ name, ...extra }, candidate)?.score ?? 0;
+const score = (name: string, candidate: Candidate = ANWARI, extra: object = {}) =>
+  scoreCandidate({ name, ...extra }, candidate)?.score ?? 0;
 
 describe('name matching', () => {
   it.each([
@@ -57,7 +58,10 @@ describe('name matching', () => {
   it('gives index keys that the variants share, so candidates are found without a scan', () => {
     const stored = new Set(['MUHAMMAD TAHER ANWARI', 'محمد طاهر انوری'].flatMap(nameKeys));
     for (const asked of ['Mohamed Taher Anwari', 'ANWARI Muhammad', 'محمد طاهر انوري', 'Muhamad Tahir']) {
-      expect(nameKeys(asked).some((key) => stored.has(key)), asked).toBe(true);
+      expect(
+        nameKeys(asked).some((key) => stored.has(key)),
+        asked,
+      ).toBe(true);
     }
   });
 });
@@ -75,11 +79,21 @@ describe('other evidence', () => {
     const dated = (birthDates: Candidate['birthDates']) => person(['Ali Reza Karimi'], { birthDates });
     const base = score('Ali Karimi', dated([]));
     expect(base).toBeLessThan(0.95);
-    expect(score('Ali Karimi', dated([{ qualifier: 'EXACT', date: '1970-02-03', from: null, to: null }]), { dateOfBirth: '1970-02-03' })).toBeGreaterThan(base);
-    expect(score('Ali Karimi', dated([{ qualifier: 'EXACT', date: '1970', from: null, to: null }]), { dateOfBirth: '1970-02-03' })).toBeGreaterThan(base);
-    expect(score('Ali Karimi', dated([{ qualifier: 'APPROXIMATELY', date: '1968', from: null, to: null }]), { dateOfBirth: '1970' })).toBeGreaterThan(base);
-    expect(score('Ali Karimi', dated([{ qualifier: 'BETWEEN', date: null, from: '1965', to: '1969' }]), { dateOfBirth: '1967' })).toBeGreaterThan(base);
-    expect(score('Ali Karimi', dated([{ qualifier: 'BETWEEN', date: null, from: '1965', to: '1969' }]), { dateOfBirth: '1980' })).toBeLessThan(base);
+    expect(
+      score('Ali Karimi', dated([{ qualifier: 'EXACT', date: '1970-02-03', from: null, to: null }]), { dateOfBirth: '1970-02-03' }),
+    ).toBeGreaterThan(base);
+    expect(
+      score('Ali Karimi', dated([{ qualifier: 'EXACT', date: '1970', from: null, to: null }]), { dateOfBirth: '1970-02-03' }),
+    ).toBeGreaterThan(base);
+    expect(
+      score('Ali Karimi', dated([{ qualifier: 'APPROXIMATELY', date: '1968', from: null, to: null }]), { dateOfBirth: '1970' }),
+    ).toBeGreaterThan(base);
+    expect(
+      score('Ali Karimi', dated([{ qualifier: 'BETWEEN', date: null, from: '1965', to: '1969' }]), { dateOfBirth: '1967' }),
+    ).toBeGreaterThan(base);
+    expect(
+      score('Ali Karimi', dated([{ qualifier: 'BETWEEN', date: null, from: '1965', to: '1969' }]), { dateOfBirth: '1980' }),
+    ).toBeLessThan(base);
   });
 
   it('raises the score for the same nationality and lowers it for another', () => {
@@ -118,6 +132,8 @@ describe('dates of birth as precise as both sides know them', () => {
   it('agrees as far as the less precise side goes', () => {
     expect(score('Ali Karimi', born('1961'), { dateOfBirth: '1961-03-05' })).toBeGreaterThan(plain);
     expect(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961-03' })).toBeGreaterThan(plain);
-    expect(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961-03-05' })).toBeGreaterThan(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961' }));
+    expect(score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961-03-05' })).toBeGreaterThan(
+      score('Ali Karimi', born('1961-03-05'), { dateOfBirth: '1961' }),
+    );
   });
 });

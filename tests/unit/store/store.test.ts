@@ -85,7 +85,10 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const { store } = await freshStore(kind, 'EUROPOL');
     const someone = dataset.subjects.find((s) => s.kind === 'PERSON')!;
     const part = someone.names[0]!.full.split(' ').at(-1)!;
-    const hits = await listSubjects(store.db, OWNER, { first: 100, name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase() });
+    const hits = await listSubjects(store.db, OWNER, {
+      first: 100,
+      name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase(),
+    });
     if (/^\p{ASCII}+$/u.test(part)) expect(hits.map((s) => s.localId)).toContain(someone.localId);
     expect(await listSubjects(store.db, OWNER, { first: 100, name: '%' })).toEqual([]);
     expect(await listSubjects(store.db, OWNER, { first: 100, name: '_' })).toEqual([]);
@@ -113,7 +116,9 @@ describe('moving a store between kinds', () => {
 
 describe('a store that cannot be opened', () => {
   it('names a PostgreSQL database that does not exist, without its password', async () => {
-    const error = await openStore({ agency: 'EUROPOL', database: 'postgres://postgres:s3cret@127.0.0.1:5432/rf_no_such_db' }).catch((e) => e);
+    const error = await openStore({ agency: 'EUROPOL', database: 'postgres://postgres:s3cret@127.0.0.1:5432/rf_no_such_db' }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(StoreOpenError);
     expect(error.message).toMatch(/PostgreSQL database postgres:\/\/postgres@127\.0\.0\.1:5432\/rf_no_such_db does not exist/);
     expect(error.message).not.toContain('s3cret');

@@ -18,7 +18,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** No stack trace, no source path: what a user reads. */
 function expectOneCleanLine(stderr: string, message: RegExp): void {
-  expect(stderr.trim().split('\n').filter((line) => !line.startsWith('importing:'))).toEqual([expect.stringMatching(message)]);
+  expect(
+    stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith('importing:')),
+  ).toEqual([expect.stringMatching(message)]);
   expect(stderr).not.toMatch(/\n\s+at |\.ts:\d+/);
 }
 

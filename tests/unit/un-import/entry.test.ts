@@ -21,7 +21,12 @@ const leaf = (name: string, text: string): XmlElement => ({ name, attributes: {}
 const node = (name: string, children: XmlElement[]): XmlElement => ({ name, attributes: {}, text: '', children });
 const minimal = (...extra: XmlElement[]) =>
   node('INDIVIDUAL', [
-    leaf('DATAID', '1'), leaf('FIRST_NAME', 'A'), leaf('UN_LIST_TYPE', 'Iraq'), leaf('REFERENCE_NUMBER', 'IQi.999'), leaf('LISTED_ON', '2003-04-25'), ...extra,
+    leaf('DATAID', '1'),
+    leaf('FIRST_NAME', 'A'),
+    leaf('UN_LIST_TYPE', 'Iraq'),
+    leaf('REFERENCE_NUMBER', 'IQi.999'),
+    leaf('LISTED_ON', '2003-04-25'),
+    ...extra,
   ]);
 
 describe('mapping an entry of the UN list', () => {
@@ -47,7 +52,11 @@ describe('mapping an entry of the UN list', () => {
   it('keeps the listing: reference, regime, dates, comments, titles and designations', () => {
     const anwari = entry('TAi.005');
     expect(anwari).toMatchObject({
-      referenceNumber: 'TAi.005', dataId: '110447', versionNumber: 1, listType: 'Taliban', listedOn: '2001-02-23',
+      referenceNumber: 'TAi.005',
+      dataId: '110447',
+      versionNumber: 1,
+      listType: 'Taliban',
+      listedOn: '2001-02-23',
       lastUpdated: ['2003-09-03', '2007-07-09', '2007-09-21', '2011-11-29'],
       titles: ['Mullah'],
       designations: ['a) Director of Administrative Affairs under the Taliban regime', 'Minister of Finance under the Taliban regime'],
@@ -55,7 +64,15 @@ describe('mapping an entry of the UN list', () => {
     });
     expect(anwari.comments).toMatch(/^Belongs to Andar tribe\. Review pursuant to Security Council resolution 1822 \(2008\)/);
     expect(anwari.placesOfBirth).toEqual([
-      { street: null, city: 'Zurmat District', stateProvince: 'Paktia Province', zipCode: null, country: 'Afghanistan', countryCode: 'AF', note: null },
+      {
+        street: null,
+        city: 'Zurmat District',
+        stateProvince: 'Paktia Province',
+        zipCode: null,
+        country: 'Afghanistan',
+        countryCode: 'AF',
+        note: null,
+      },
     ]);
     expect(anwari.raw).toBeNull();
   });
@@ -77,15 +94,26 @@ describe('mapping an entry of the UN list', () => {
     expect(jalahmah.documents).toContainEqual({ type: 'PASSPORT', number: '2541451', issuingCountry: 'KW' });
     expect(jalahmah.documents).toContainEqual({ type: 'NATIONAL_ID', number: '259092401188', issuingCountry: 'KW' });
     expect(jalahmah.raw).toEqual({
-      INDIVIDUAL_DOCUMENT: [{ TYPE_OF_DOCUMENT: 'Passport', NUMBER: '2541451', ISSUING_COUNTRY: 'Kuwait', NOTE: 'valid until 16 Feb. 2017' }],
+      INDIVIDUAL_DOCUMENT: [
+        { TYPE_OF_DOCUMENT: 'Passport', NUMBER: '2541451', ISSUING_COUNTRY: 'Kuwait', NOTE: 'valid until 16 Feb. 2017' },
+      ],
     });
-    expect(jalahmah.addresses[0]).toMatchObject({ country: 'Kuwait', countryCode: 'KW', note: 'residence as at March 2009 and at December 2013' });
+    expect(jalahmah.addresses[0]).toMatchObject({
+      country: 'Kuwait',
+      countryCode: 'KW',
+      note: 'residence as at March 2009 and at December 2013',
+    });
   });
 
   it('maps an organisation: its aliases and addresses; "formerly known as" stays in raw', () => {
     const aqim = entry('QDe.014');
     expect(aqim.kind).toBe('ORGANISATION');
-    expect(aqim.names[0]).toEqual({ full: 'THE ORGANIZATION OF AL-QAIDA IN THE ISLAMIC MAGHREB', script: 'Latn', kind: 'PRIMARY', quality: null });
+    expect(aqim.names[0]).toEqual({
+      full: 'THE ORGANIZATION OF AL-QAIDA IN THE ISLAMIC MAGHREB',
+      script: 'Latn',
+      kind: 'PRIMARY',
+      quality: null,
+    });
     expect(aqim.names).toContainEqual({ full: 'AQIM', script: 'Latn', kind: 'ALIAS', quality: null });
     expect(aqim.addresses.map((a) => a.countryCode)).toEqual(expect.arrayContaining(['DZ', 'ML', 'MR', 'MA', 'NE', 'TN']));
     expect(aqim.raw!.ENTITY_ALIAS).toContainEqual({ QUALITY: 'f.k.a.', ALIAS_NAME: 'Salafist Group For Call and Combat' });
@@ -98,14 +126,18 @@ describe('mapping an entry of the UN list', () => {
   });
 
   it('keeps what the model cannot hold in raw: nothing is dropped', () => {
-    const mapped = mapEntry('INDIVIDUAL', minimal(
-      leaf('SORT_KEY', 'X'),
-      node('NATIONALITY', [leaf('VALUE', 'Iraq'), leaf('VALUE', 'former Soviet Union')]),
-      node('INDIVIDUAL_DATE_OF_BIRTH', [leaf('TYPE_OF_DATE', 'EXACT'), leaf('NOTE', 'Nov. 1973')]),
-      node('INDIVIDUAL_ALIAS', [leaf('QUALITY', 'Good'), leaf('ALIAS_NAME', 'Abu X'), leaf('DATE_OF_BIRTH', '1960')]),
-      leaf('GENDER', ''),
-      { name: 'TITLE', attributes: { lang: 'en' }, text: '', children: [leaf('VALUE', 'Dr')] },
-    ), 1);
+    const mapped = mapEntry(
+      'INDIVIDUAL',
+      minimal(
+        leaf('SORT_KEY', 'X'),
+        node('NATIONALITY', [leaf('VALUE', 'Iraq'), leaf('VALUE', 'former Soviet Union')]),
+        node('INDIVIDUAL_DATE_OF_BIRTH', [leaf('TYPE_OF_DATE', 'EXACT'), leaf('NOTE', 'Nov. 1973')]),
+        node('INDIVIDUAL_ALIAS', [leaf('QUALITY', 'Good'), leaf('ALIAS_NAME', 'Abu X'), leaf('DATE_OF_BIRTH', '1960')]),
+        leaf('GENDER', ''),
+        { name: 'TITLE', attributes: { lang: 'en' }, text: '', children: [leaf('VALUE', 'Dr')] },
+      ),
+      1,
+    );
     expect(mapped.nationalities).toEqual(['IQ']);
     expect(mapped.names).toContainEqual({ full: 'Abu X', script: 'Latn', kind: 'ALIAS', quality: 'GOOD' });
     expect(mapped.titles).toEqual(['Dr']);

@@ -9,7 +9,16 @@ import { importUnList } from '../../../subgraphs/agency/un/import.js';
 import { UnListError } from '../../../subgraphs/agency/un/xml.js';
 import { createTestDatabase, dumpStore, STORE_KINDS, type TestDatabase } from '../../helpers/databases.js';
 import {
-  CHANGED_DESIGNATION, entityBomb, entryXml, externalEntity, makeTempDir, MODIFIED, modifiedList, SHIPPED_LIST, shippedXml, writeList,
+  CHANGED_DESIGNATION,
+  entityBomb,
+  entryXml,
+  externalEntity,
+  makeTempDir,
+  MODIFIED,
+  modifiedList,
+  SHIPPED_LIST,
+  shippedXml,
+  writeList,
 } from './lists.js';
 import { readContent } from '../../../subgraphs/agency/store/content.js';
 import { noticesById } from '../../../subgraphs/agency/store/scoped/notices.js';
@@ -41,7 +50,15 @@ describe.each(STORE_KINDS)('importing the UN list into a store on %s', (kind) =>
 
   it('loads 682 persons and 193 organisations as public UN_SPECIAL notices', async () => {
     const summary = await importUnList(store, SHIPPED_LIST);
-    expect(summary).toEqual({ generatedOn: '2024-09-26', persons: 682, organisations: 193, added: 875, updated: 0, delisted: 0, unchanged: 0 });
+    expect(summary).toEqual({
+      generatedOn: '2024-09-26',
+      persons: 682,
+      organisations: 193,
+      added: 875,
+      updated: 0,
+      delisted: 0,
+      unchanged: 0,
+    });
     const dump = await dumpStore(db.database);
     const subjects = dump.subjects as { kind: string; tlp: string; discoverable: number }[];
     expect(subjects.filter((s) => s.kind === 'PERSON')).toHaveLength(682);
@@ -80,7 +97,15 @@ describe.each(STORE_KINDS)('importing the UN list into a store on %s', (kind) =>
   it('applies a newer list: one entry delisted (kept, cancelled), one updated, one added', async () => {
     const file = await writeList(dir, 'newer.xml', modifiedList(shippedXml()));
     const summary = await importUnList(store, file);
-    expect(summary).toEqual({ generatedOn: '2024-10-03', persons: 682, organisations: 193, added: 1, updated: 1, delisted: 1, unchanged: 873 });
+    expect(summary).toEqual({
+      generatedOn: '2024-10-03',
+      persons: 682,
+      organisations: 193,
+      added: 1,
+      updated: 1,
+      delisted: 1,
+      unchanged: 873,
+    });
 
     const [delisted] = await noticesById(store.db, OWNER, [`UN-${MODIFIED.removed}`]);
     expect(delisted!.status).toBe('CANCELLED');
@@ -98,7 +123,10 @@ describe.each(STORE_KINDS)('importing the UN list into a store on %s', (kind) =>
     const summary = await importUnList(store, SHIPPED_LIST);
     expect(summary).toMatchObject({ added: 0, updated: 2, delisted: 1, unchanged: 873 });
     const notices = await noticesById(store.db, OWNER, [`UN-${MODIFIED.removed}`, `UN-${MODIFIED.added}`]);
-    expect(Object.fromEntries(notices.map((n) => [n.reference, n.status]))).toEqual({ [MODIFIED.removed]: 'ACTIVE', [MODIFIED.added]: 'CANCELLED' });
+    expect(Object.fromEntries(notices.map((n) => [n.reference, n.status]))).toEqual({
+      [MODIFIED.removed]: 'ACTIVE',
+      [MODIFIED.added]: 'CANCELLED',
+    });
     expect((await readContent(store.db, 'unListingOfNotice', [`UN-${MODIFIED.removed}`]))[0]!.delistedOn).toBeNull();
   });
 
@@ -110,8 +138,16 @@ describe.each(STORE_KINDS)('importing the UN list into a store on %s', (kind) =>
     ['a truncated file', (xml: string) => xml.slice(0, Math.floor(xml.length * 0.9)), /truncated/],
     ['an entity-expansion (billion laughs) file', entityBomb, /DOCTYPE/],
     ['an external-entity file', externalEntity, /DOCTYPE/],
-    ['a file that is not a UN list', () => '<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>', /not a UN Security Council Consolidated List/],
-    ['a list with a reference number twice', (xml: string) => xml.replace('</INDIVIDUALS>', `${entryXml(xml, 'TAi.007')}</INDIVIDUALS>`), /TAi\.007 appears twice/],
+    [
+      'a file that is not a UN list',
+      () => '<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>',
+      /not a UN Security Council Consolidated List/,
+    ],
+    [
+      'a list with a reference number twice',
+      (xml: string) => xml.replace('</INDIVIDUALS>', `${entryXml(xml, 'TAi.007')}</INDIVIDUALS>`),
+      /TAi\.007 appears twice/,
+    ],
   ])('refuses %s and leaves the store exactly as it was', async (_what, make, message) => {
     const file = await writeList(dir, 'refused.xml', make(everyEntryChanged()));
     const before = await dumpStore(db.database);

@@ -49,14 +49,18 @@ export function modifiedList(xml: string): string {
   const [from, to] = entrySpan(modified, MODIFIED.changed);
   const changed = modified.slice(from, to).replace('Minister of Agriculture under the Taliban regime', CHANGED_DESIGNATION);
   modified = modified.slice(0, from) + changed + modified.slice(to);
-  return modified.replace('</INDIVIDUALS>', `${ADDED_ENTRY}</INDIVIDUALS>`).replace("dateGenerated='2024-09-26", "dateGenerated='2024-10-03");
+  return modified
+    .replace('</INDIVIDUALS>', `${ADDED_ENTRY}</INDIVIDUALS>`)
+    .replace("dateGenerated='2024-09-26", "dateGenerated='2024-10-03");
 }
 
 /** The real list with a DTD that would expand one name a billion times (the "billion laughs"). */
 export function entityBomb(xml: string): string {
   const levels = Array.from({ length: 9 }, (_, i) => `  <!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`);
   const dtd = `<!DOCTYPE CONSOLIDATED_LIST [\n  <!ENTITY lol0 "lol">\n${levels.join('\n')}\n]>\n`;
-  return xml.replace('<CONSOLIDATED_LIST', `${dtd}<CONSOLIDATED_LIST`).replace('<FIRST_NAME>MUHAMMAD</FIRST_NAME>', '<FIRST_NAME>&lol9;</FIRST_NAME>');
+  return xml
+    .replace('<CONSOLIDATED_LIST', `${dtd}<CONSOLIDATED_LIST`)
+    .replace('<FIRST_NAME>MUHAMMAD</FIRST_NAME>', '<FIRST_NAME>&lol9;</FIRST_NAME>');
 }
 
 /** The real list with an external entity that would read a local file. */

@@ -41,14 +41,21 @@ afterAll(async () => {
 
 async function ask<T>(query: string): Promise<T> {
   const token = await tokenFor(issuer, config, { agency: 'TH-RTP', roles: ['officer'] });
-  const { data, errors } = await postGraphQL<T>(node.url, query, {}, { authorization: `Bearer ${token}`, 'x-purpose': 'SANCTIONS_SCREENING' });
+  const { data, errors } = await postGraphQL<T>(
+    node.url,
+    query,
+    {},
+    { authorization: `Bearer ${token}`, 'x-purpose': 'SANCTIONS_SCREENING' },
+  );
   expect(errors).toBeUndefined();
   return data!;
 }
 
 interface Answer {
   subject: {
-    disclosure: string; tlp: string; kind: string;
+    disclosure: string;
+    tlp: string;
+    kind: string;
     names: { full: string; script: string; kind: string; quality: string | null }[];
     datesOfBirth: { qualifier: string; date: string | null; from: string | null; to: string | null }[];
     nationalities: string[];
@@ -85,13 +92,22 @@ describe('an imported UN list, asked through a running node', () => {
     expect(subject.names).toContainEqual({ full: 'Mohammad Taher Anwari', script: 'Latn', kind: 'ALIAS', quality: 'GOOD' });
     expect(subject.names).toContainEqual({ full: 'Haji Mudir', script: 'Latn', kind: 'ALIAS', quality: 'LOW' });
     expect(subject.datesOfBirth).toEqual([{ qualifier: 'APPROXIMATELY', date: '1961', from: null, to: null }]);
-    expect(subject.notices).toEqual([{
-      id: 'INTERPOL:UN-TAi.005', colour: 'UN_SPECIAL', status: 'ACTIVE', reference: 'TAi.005',
-      unListing: {
-        referenceNumber: 'TAi.005', dataId: '110447', listType: 'Taliban', listedOn: '2001-02-23',
-        lastUpdated: ['2003-09-03', '2007-07-09', '2007-09-21', '2011-11-29'], delistedOn: null,
+    expect(subject.notices).toEqual([
+      {
+        id: 'INTERPOL:UN-TAi.005',
+        colour: 'UN_SPECIAL',
+        status: 'ACTIVE',
+        reference: 'TAi.005',
+        unListing: {
+          referenceNumber: 'TAi.005',
+          dataId: '110447',
+          listType: 'Taliban',
+          listedOn: '2001-02-23',
+          lastUpdated: ['2003-09-03', '2007-07-09', '2007-09-21', '2011-11-29'],
+          delistedOn: null,
+        },
       },
-    }]);
+    ]);
     expect(subject.unEntry).toEqual({
       firstName: 'MUHAMMAD',
       titles: ['Mullah'],

@@ -50,13 +50,17 @@ describe('reading the UN Consolidated List', () => {
   });
 
   it('expands no entity the XML standard does not define', async () => {
-    const message = await refusal('<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>');
+    const message = await refusal(
+      '<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>',
+    );
     expect(message).toMatch(/not well-formed XML \(line 1, column \d+: undefined entity/);
   });
 
   it('says where a truncated file ends', async () => {
     const xml = shippedXml();
-    expect(await refusal(xml.slice(0, Math.floor(xml.length / 2)))).toMatch(/^the file ends inside <[A-Z_]+> at line \d+: it is truncated$/);
+    expect(await refusal(xml.slice(0, Math.floor(xml.length / 2)))).toMatch(
+      /^the file ends inside <[A-Z_]+> at line \d+: it is truncated$/,
+    );
   });
 
   it.each([

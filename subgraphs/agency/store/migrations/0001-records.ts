@@ -79,7 +79,11 @@ export const records: Migration = {
     await ordinalChild(db, 'case_agencies', 'case_id', 'cases')
       .addColumn('agency', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('subject_names_by_name').on('subject_names').expression(sql`lower(${sql.ref('full')})`).execute();
+    await db.schema
+      .createIndex('subject_names_by_name')
+      .on('subject_names')
+      .expression(sql`lower(${sql.ref('full')})`)
+      .execute();
   },
 };
 

@@ -25,9 +25,15 @@ export function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: Cas
     );
   }
   if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
-  return select.orderBy(newestFirst('cases', 'openedOn', scope)).orderBy('cases.localId', 'desc').limit(query.first).execute();
+  return select
+    .orderBy(newestFirst('cases', 'openedOn', scope))
+    .orderBy('cases.localId', 'desc')
+    .limit(query.first)
+    .execute();
 }
 
 export function casesById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<CaseRow[]> {
-  return visibleCases(db, scope).where('cases.localId', 'in', [...ids]).execute();
+  return visibleCases(db, scope)
+    .where('cases.localId', 'in', [...ids])
+    .execute();
 }

@@ -16,11 +16,17 @@ export function listNotices(db: Kysely<Tables>, scope: DisclosureScope, query: N
   if (query.statuses?.length) {
     select = select.where(fullAccess('notices', scope)).where('notices.status', 'in', [...query.statuses]);
   }
-  return select.orderBy(newestFirst('notices', 'issuedOn', scope)).orderBy('notices.localId', 'desc').limit(query.first).execute();
+  return select
+    .orderBy(newestFirst('notices', 'issuedOn', scope))
+    .orderBy('notices.localId', 'desc')
+    .limit(query.first)
+    .execute();
 }
 
 export function noticesById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<NoticeRow[]> {
-  return visibleNotices(db, scope).where('notices.localId', 'in', [...ids]).execute();
+  return visibleNotices(db, scope)
+    .where('notices.localId', 'in', [...ids])
+    .execute();
 }
 
 export function noticesOfSubjects(db: Kysely<Tables>, scope: DisclosureScope, subjectIds: readonly string[]): Promise<NoticeRow[]> {

@@ -22,24 +22,28 @@ export async function screeningCandidates(
     .select(disclosureOf('subjects', scope))
     .where('screeningKeys.key', 'in', [...anyVisible, ...fullOnly]);
   if (fullOnly.length > 0) {
-    select = select.where(sql<boolean>`(${sql.ref('screeningKeys.key')} not in (${sql.join([...fullOnly])}) or ${fullAccess('subjects', scope)})`);
+    select = select.where(
+      sql<boolean>`(${sql.ref('screeningKeys.key')} not in (${sql.join([...fullOnly])}) or ${fullAccess('subjects', scope)})`,
+    );
   }
-  return select
-    .where(visible('subjects', scope))
-    // Delisted UN entries are kept for history, not screened against.
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('unListings')
-            .select('unListings.subjectId')
-            .whereRef('unListings.subjectId', '=', 'subjects.localId')
-            .where('unListings.delistedOn', 'is not', null),
+  return (
+    select
+      .where(visible('subjects', scope))
+      // Delisted UN entries are kept for history, not screened against.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('unListings')
+              .select('unListings.subjectId')
+              .whereRef('unListings.subjectId', '=', 'subjects.localId')
+              .where('unListings.delistedOn', 'is not', null),
+          ),
         ),
-      ),
-    )
-    .groupBy('subjects.localId')
-    .orderBy(sql`count(*)`, 'desc')
-    .orderBy('subjects.localId')
-    .limit(limit)
-    .execute();
+      )
+      .groupBy('subjects.localId')
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('subjects.localId')
+      .limit(limit)
+      .execute()
+  );
 }

@@ -41,5 +41,7 @@ export function listSubjects(db: Kysely<Tables>, scope: DisclosureScope, query: 
 }
 
 export function subjectsById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
-  return visibleSubjects(db, scope).where('subjects.localId', 'in', [...ids]).execute();
+  return visibleSubjects(db, scope)
+    .where('subjects.localId', 'in', [...ids])
+    .execute();
 }
