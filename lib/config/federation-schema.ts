@@ -43,8 +43,9 @@ const agencyNodeSchema = z
   .object({
     code: z.string({ error: agencyCode }).refine(isWellFormedAgencyCode, { error: agencyCode }),
     port: z.unknown(),
-    url: z.string().optional(),
-    database: z.string().optional(),
+    // null, like a key left out, means "the default".
+    url: z.string().nullish(),
+    database: z.string().nullish(),
   })
   .transform((node, context) => {
     const port = toPort(node.port);
@@ -76,7 +77,10 @@ const trustedIssuersSchema = z.array(
 
 /** Whose tokens are accepted; every key left out keeps its default. */
 const trustSchema = z.object({
-  audience: z.string().default(DEFAULT_TRUST.audience),
+  audience: z
+    .string()
+    .nullish()
+    .transform((audience) => audience ?? DEFAULT_TRUST.audience),
   algorithms: z
     .array(z.string())
     .default(() => [...DEFAULT_TRUST.algorithms])
@@ -91,15 +95,24 @@ const trustSchema = z.object({
     .default(DEFAULT_TRUST.clockToleranceSeconds),
 }) satisfies z.ZodType<TrustConfig>;
 
+/** A section written as null is a section left out: every key of it keeps its default. */
+const nullAsAbsent = (file: unknown) =>
+  file && typeof file === 'object' && !Array.isArray(file)
+    ? Object.fromEntries(Object.entries(file).filter(([key, value]) => !(value === null && key !== 'agencies')))
+    : file;
+
 /** The file, in the order its parts are checked: gateway, directory, agency nodes, trust. */
-export const federationFileSchema = z.object({
-  gateway: z
-    .object({
-      port: setting(toPort, 'gateway port (GATEWAY_PORT)', 4000),
-      nodeTimeoutMs: setting(toPositiveInt, 'node timeout (NODE_TIMEOUT_MS)', 2000),
-    })
-    .prefault({}),
-  directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().optional() }).prefault({}),
-  agencies: agenciesSchema,
-  trust: trustSchema.prefault({}),
-});
+export const federationFileSchema = z.preprocess(
+  nullAsAbsent,
+  z.object({
+    gateway: z
+      .object({
+        port: setting(toPort, 'gateway.port', 4000),
+        nodeTimeoutMs: setting(toPositiveInt, 'gateway.nodeTimeoutMs', 2000),
+      })
+      .prefault({}),
+    directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),
+    agencies: agenciesSchema,
+    trust: trustSchema.prefault({}),
+  }),
+);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { screen } from '../../subgraphs/agency/screening/screen.js';
 import { openStore } from '../../subgraphs/agency/store/open.js';
+import { DisclosureRecord } from '../../subgraphs/agency/reader/disclosures.js';
 import { readerFor } from '../../subgraphs/agency/reader/record-reader.js';
 import type { RecordStore } from '../../subgraphs/agency/store/store.js';
 import { importUnList } from '../../subgraphs/agency/un/import.js';
@@ -15,6 +16,8 @@ export const DEFAULT_THRESHOLD = 0.8;
 const AGENCY = 'INTERPOL';
 /** The owner's own officer: the evaluation measures matching, not disclosure. */
 const OWNER = { code: AGENCY, circles: [] };
+/** The owner reading its own store: no disclosure to another agency, so nothing for a ledger. */
+const ownReads = () => new DisclosureRecord();
 
 export interface Outcome {
   query: LabelledQuery;
@@ -47,7 +50,7 @@ export async function storeWithUnList(file: string): Promise<{ store: RecordStor
 
 /** The persons of the UN list in the store (the importer's subject ids start with UNS-). */
 export async function listedPersons(store: RecordStore): Promise<ListedPerson[]> {
-  const reader = readerFor(store, OWNER, { agency: AGENCY, circles: [] });
+  const reader = readerFor(store, OWNER, { agency: AGENCY, circles: [] }, ownReads());
   const subjects = (await reader.listSubjects({ first: 1_000_000, kinds: ['PERSON'] })).filter((s) => s.localId.startsWith('UNS-'));
   const [names, dates, nationalities] = await Promise.all([
     reader.contentOfEach('names', subjects),
@@ -74,7 +77,7 @@ export async function runQueries(store: RecordStore, queries: readonly LabelledQ
   const outcomes: Outcome[] = [];
   for (const query of queries) {
     const hits = await screen(
-      readerFor(store, OWNER, { agency: AGENCY, circles: ['GLOBAL'] }),
+      readerFor(store, OWNER, { agency: AGENCY, circles: ['GLOBAL'] }, ownReads()),
       { name: query.name, dateOfBirth: query.dateOfBirth, nationality: query.nationality },
       threshold,
       5,

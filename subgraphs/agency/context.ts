@@ -11,7 +11,7 @@ import type { RecordStore } from './store/store.js';
  * Built once per request. The caller is set once the token is verified (before execution).
  * Resolvers reach records only through `reader`, made for this caller: it decides every
  * read by the caller's disclosure scope and notes what it returns in `disclosures`, which
- * the audit plugin writes to the ledger. The store itself is not reachable from here.
+ * the audit plugin writes to the ledger. The store is not part of the context's type.
  */
 export class NodeContext {
   caller: Caller | null = null;

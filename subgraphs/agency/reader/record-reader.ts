@@ -23,7 +23,7 @@ import { listSubjects, subjectsById } from '../store/scoped/subjects.js';
 import type { RecordStore } from '../store/store.js';
 import type { Tables } from '../store/tables.js';
 import { byKey, grouped, present } from './batch.js';
-import { DisclosureRecord } from './disclosures.js';
+import type { DisclosureRecord } from './disclosures.js';
 
 // THE way a node reads records for a caller. One reader per request, made by the node's
 // context once the caller is verified: it applies the caller's disclosure scope (in SQL,
@@ -39,23 +39,18 @@ type ContentLoaders = { [K in ContentKind]: DataLoader<string, ContentRow<K>[]> 
  * The reader of `owner`'s store for `caller`: its scope is the policy's clauses for FULL
  * access (policy/policy.ts), and what it returns is noted in `disclosures`.
  */
-export function readerFor(
-  store: RecordStore,
-  owner: RecordOwner,
-  caller: PolicyCaller,
-  disclosures: DisclosureRecord = new DisclosureRecord(),
-): RecordReader {
+export function readerFor(store: RecordStore, owner: RecordOwner, caller: PolicyCaller, disclosures: DisclosureRecord): RecordReader {
   return new RecordReader(store.db, owner.code, fullAccessClauses(caller, owner), disclosures);
 }
 
 export class RecordReader {
   /** Rows this reader returned (recorded or not): the only rows whose content it reads. */
-  private readonly handedOut = new WeakSet<object>();
-  private readonly noticeLoader: DataLoader<string, NoticeRow | null>;
-  private readonly subjectLoader: DataLoader<string, SubjectRow | null>;
-  private readonly caseLoader: DataLoader<string, CaseRow | null>;
-  private readonly noticesOfSubjectLoader: DataLoader<string, NoticeRow[]>;
-  private readonly contentLoaders: ContentLoaders;
+  readonly #handedOut = new WeakSet<object>();
+  readonly #noticeLoader: DataLoader<string, NoticeRow | null>;
+  readonly #subjectLoader: DataLoader<string, SubjectRow | null>;
+  readonly #caseLoader: DataLoader<string, CaseRow | null>;
+  readonly #noticesOfSubjectLoader: DataLoader<string, NoticeRow[]>;
+  readonly #contentLoaders: ContentLoaders;
 
   // ES private fields: a resolver holding the reader cannot reach the store or widen the scope.
   readonly #db: Kysely<Tables>;
@@ -72,23 +67,23 @@ export class RecordReader {
     this.#db = db;
     this.#scope = scope;
     this.#disclosures = disclosures;
-    this.noticeLoader = byKey(
-      async (ids) => this.recorded(await noticesById(db, scope, ids)),
+    this.#noticeLoader = byKey(
+      async (ids) => this.#recorded(await noticesById(db, scope, ids)),
       (row) => row.localId,
     );
-    this.subjectLoader = byKey(
-      async (ids) => this.recorded(await subjectsById(db, scope, ids)),
+    this.#subjectLoader = byKey(
+      async (ids) => this.#recorded(await subjectsById(db, scope, ids)),
       (row) => row.localId,
     );
-    this.caseLoader = byKey(
-      async (ids) => this.recorded(await casesById(db, scope, ids)),
+    this.#caseLoader = byKey(
+      async (ids) => this.#recorded(await casesById(db, scope, ids)),
       (row) => row.localId,
     );
-    this.noticesOfSubjectLoader = grouped(
-      async (ids) => this.recorded(await noticesOfSubjects(db, scope, ids)),
+    this.#noticesOfSubjectLoader = grouped(
+      async (ids) => this.#recorded(await noticesOfSubjects(db, scope, ids)),
       (row) => row.subjectId,
     );
-    this.contentLoaders = Object.fromEntries(
+    this.#contentLoaders = Object.fromEntries(
       (Object.keys(CONTENT) as ContentKind[]).map((kind) => [
         kind,
         grouped(
@@ -102,41 +97,41 @@ export class RecordReader {
   // ---- Records, recorded --------------------------------------------------------------
 
   async listNotices(query: NoticeQuery): Promise<NoticeRow[]> {
-    return this.recorded(await listNotices(this.#db, this.#scope, query));
+    return this.#recorded(await listNotices(this.#db, this.#scope, query));
   }
 
   async listSubjects(query: SubjectQuery): Promise<SubjectRow[]> {
-    return this.recorded(await listSubjects(this.#db, this.#scope, query));
+    return this.#recorded(await listSubjects(this.#db, this.#scope, query));
   }
 
   async listCases(query: CaseQuery): Promise<CaseRow[]> {
-    return this.recorded(await listCases(this.#db, this.#scope, query));
+    return this.#recorded(await listCases(this.#db, this.#scope, query));
   }
 
   notice(localId: string): Promise<NoticeRow | null> {
-    return this.noticeLoader.load(localId);
+    return this.#noticeLoader.load(localId);
   }
 
   subject(localId: string): Promise<SubjectRow | null> {
-    return this.subjectLoader.load(localId);
+    return this.#subjectLoader.load(localId);
   }
 
   case(localId: string): Promise<CaseRow | null> {
-    return this.caseLoader.load(localId);
+    return this.#caseLoader.load(localId);
   }
 
   /** The subjects of these ids the caller may know of, in the order asked. */
   async subjects(localIds: readonly string[]): Promise<SubjectRow[]> {
-    return present(await this.subjectLoader.loadMany(localIds));
+    return present(await this.#subjectLoader.loadMany(localIds));
   }
 
   async cases(localIds: readonly string[]): Promise<CaseRow[]> {
-    return present(await this.caseLoader.loadMany(localIds));
+    return present(await this.#caseLoader.loadMany(localIds));
   }
 
   noticesOfSubject(subject: SubjectRow): Promise<NoticeRow[]> {
-    this.assertHandedOut(subject);
-    return this.noticesOfSubjectLoader.load(subject.localId);
+    this.#assertHandedOut(subject);
+    return this.#noticesOfSubjectLoader.load(subject.localId);
   }
 
   /**
@@ -151,7 +146,7 @@ export class RecordReader {
     choose: (candidates: SubjectRow[]) => Promise<Hit[]>,
   ): Promise<Hit[]> {
     const hits = await choose(await this.unrecorded.screeningCandidates(keys, limit));
-    this.recorded(hits.map((hit) => hit.subject));
+    this.#recorded(hits.map((hit) => hit.subject));
     this.#disclosures.addDetail('screening', fingerprint);
     return hits;
   }
@@ -165,14 +160,14 @@ export class RecordReader {
 
   /** One kind of content (names, titles, links, ...) of a record this reader handed out. */
   content<K extends ContentKind>(kind: K, record: RecordRow): Promise<ContentRow<K>[]> {
-    this.assertHandedOut(record);
-    return this.contentLoaders[kind].load(record.localId) as Promise<ContentRow<K>[]>;
+    this.#assertHandedOut(record);
+    return this.#contentLoaders[kind].load(record.localId) as Promise<ContentRow<K>[]>;
   }
 
   /** The same kind of content of many records, in their order. */
   async contentOfEach<K extends ContentKind>(kind: K, records: readonly RecordRow[]): Promise<ContentRow<K>[][]> {
-    for (const record of records) this.assertHandedOut(record);
-    const results = await this.contentLoaders[kind].loadMany(records.map((record) => record.localId));
+    for (const record of records) this.#assertHandedOut(record);
+    const results = await this.#contentLoaders[kind].loadMany(records.map((record) => record.localId));
     return results.map((result) => {
       if (result instanceof Error) throw result;
       return result as ContentRow<K>[];
@@ -188,7 +183,7 @@ export class RecordReader {
      * `screen` records the hits that do.
      */
     screeningCandidates: async (keys: ScreeningKeys, limit: number): Promise<SubjectRow[]> =>
-      this.handOut(await screeningCandidates(this.#db, this.#scope, keys, limit)),
+      this.#handOut(await screeningCandidates(this.#db, this.#scope, keys, limit)),
 
     /** Whether the caller may know that a record exists (an access request's check); answers a boolean only. */
     isKnown: async (localId: string): Promise<boolean> => {
@@ -201,18 +196,18 @@ export class RecordReader {
     },
   };
 
-  private recorded<Row extends RecordRow>(rows: Row[]): Row[] {
+  #recorded<Row extends RecordRow>(rows: Row[]): Row[] {
     for (const row of rows) this.#disclosures.note(formatRecordId(this.agency, row.localId), row.disclosure);
-    return this.handOut(rows);
+    return this.#handOut(rows);
   }
 
-  private handOut<Row extends object>(rows: Row[]): Row[] {
-    for (const row of rows) this.handedOut.add(row);
+  #handOut<Row extends object>(rows: Row[]): Row[] {
+    for (const row of rows) this.#handedOut.add(row);
     return rows;
   }
 
-  private assertHandedOut(record: object): void {
+  #assertHandedOut(record: object): void {
     // A programming error, not a caller's: content is read only for rows read under the scope.
-    if (!this.handedOut.has(record)) throw new Error('The record reader reads content only of records it returned.');
+    if (!this.#handedOut.has(record)) throw new Error('The record reader reads content only of records it returned.');
   }
 }

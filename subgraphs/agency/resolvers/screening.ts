@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { screen } from '../screening/screen.js';
 import { isAddressed, pageSize } from './ids.js';
@@ -6,8 +7,10 @@ import { isAddressed, pageSize } from './ids.js';
 // arrives here without matched name or explanation.
 export const screeningResolvers: Resolvers = {
   Query: {
-    screen: (_root, { person, minScore, first, agencies }, context) =>
-      isAddressed(agencies, context) ? screen(context.reader, person, minScore ?? null, pageSize(first)) : [],
+    screen: (_root, { person, minScore, first, agencies }, context, info) =>
+      isAddressed(agencies, context)
+        ? screen(context.reader, person, minScore ?? schemaDefault(info, 'minScore'), pageSize(first ?? schemaDefault(info, 'first')))
+        : [],
   },
   ScreeningHit: {
     disclosure: (hit) => hit.subject.disclosure,
@@ -19,3 +22,11 @@ export const screeningResolvers: Resolvers = {
     __resolveType: () => 'Subject',
   },
 };
+
+/**
+ * An argument sent as an explicit null means what leaving it out means: the default the
+ * schema declares (schema/records.screening.graphql), its one home.
+ */
+function schemaDefault(info: GraphQLResolveInfo, argument: string): number {
+  return info.parentType.getFields()[info.fieldName]!.args.find((arg) => arg.name === argument)!.defaultValue as number;
+}

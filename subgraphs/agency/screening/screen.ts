@@ -26,7 +26,7 @@ function questionFingerprint(question: ScreeningQuestion): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-export function validateQuestion(question: ScreeningQuestion, minScore: number | null): asserts minScore is number {
+export function validateQuestion(question: ScreeningQuestion, minScore: number): void {
   const name = question.name.trim();
   if (name.length < 2 || name.length > 200) throw badUserInput('person.name must be 2 to 200 characters.');
   if (question.dateOfBirth && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(question.dateOfBirth)) {
@@ -35,8 +35,8 @@ export function validateQuestion(question: ScreeningQuestion, minScore: number |
   if (question.nationality && !/^[A-Za-z]{2}$/.test(question.nationality)) {
     throw badUserInput('person.nationality must be an ISO 3166-1 alpha-2 code such as AF.');
   }
-  if (minScore === null || !(minScore >= 0 && minScore <= 1)) {
-    throw badUserInput(`minScore must be a number between 0 and 1 (leave it out for the default); got ${minScore}.`);
+  if (!(minScore >= 0 && minScore <= 1)) {
+    throw badUserInput(`minScore must be between 0 and 1; got ${minScore}.`);
   }
 }
 
@@ -44,7 +44,7 @@ export function validateQuestion(question: ScreeningQuestion, minScore: number |
 export async function screen(
   reader: RecordReader,
   question: ScreeningQuestion,
-  minScore: number | null,
+  minScore: number,
   first: number,
 ): Promise<ScreeningHitModel[]> {
   validateQuestion(question, minScore);

@@ -13,7 +13,8 @@ import { documentKey, nameKeys } from './normalize.js';
 /** What one question looks up in the screening index, split by what each key may find. */
 export function screeningKeys(question: ScreeningQuestion): ScreeningKeys {
   const document = question.documentNumber ? documentKey(question.documentNumber) : null;
-  return { anyVisible: nameKeys(question.name), fullOnly: document ? [document] : [] };
+  // The one place a ScreeningKeys value is made (the brand exists in types only).
+  return { anyVisible: nameKeys(question.name), fullOnly: document ? [document] : [] } as unknown as ScreeningKeys;
 }
 
 /** A hit as it may leave the node: what matched only where the record is disclosed in full. */

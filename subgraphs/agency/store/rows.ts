@@ -74,12 +74,16 @@ export interface Holdings {
   cases: number;
 }
 
+declare const decidedByScreeningRule: unique symbol;
+
 /**
  * Screening's blocking keys, split by what they may find: `anyVisible` keys find FULL and
  * HIT_ONLY records; `fullOnly` keys (e.g. document numbers) find records disclosed in full only.
- * Which key is which is screening's rule (screening/withheld.ts), not the store's.
+ * Which key is which is screening's rule (screening/withheld.ts), not the store's: the brand
+ * makes `screeningKeys()` there the only way to build a value of this type.
  */
 export interface ScreeningKeys {
-  anyVisible: readonly string[];
-  fullOnly: readonly string[];
+  readonly anyVisible: readonly string[];
+  readonly fullOnly: readonly string[];
+  readonly [decidedByScreeningRule]: true;
 }

@@ -49,7 +49,7 @@ describe('federation.json refusals', () => {
     ['a node url that is not a string', { agencies: [node({ url: 4101 })] }, 'agencies[0].url must be a string.'],
     ['an agency entry that is not an object', { agencies: ['INTERPOL'] }, 'agencies[0] must be an object.'],
     ['a bad directory port', { directory: { port: 'x' }, agencies: [node()] }, 'Invalid directory port: x'],
-    ['a bad gateway port', { gateway: { port: -1 }, agencies: [node()] }, 'Invalid gateway port (GATEWAY_PORT): -1'],
+    ['a bad gateway port', { gateway: { port: -1 }, agencies: [node()] }, 'Invalid gateway.port: -1'],
     [
       'a shared-secret algorithm',
       { agencies: [node()], trust: { algorithms: ['HS256'] } },
@@ -164,5 +164,26 @@ describe('directory file refusals', () => {
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, '{ "agencies": [');
     expect(() => loadConfig({ DIRECTORY_FILE: file })).toThrow(new RegExp(`^Cannot read the directory file ${file}: `));
+  });
+});
+
+describe('federation.json: null is a setting left out', () => {
+  it('takes every default for sections and values written as null', () => {
+    const file = write('nulls.json', {
+      gateway: null,
+      directory: { url: null },
+      trust: { audience: null },
+      agencies: [{ code: 'INTERPOL', port: 4101, url: null, database: null }],
+    });
+    const { federation } = loadConfig({ FEDERATION_CONFIG: file, DATA_DIR: dir });
+    expect(federation.gateway).toEqual({ port: 4000, nodeTimeoutMs: 2000 });
+    expect(federation.directory.url).toBe('http://localhost:4001/');
+    expect(federation.trust.audience).toBe('records-federation');
+    expect(federation.agencies[0]).toEqual({
+      code: 'INTERPOL',
+      port: 4101,
+      url: 'http://localhost:4101/',
+      database: path.join(dir, 'interpol.sqlite'),
+    });
   });
 });
