@@ -10,6 +10,8 @@ import { generateDataset } from '../subgraphs/agency/seed/generate.js';
 import { openStore } from '../subgraphs/agency/store/open.js';
 import type { AgencyDataset } from '../subgraphs/agency/store/records.js';
 import { importUnList } from '../subgraphs/agency/un/import.js';
+import { parseCommandLine, runCommand } from '../scripts/command-line.js';
+import { progress } from '../scripts/progress.js';
 import { listedPersons } from '../scripts/screening-eval/evaluate.js';
 import { labelledSet } from '../scripts/screening-eval/labelled-set.js';
 import { insertDataset } from '../subgraphs/agency/store/writes.js';
@@ -18,52 +20,91 @@ import { insertDataset } from '../subgraphs/agency/store/writes.js';
 // 100,000: the UN list plus synthetic demo subjects), measured in process over its SQLite
 // store (candidate lookup, scoring, disclosure scope), without HTTP. Reports figures only.
 
-const config = loadConfig();
-const { subjects: SUBJECTS, queries: QUERIES } = readEnvironment().bench;
+const command = {
+  name: 'bench:screening',
+  usage: '',
+  summary:
+    'Measures screening latency of one node holding BENCH_SUBJECTS subjects (the UN list plus synthetic ones),\n' +
+    'in process over a temporary SQLite store (removed at the end). Takes about a minute; shows progress on a\n' +
+    'terminal, and prints figures only.',
+  options: {},
+  help: [],
+  environment: [
+    ['BENCH_SUBJECTS', 'subjects in the store (default 100000)'],
+    ['BENCH_QUERIES', 'screening queries to time (default 300)'],
+  ],
+  example: 'BENCH_SUBJECTS=20000 npm run bench:screening',
+} as const satisfies Parameters<typeof parseCommandLine>[0];
+
 const AGENCY = 'INTERPOL';
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
-const store = await openStore({ agency: AGENCY, database: path.join(dir, 'store.sqlite') });
-try {
-  let started = performance.now();
-  await importUnList(store, path.join(PROJECT_ROOT, 'tests/fixtures/un/un-consolidated-2024-09-26.xml'));
-  let total = (await store.holdingsOfOwner()).subjects;
-  for (let seed = 1; total < SUBJECTS; seed++) {
-    const batch = renumbered(generateDataset(AGENCY, seed), `B${seed}`);
-    batch.subjects = batch.subjects.slice(0, SUBJECTS - total);
-    await insertDataset(store, batch);
-    total += batch.subjects.length;
+runCommand(command, async () => {
+  parseCommandLine(command);
+  const bar = progress();
+  try {
+    await bench(bar);
+  } finally {
+    bar.stop();
   }
-  console.log(`store: ${total} subjects, indexed for screening as stored, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+});
 
-  const queries = labelledSet(await listedPersons(store))
-    .filter((_q, i) => i % 7 === 0)
-    .slice(0, QUERIES);
-  const caller: Caller = {
-    sub: 'bench',
-    agency: 'TH-RTP',
-    circles: ['GLOBAL', 'ASEAN', 'MEKONG'],
-    roles: ['officer'],
-    purpose: 'BORDER_CONTROL',
-    token: '',
-  };
-  const timings: number[] = [];
-  let hits = 0;
-  for (const query of queries) {
-    const context = new NodeContext({ code: AGENCY, circles: config.directory.circlesOf(AGENCY) }, store);
-    context.caller = caller;
-    started = performance.now();
-    hits += (await screen(context.reader, { name: query.name, dateOfBirth: query.dateOfBirth }, 0.8, 20)).length;
-    timings.push(performance.now() - started);
+async function bench(bar: ReturnType<typeof progress>): Promise<void> {
+  const config = loadConfig();
+  const { subjects: SUBJECTS, queries: QUERIES } = readEnvironment().bench;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
+  const store = await openStore({ agency: AGENCY, database: path.join(dir, 'store.sqlite') });
+  try {
+    let started = performance.now();
+    bar.step('importing the UN list', 1);
+    await importUnList(
+      store,
+      path.join(PROJECT_ROOT, 'tests/fixtures/un/un-consolidated-2024-09-26.xml'),
+      ({ bytesRead, totalBytes, entries }) => bar.update(bytesRead / Math.max(totalBytes, 1), `${entries} entries`),
+    );
+    let total = (await store.holdingsOfOwner()).subjects;
+    bar.step('adding synthetic subjects', SUBJECTS);
+    for (let seed = 1; total < SUBJECTS; seed++) {
+      const batch = renumbered(generateDataset(AGENCY, seed), `B${seed}`);
+      batch.subjects = batch.subjects.slice(0, SUBJECTS - total);
+      await insertDataset(store, batch);
+      total += batch.subjects.length;
+      bar.update(total, `${total}/${SUBJECTS} subjects`);
+    }
+    bar.stop();
+    console.log(`store: ${total} subjects, indexed for screening as stored, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const queries = labelledSet(await listedPersons(store))
+      .filter((_q, i) => i % 7 === 0)
+      .slice(0, QUERIES);
+    const caller: Caller = {
+      sub: 'bench',
+      agency: 'TH-RTP',
+      circles: ['GLOBAL', 'ASEAN', 'MEKONG'],
+      roles: ['officer'],
+      purpose: 'BORDER_CONTROL',
+      token: '',
+    };
+    const timings: number[] = [];
+    let hits = 0;
+    bar.step('screening', queries.length);
+    for (const query of queries) {
+      const context = new NodeContext({ code: AGENCY, circles: config.directory.circlesOf(AGENCY) }, store);
+      context.caller = caller;
+      started = performance.now();
+      hits += (await screen(context.reader, { name: query.name, dateOfBirth: query.dateOfBirth }, 0.8, 20)).length;
+      timings.push(performance.now() - started);
+      bar.update(timings.length, `${timings.length}/${queries.length} queries`);
+    }
+    bar.stop();
+    timings.sort((a, b) => a - b);
+    const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!.toFixed(1);
+    console.log(
+      `${queries.length} screening queries as TH-RTP: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; ${hits} hits`,
+    );
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
   }
-  timings.sort((a, b) => a - b);
-  const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!.toFixed(1);
-  console.log(
-    `${queries.length} screening queries as TH-RTP: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; ${hits} hits`,
-  );
-} finally {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
 }
 
 /** A demo dataset with its subjects renamed apart, so many seeds fit in one store. */

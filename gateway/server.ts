@@ -1,25 +1,25 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/authenticate.js';
-import { DEV_ISSUER, ensureDevIssuer, mintToken } from '../lib/auth/dev-issuer.js';
 import { TokenVerifier } from '../lib/auth/verify.js';
 import type { Config } from '../lib/config/index.js';
 import { formatErrorFor } from '../lib/errors.js';
+import { logFieldsOf, requestLogPlugin, type LoggedContext } from '../lib/http/request-log.js';
 import { serveGraphQL } from '../lib/http/serve.js';
 import type { Logger } from '../lib/logger.js';
+import { requestMetricsPlugin } from '../lib/metrics/request-metrics.js';
 import type { Service } from '../lib/service.js';
 import { DIRECTORY_SUBGRAPH, readSdl, readSupergraph, RECORDS_SUBGRAPH } from '../schema/supergraph.js';
 import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
 import { SovereignDataSource } from './datasources/sovereign-data-source.js';
+import { landingPage } from './landing-page.js';
+import { federationReadiness } from './readiness.js';
 
-export interface GatewayContext extends AuthenticatedContext {
+export interface GatewayContext extends AuthenticatedContext, LoggedContext {
   requestId: string;
+  fetches: { agency: string; ms: number; outcome: string }[];
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<Service> {
@@ -57,52 +57,25 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     introspection: !config.production,
     formatError: formatErrorFor(logger),
     logger,
-    plugins: [authenticationPlugin<GatewayContext>(verifier), await landingPage(config)],
+    plugins: [
+      authenticationPlugin<GatewayContext>(verifier),
+      requestLogPlugin<GatewayContext>(),
+      requestMetricsPlugin<GatewayContext>('gateway'),
+      // The HTTP front serves the landing page (gateway/landing-page.ts), per browser.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   return serveGraphQL(server, {
     port: federation.gateway.port,
+    http: config.http,
     logger,
-    context: async (req) => ({ requestId: headerValue(req.headers['x-request-id']) ?? randomUUID(), caller: null }),
+    context: async ({ requestId, raw }) => {
+      const fetches: GatewayContext['fetches'] = [];
+      const requestLog = logFieldsOf(raw);
+      requestLog.fetches = fetches;
+      return { requestId, caller: null, fetches, requestLog };
+    },
+    ready: () => federationReadiness(federation),
+    landingPage: landingPage(config),
   });
-}
-
-const EXAMPLE_QUERY = `# Every agency node answers for its own records, at the level its owner decides.
-query OneQuestionAcrossAllStores {
-  notices(first: 5, filter: { colours: [RED, YELLOW, DIFFUSION] }) {
-    id colour disclosure tlp handling
-    agency { code name }
-    title { text language }
-    subject { id names { full script } }
-  }
-  cases(first: 5, filter: { crimeTypes: [TELECOM_FRAUD] }) {
-    id reference disclosure agency { code } subjects { id names { full } }
-  }
-}
-`;
-
-/**
- * Apollo Sandbox at the gateway URL outside production. In development its shared headers
- * come pre-filled with a token of a demo partner (TH-RTP, officer) from the dev issuer.
- */
-async function landingPage({ production, federation, directory }: Config) {
-  if (production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
-  let sharedHeaders: Record<string, string> = { 'X-Purpose': 'CRIMINAL_INVESTIGATION' };
-  if (federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER)) {
-    const issuer = await ensureDevIssuer(federation.dataDir);
-    const token = await mintToken(issuer, {
-      agency: 'TH-RTP',
-      circles: directory.circlesOf('TH-RTP'),
-      roles: ['officer'],
-      sub: 'sandbox-demo',
-      ttl: '12h',
-      audience: federation.trust.audience,
-    });
-    sharedHeaders = { Authorization: `Bearer ${token}`, ...sharedHeaders };
-  }
-  return ApolloServerPluginLandingPageLocalDefault({ footer: false, document: EXAMPLE_QUERY, embed: { initialState: { sharedHeaders } } });
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first && /^[\w.-]{1,128}$/.test(first) ? first : undefined;
 }

@@ -2,8 +2,34 @@ import { prettyFactory } from 'pino-pretty';
 import { DEV_ISSUER, ensureDevIssuer } from '../lib/auth/dev-issuer.js';
 import { ConfigError, loadConfig } from '../lib/config/index.js';
 import { Federation } from '../lib/launcher.js';
+import { invocation, parseCommandLine, UsageError } from './command-line.js';
 
 // `npm start`: the whole federation on this machine, each part its own process and store.
+
+const command = {
+  name: 'start',
+  usage: '',
+  summary:
+    'Starts the whole federation on this machine: the directory, every agency node of the federation config\n' +
+    '(each its own process and store, created and seeded with demo data on first start) and the gateway.\n' +
+    'Ctrl-C stops every process it started.',
+  options: {},
+  help: [],
+  environment: [
+    ['DATA_DIR', "the agencies' SQLite stores and the dev issuer's keys (default ./data)"],
+    ['FEDERATION_CONFIG', 'the nodes, ports and trust (default federation.json)'],
+    ['GATEWAY_PORT', 'the gateway port (default 4000)'],
+    ['LOG_LEVEL', 'pino log level (default info)'],
+  ],
+  example: 'DATA_DIR=/tmp/federation npm start',
+} as const satisfies Parameters<typeof parseCommandLine>[0];
+
+try {
+  parseCommandLine(command);
+} catch (error) {
+  console.error(`start: ${(error as Error).message}${error instanceof UsageError ? ` (see ${invocation(command)} --help)` : ''}`);
+  process.exit(2);
+}
 
 const pretty = prettyFactory({ colorize: process.stdout.isTTY, ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss' });
 

@@ -21,11 +21,20 @@ export interface AgencyClient {
   send(request: AgencyRequest, signal: AbortSignal): Promise<NodeResponse>;
 }
 
+/**
+ * Why a node gave no usable answer, as far as the gateway can tell them apart: no answer in
+ * time, no connection, a TLS certificate or handshake refused, an HTTP error status without
+ * a GraphQL body (e.g. a proxy's 502 page), or a success status with a body that is not a
+ * GraphQL response. Logged and counted under these names (gateway_agency_fetch_failures_total).
+ */
+export const AGENCY_FAILURE_REASONS = ['timeout', 'unreachable', 'certificate', 'http_error', 'bad_response'] as const;
+export type AgencyFailureReason = (typeof AGENCY_FAILURE_REASONS)[number];
+
 /** Why a node gave no usable answer. Never carries the node's URL to the caller. */
 export class AgencyFailureError extends Error {
   constructor(
     readonly agency: string,
-    readonly reason: 'timeout' | 'unreachable' | 'bad-response',
+    readonly reason: AgencyFailureReason,
     readonly detail: string,
   ) {
     super(`${agency}: ${reason} (${detail})`);
@@ -48,26 +57,34 @@ export class HttpAgencyClient implements AgencyClient {
         signal,
       });
     } catch (error) {
-      throw this.failure(error, signal, 'unreachable');
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw this.failure(error, signal, cause && isTlsFailure(cause) ? 'certificate' : 'unreachable');
     }
+    // Without a GraphQL body an error status is the reason (a proxy's 502 page); with a success status, the body is.
+    const unusable: AgencyFailureReason = response.ok ? 'bad_response' : 'http_error';
     let body: unknown;
     try {
       body = await response.json();
     } catch (error) {
-      throw this.failure(error, signal, 'bad-response', `HTTP ${response.status}, body is not JSON`);
+      throw this.failure(error, signal, unusable, `HTTP ${response.status}, body is not JSON`);
     }
     // A GraphQL answer (even a 4xx with errors) is usable; anything else is not.
     if (!isGraphQLResponse(body)) {
-      throw new AgencyFailureError(this.agency, 'bad-response', `HTTP ${response.status}, not a GraphQL response`);
+      throw new AgencyFailureError(this.agency, unusable, `HTTP ${response.status}, not a GraphQL response`);
     }
     return body;
   }
 
-  private failure(error: unknown, signal: AbortSignal, reason: AgencyFailureError['reason'], detail?: string): AgencyFailureError {
+  private failure(error: unknown, signal: AbortSignal, reason: AgencyFailureReason, detail?: string): AgencyFailureError {
     if (signal.aborted) return new AgencyFailureError(this.agency, 'timeout', String(signal.reason));
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message);
   }
+}
+
+/** Node's TLS errors: certificate checks (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID...) and handshakes (ERR_SSL_...). */
+function isTlsFailure(code: string): boolean {
+  return /CERT|^ERR_TLS_|^ERR_SSL_/.test(code);
 }
 
 function isGraphQLResponse(body: unknown): body is NodeResponse {

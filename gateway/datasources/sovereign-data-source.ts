@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../lib/logger.js';
 import { AgencyFailureError, type AgencyClient, type NodeResponse } from './agency-client.js';
+import { initialiseFailureSeries, recordAgencyFetch } from './fetch-metrics.js';
 import { mergeResponses, type Outcome } from './merge.js';
 import { addressedAgencies, routeOperation, type RoutedField, type RoutingTable } from './routing.js';
 import { requestFor } from './split.js';
@@ -37,36 +38,43 @@ export class SovereignDataSource implements GraphQLDataSource {
       listFields: options.listFields,
       rankedFields: options.rankedFields,
     };
+    initialiseFailureSeries(this.table.agencies);
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<NodeResponse> {
     const { request } = options;
     const variables = (request.variables ?? {}) as Record<string, unknown>;
     const routed = routeOperation(this.parse(request.query ?? ''), request.operationName ?? undefined, variables, this.table);
-    const headers = this.options.forwardHeaders?.(options.context) ?? {};
+    const { context } = options;
+    const headers = this.options.forwardHeaders?.(context) ?? {};
     let outcomes: Outcome[];
     if (routed.operation.operation === OperationTypeNode.MUTATION) {
       // Mutations run one after the other in field order: consecutive fields of one owner
       // travel together, and a later field never overtakes an earlier one.
       outcomes = [];
       for (const run of ownerRuns(routed.fields))
-        outcomes.push(await this.call(run.agency, requestFor(run.agency, routed, headers, run.fields)));
+        outcomes.push(await this.call(run.agency, requestFor(run.agency, routed, headers, run.fields), context));
     } else {
       const agencies = addressedAgencies(routed, this.table.agencies);
-      outcomes = await Promise.all(agencies.map((agency) => this.call(agency, requestFor(agency, routed, headers))));
+      outcomes = await Promise.all(agencies.map((agency) => this.call(agency, requestFor(agency, routed, headers), context)));
     }
     const rootTypename = routed.operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
     return mergeResponses(routed, outcomes, rootTypename);
   }
 
-  private async call(agency: string, request: ReturnType<typeof requestFor>): Promise<Outcome> {
+  /** One call to one node, timed and counted (fetch-metrics.ts), and noted on the request's context. */
+  private async call(agency: string, request: ReturnType<typeof requestFor>, context: Record<string, unknown>): Promise<Outcome> {
     const client = this.clients.get(agency)!;
     const timeoutMs = this.options.timeoutMs;
+    const started = performance.now();
     try {
-      return { agency, response: await client.send(request, AbortSignal.timeout(timeoutMs)) };
+      const response = await client.send(request, AbortSignal.timeout(timeoutMs));
+      recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: 'ok' });
+      return { agency, response };
     } catch (error) {
       const failure =
-        error instanceof AgencyFailureError ? error : new AgencyFailureError(agency, 'bad-response', (error as Error).message);
+        error instanceof AgencyFailureError ? error : new AgencyFailureError(agency, 'bad_response', (error as Error).message);
+      recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: failure.reason });
       this.options.logger.warn({ agency, reason: failure.reason, detail: failure.detail }, 'agency node unavailable');
       return { agency, error: unavailable(agency, failure, timeoutMs) };
     }
@@ -99,12 +107,13 @@ function ownerRuns(fields: readonly RoutedField[]): { agency: string; fields: Ro
 }
 
 function unavailable(agency: string, failure: AgencyFailureError, timeoutMs: number): GraphQLFormattedError {
-  const why =
-    failure.reason === 'timeout'
-      ? `did not answer within ${timeoutMs} ms`
-      : failure.reason === 'unreachable'
-        ? 'could not be reached'
-        : 'sent an answer that is not a GraphQL response';
+  const why = {
+    timeout: `did not answer within ${timeoutMs} ms`,
+    unreachable: 'could not be reached',
+    certificate: 'could not be reached over a trusted connection',
+    http_error: 'answered with an HTTP error instead of a GraphQL response',
+    bad_response: 'sent an answer that is not a GraphQL response',
+  }[failure.reason];
   return {
     message: `Agency ${agency} ${why}; its records are missing from this answer, the other agencies' are included.`,
     extensions: { code: 'AGENCY_UNAVAILABLE', agency },

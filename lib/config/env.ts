@@ -20,8 +20,11 @@ export interface ServiceEnvironment {
   databasePath: string | undefined;
   /** DATABASE_PASSWORD_FILE: the database password as a secret file (Compose, Kubernetes). */
   databasePasswordFile: string | undefined;
-  /** SEED_DEMO_DATA: anything but "false" seeds demo data into an empty store. */
-  seedDemoData: boolean;
+  /**
+   * SEED_DEMO_DATA: "true" or "false"; unset, demo data goes only into the embedded default
+   * (an empty SQLite store of a demo agency), never into PostgreSQL.
+   */
+  seedDemoData: boolean | undefined;
 }
 
 /** Knobs of the benchmarks (bench/). */
@@ -51,6 +54,10 @@ export interface Environment {
   production: boolean;
   /** LOG_LEVEL (pino), default info. */
   logLevel: string;
+  /** HOST: the address every service binds to (default 127.0.0.1: this machine only). */
+  host: string;
+  /** CORS_ORIGINS: comma-separated browser origins allowed to call the services (see lib/config/http.ts). */
+  corsOrigins: string | undefined;
   service: ServiceEnvironment;
   bench: BenchEnvironment;
 }
@@ -65,13 +72,15 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
     nodeTimeoutMs: env.NODE_TIMEOUT_MS,
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info',
+    host: env.HOST || '127.0.0.1',
+    corsOrigins: env.CORS_ORIGINS,
     service: {
       agencyCode: env.AGENCY_CODE ?? '',
       port: env.PORT,
       databaseUrl: env.DATABASE_URL,
       databasePath: env.DATABASE_PATH,
       databasePasswordFile: env.DATABASE_PASSWORD_FILE,
-      seedDemoData: env.SEED_DEMO_DATA !== 'false',
+      seedDemoData: env.SEED_DEMO_DATA === undefined || env.SEED_DEMO_DATA === '' ? undefined : env.SEED_DEMO_DATA !== 'false',
     },
     bench: {
       subjects: Number(env.BENCH_SUBJECTS ?? 100_000),

@@ -1,6 +1,7 @@
 import { loadDirectory, type Directory } from './directory.js';
 import { readEnvironment, type Environment, type RawEnvironment, type ServiceEnvironment } from './env.js';
 import { loadFederationConfig, type FederationConfig } from './federation.js';
+import { httpSettings, type HttpSettings } from './http.js';
 
 // The configuration of one process, as ONE value: loaded once in each main.ts or script
 // and passed to what needs it, so no module reads files or the environment on import.
@@ -14,6 +15,8 @@ export interface Config {
   production: boolean;
   /** LOG_LEVEL (pino). */
   logLevel: string;
+  /** Where services listen and which browser origins may call them. */
+  http: HttpSettings;
   /** What this process was told about itself (AGENCY_CODE, PORT, DATABASE_*, SEED_DEMO_DATA). */
   service: ServiceEnvironment;
 }
@@ -30,6 +33,7 @@ export function configFrom(environment: Environment): Config {
     directory: loadDirectory(environment.directoryFile),
     production: environment.production,
     logLevel: environment.logLevel,
+    http: httpSettings(environment),
     service: environment.service,
   };
 }
@@ -38,4 +42,5 @@ export { ConfigError } from './config-error.js';
 export { Directory, loadDirectory, type AgencyEntry, type AgencyKind, type TrustCircleEntry } from './directory.js';
 export { childEnvironment, readEnvironment, type Environment, type RawEnvironment, type ServiceEnvironment } from './env.js';
 export { isPostgresUrl, loadFederationConfig, type AgencyNodeConfig, type FederationConfig } from './federation.js';
+export { type HttpSettings } from './http.js';
 export { PROJECT_ROOT } from './project-root.js';

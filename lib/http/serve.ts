@@ -1,20 +1,48 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import cors from 'cors';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import fastifyCors from '@fastify/cors';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { HttpSettings } from '../config/http.js';
 import type { Logger } from '../logger.js';
 import { metricsRegistry } from './metrics.js';
+import { requestLogLine } from './request-log.js';
+import { wrongShape } from './wrong-shape.js';
 
-// A small HTTP front for Apollo Server: GraphQL on every path, plus /health for probes and
-// /metrics for Prometheus. The standalone server has neither, and every process here needs both.
+// Every service's HTTP front (Fastify, with Apollo's Fastify integration): GraphQL at `/`,
+// `/health` (the process answers), `/ready` (it can serve: store open, nodes reachable),
+// `/metrics` (Prometheus) beside it; anything else is a 404 that says where GraphQL is.
+// One request id per request (accepted from X-Request-Id or made here, returned in the
+// response), one log line per request, a body limit, CORS from an allow-list, and a
+// graceful close: in-flight requests finish, new ones get 503.
 
+export const GRAPHQL_PATH = '/';
 const MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** How long a stopping service waits for its requests in flight (the process exits after 5 s). */
+const SHUTDOWN_GRACE_MS = 4000;
+/**
+ * ...and for this long without one: a request whose bytes have arrived but are not parsed
+ * yet is not counted in flight, and closing would reset its connection.
+ */
+const SHUTDOWN_QUIET_MS = 150;
+
+export interface Readiness {
+  ready: boolean;
+  /** What was checked and what it found, e.g. { store: 'ok' } or { INTERPOL: 'unreachable' }. */
+  checks: Record<string, string>;
+}
 
 export interface ServeOptions<TContext extends BaseContext> {
   port: number;
-  host?: string;
+  http: HttpSettings;
   logger: Logger;
-  context: (req: http.IncomingMessage) => Promise<TContext>;
+  /** The GraphQL context of one request; `requestId` is the id this request carries everywhere. */
+  context: (request: { requestId: string; raw: IncomingMessage }) => Promise<TContext>;
+  ready: () => Promise<Readiness>;
+  /** An HTML page for browsers at the GraphQL path (the gateway's explorer); null: none. */
+  landingPage?: (request: FastifyRequest) => Promise<string | null>;
 }
 
 export interface RunningServer {
@@ -27,101 +55,131 @@ export async function serveGraphQL<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   options: ServeOptions<TContext>,
 ): Promise<RunningServer> {
+  const { logger } = options;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per request, written below with what GraphQL learnt about it.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  await app.register(fastifyCors, {
+    origin: (origin, callback) => callback(null, !origin || isAllowedOrigin(origin, options.http.corsOrigins)),
+    maxAge: 600,
+  });
+  server.addPlugin(fastifyApolloDrainPlugin(app));
+
+  // A stopping service answers what reaches it, each answer closing its connection, and says
+  // it is not ready; it closes once no request is in flight (bounded), so none is cut off.
+  let closing = false;
+  let inFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    inFlight += 1;
+    reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    inFlight -= 1;
+    if (request.url === '/health' || request.url === '/metrics') return;
+    logger.info(requestLogLine(request, reply), 'request');
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => replyWithError(error, request, reply, logger));
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send(graphqlErrors(`Nothing is served at ${request.url.split('?')[0]}; GraphQL is at ${GRAPHQL_PATH}.`, 'NOT_FOUND'));
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    const readiness = closing ? { ready: false, checks: { service: 'stopping' } } : await options.ready();
+    return reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? 'ready' : 'unready', checks: readiness.checks });
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()));
+
   await server.start();
-  const allowCors = cors({ maxAge: 600 });
-  const httpServer = http.createServer((req, res) => {
-    allowCors(req, res, () => {
-      route(server, options, req, res).catch((error: unknown) => {
-        options.logger.error({ err: error }, 'request failed');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.' }] });
-        else res.end();
-      });
-    });
+  const graphql = fastifyApolloHandler(server, {
+    context: async (request) => options.context({ requestId: request.id, raw: request.raw }),
   });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
+  app.route({
+    method: ['GET', 'POST'],
+    url: GRAPHQL_PATH,
+    handler: async function (request, reply) {
+      if (request.method === 'GET' && options.landingPage && prefersHtml(request)) {
+        const page = await options.landingPage(request);
+        if (page) return reply.type('text/html; charset=utf-8').send(page);
+      }
+      const guidance = wrongShape(request);
+      if (guidance) return reply.code(guidance.status).send(graphqlErrors(guidance.message, 'BAD_REQUEST'));
+      // The integration types its route more narrowly than a route of two methods; the request is the same.
+      return graphql.call(this, request as never, reply as never);
+    },
   });
-  const { port } = httpServer.address() as AddressInfo;
+
+  await app.listen({ port: options.port, host: options.http.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    url: `http://localhost:${port}/`,
+    url: `http://${urlHost(options.http.host)}:${port}/`,
     port,
     async stop() {
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      const force = setTimeout(() => httpServer.closeAllConnections(), 2000);
-      await closed;
-      clearTimeout(force);
-      await server.stop();
+      closing = true;
+      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+      let lastBusy = Date.now();
+      while (Date.now() - lastBusy < SHUTDOWN_QUIET_MS && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (inFlight > 0) lastBusy = Date.now();
+      }
+      // Then stop accepting, answer anything still arriving with 503, stop Apollo (the drain
+      // plugin) and close the connections.
+      await app.close();
     },
   };
 }
 
-async function route<TContext extends BaseContext>(
-  server: ApolloServer<TContext>,
-  options: ServeOptions<TContext>,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (req.method === 'GET' && url.pathname === '/health') {
-    sendJson(res, 200, { status: 'ok' });
-    return;
-  }
-  if (req.method === 'GET' && url.pathname === '/metrics') {
-    res.writeHead(200, { 'content-type': metricsRegistry.contentType });
-    res.end(await metricsRegistry.metrics());
-    return;
-  }
-  const body = await readBody(req, res);
-  if (body === TOO_LARGE) return;
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  let parsed: unknown;
-  if (body.length > 0 && /^application\/(graphql-response\+)?json/i.test(req.headers['content-type'] ?? '')) {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-  }
-  const response = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed },
-    context: () => options.context(req),
-  });
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
+/** An allowed origin without a port allows every port of its host (browsers on loopback). */
+export function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
+  return allowed.some((entry) => origin === entry || (!/:\d+$/.test(entry) && new RegExp(`^${escape(entry)}:\\d+$`).test(origin)));
 }
 
-const TOO_LARGE = Symbol('too large');
-
-async function readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<string | typeof TOO_LARGE> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      sendJson(res, 413, {
-        errors: [{ message: `Request body is larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }],
-      });
-      req.destroy();
-      return TOO_LARGE;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+function prefersHtml(request: FastifyRequest): boolean {
+  const url = new URL(request.url, 'http://service');
+  return !url.searchParams.has('query') && /text\/html/.test(request.headers.accept ?? '');
+}
+
+/** The URL a client on this machine uses: a wildcard bind is reached through loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function graphqlErrors(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** Fastify's own refusals (body too large, bad JSON) in GraphQL's shape, one line each. */
+function replyWithError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
+  const status = error.statusCode ?? 500;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return reply.code(413).send(graphqlErrors(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'BAD_REQUEST'));
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return reply.code(415).send(graphqlErrors('Send GraphQL as POST with "content-type: application/json".', 'BAD_REQUEST'));
+  }
+  if (status === 400 && /JSON/i.test(error.message)) {
+    return reply.code(400).send(graphqlErrors('The request body is not valid JSON.', 'BAD_REQUEST'));
+  }
+  if (status < 500) return reply.code(status).send(graphqlErrors(error.message.split('\n')[0]!, 'BAD_REQUEST'));
+  logger.error({ err: error, reqId: request.id }, 'request failed');
+  return reply.code(500).send(graphqlErrors('Internal server error.', 'INTERNAL_SERVER_ERROR'));
 }

@@ -6,7 +6,7 @@ import { openStore } from '../../subgraphs/agency/store/open.js';
 import { DisclosureRecord } from '../../subgraphs/agency/reader/disclosures.js';
 import { readerFor } from '../../subgraphs/agency/reader/record-reader.js';
 import type { RecordStore } from '../../subgraphs/agency/store/store.js';
-import { importUnList } from '../../subgraphs/agency/un/import.js';
+import { importUnList, type ImportProgress } from '../../subgraphs/agency/un/import.js';
 import type { LabelledQuery, ListedPerson, Variation } from './labelled-set.js';
 
 // Runs labelled queries against a store holding an imported UN list, as the owner's
@@ -35,17 +35,24 @@ export interface Figures {
 }
 
 /** A temporary SQLite store with the list imported (the import indexes it for screening); `close` removes it. */
-export async function storeWithUnList(file: string): Promise<{ store: RecordStore; close(): Promise<void> }> {
+export async function storeWithUnList(
+  file: string,
+  onProgress?: (progress: ImportProgress) => void,
+): Promise<{ store: RecordStore; close(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'screening-eval-'));
   const store = await openStore({ agency: AGENCY, database: path.join(dir, 'un.sqlite') });
-  await importUnList(store, file);
-  return {
-    store,
-    async close() {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
   };
+  try {
+    await importUnList(store, file, onProgress);
+  } catch (error) {
+    // A refused list leaves no temporary store behind.
+    await close();
+    throw error;
+  }
+  return { store, close };
 }
 
 /** The persons of the UN list in the store (the importer's subject ids start with UNS-). */
@@ -73,7 +80,12 @@ export async function listedPersons(store: RecordStore): Promise<ListedPerson[]>
   });
 }
 
-export async function runQueries(store: RecordStore, queries: readonly LabelledQuery[], threshold = DEFAULT_THRESHOLD): Promise<Outcome[]> {
+export async function runQueries(
+  store: RecordStore,
+  queries: readonly LabelledQuery[],
+  threshold = DEFAULT_THRESHOLD,
+  onQuery?: (done: number) => void,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const query of queries) {
     const hits = await screen(
@@ -83,6 +95,7 @@ export async function runQueries(store: RecordStore, queries: readonly LabelledQ
       5,
     );
     outcomes.push({ query, top: hits[0] ? { id: hits[0].subject.localId, score: hits[0].score } : null });
+    onQuery?.(outcomes.length);
   }
   return outcomes;
 }

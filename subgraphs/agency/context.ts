@@ -1,5 +1,6 @@
 import { unauthenticated } from '../../lib/auth/authenticate.js';
 import type { Caller } from '../../lib/auth/caller.js';
+import type { LoggedContext, RequestLogFields } from '../../lib/http/request-log.js';
 import type { RecordOwner } from './policy/policy.js';
 import { DisclosureRecord } from './reader/disclosures.js';
 import { readerFor, type RecordReader } from './reader/record-reader.js';
@@ -13,7 +14,7 @@ import type { RecordStore } from './store/store.js';
  * read by the caller's disclosure scope and notes what it returns in `disclosures`, which
  * the audit plugin writes to the ledger. The store is not part of the context's type.
  */
-export class NodeContext {
+export class NodeContext implements LoggedContext {
   caller: Caller | null = null;
   /** What this request disclosed: filled by the reader, written to the ledger by the audit plugin. */
   readonly disclosures = new DisclosureRecord();
@@ -25,6 +26,10 @@ export class NodeContext {
     /** The agency this node serves, and its trust circles: the owner of every record in the store. */
     private readonly owner: RecordOwner,
     private readonly store: RecordStore,
+    /** The id the request carries at the gateway and every node (X-Request-Id); the ledger keeps it. */
+    readonly requestId: string = 'in-process',
+    /** What this request's log line says about it. */
+    readonly requestLog: RequestLogFields = {},
   ) {}
 
   get agency(): string {

@@ -31,6 +31,7 @@ await runService(`Agency node ${agency}`, logger, async () => {
     seedDemoData: service.seedDemoData,
     verifier: new TokenVerifier(federation.trust, federation.dataDir, config.directory),
     directory: config.directory,
+    http: config.http,
     logger,
   });
 });

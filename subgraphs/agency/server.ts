@@ -7,17 +7,21 @@ import { applyMiddleware } from 'graphql-middleware';
 import { authenticationPlugin } from '../../lib/auth/authenticate.js';
 import type { TokenVerifier } from '../../lib/auth/verify.js';
 import type { Directory } from '../../lib/config/directory.js';
-import { Counter } from 'prom-client';
 import { formatErrorFor } from '../../lib/errors.js';
-import { metricsRegistry } from '../../lib/http/metrics.js';
-import { serveGraphQL } from '../../lib/http/serve.js';
+import { existsSync } from 'node:fs';
+import type { HttpSettings } from '../../lib/config/http.js';
+import { isPostgresUrl } from '../../lib/config/federation.js';
+import { logFieldsOf, requestLogPlugin, type RequestLogFields } from '../../lib/http/request-log.js';
+import { serveGraphQL, type Readiness } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
+import { requestMetricsPlugin } from '../../lib/metrics/request-metrics.js';
 import type { Service } from '../../lib/service.js';
 import { readSdl } from '../../schema/supergraph.js';
 import { NodeContext } from './context.js';
 import { permissions } from './policy/permissions.js';
 import { withholdBeyondDisclosure } from './policy/withhold.js';
 import { auditPlugin } from './audit/plugin.js';
+import { auditMetrics, graphqlRequestCounter, recordSqlQuery } from './metrics.js';
 import { agencyResolvers } from './resolvers/agency.js';
 import { auditResolvers } from './resolvers/audit.js';
 import { screeningResolvers } from './resolvers/screening.js';
@@ -35,8 +39,13 @@ export interface AgencyNodeOptions {
   port: number;
   /** SQLite file path or postgres:// URL. */
   database: string;
-  /** Seed deterministic demo data into an empty store (default true for the demo agencies). */
-  seedDemoData: boolean;
+  /**
+   * Seed deterministic demo data into an empty store of a demo agency: true or false as
+   * SEED_DEMO_DATA says; unset, only into the embedded default (SQLite), never PostgreSQL.
+   */
+  seedDemoData: boolean | undefined;
+  /** Where to listen (HOST) and which browser origins may call the node. */
+  http: HttpSettings;
   /** Every node verifies each caller's token itself (zero trust between parties). */
   verifier: TokenVerifier;
   /** Who takes part and in which circles: the owner's circles decide GREEN and AMBER. */
@@ -45,18 +54,6 @@ export interface AgencyNodeOptions {
   /** More schema and resolvers on top of the contract (tests use it to add a resolver). */
   extension?: NodeServerOptions['extension'];
 }
-
-const sqlStatements = new Counter({
-  name: 'agency_sql_statements_total',
-  help: 'SQL statements this node has sent to its store.',
-  registers: [metricsRegistry],
-});
-
-const graphqlRequests = new Counter({
-  name: 'agency_graphql_requests_total',
-  help: 'GraphQL requests this node has answered.',
-  registers: [metricsRegistry],
-});
 
 /** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
 type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
@@ -78,7 +75,10 @@ export interface NodeServerOptions {
  * The node's GraphQL server, and the per-request context it runs with. Resolvers get a
  * NodeContext, whose record reader is their only way to records.
  */
-export function createNodeServer(options: NodeServerOptions): { server: ApolloServer<NodeContext>; context: () => NodeContext } {
+export function createNodeServer(options: NodeServerOptions): {
+  server: ApolloServer<NodeContext>;
+  context: (request?: { requestId: string; requestLog: RequestLogFields }) => NodeContext;
+} {
   const { agency, store, verifier, logger, extension } = options;
   const owner = { code: agency, circles: options.directory.circlesOf(agency) };
   const schema = withholdBeyondDisclosure(
@@ -95,29 +95,41 @@ export function createNodeServer(options: NodeServerOptions): { server: ApolloSe
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       authenticationPlugin<NodeContext>(verifier),
-      auditPlugin(store, logger),
-      { requestDidStart: async () => void graphqlRequests.inc() },
+      auditPlugin(store, logger, auditMetrics(options.directory)),
+      requestMetricsPlugin<NodeContext>(agency),
+      requestLogPlugin<NodeContext>(),
+      graphqlRequestCounter,
     ],
   });
-  return { server, context: () => new NodeContext(owner, store) };
+  return {
+    server,
+    context: (request = { requestId: 'in-process', requestLog: {} }) =>
+      new NodeContext(owner, store, request.requestId, request.requestLog),
+  };
 }
 
 export async function startAgencyNode(options: AgencyNodeOptions): Promise<Service> {
-  const { agency, logger } = options;
-  const store = await openStore({ agency, database: options.database, onQuery: () => sqlStatements.inc() });
+  const { agency, logger, database } = options;
+  const store = await openStore({ agency, database, onQuery: recordSqlQuery });
   try {
-    if (options.seedDemoData && isDemoAgency(agency) && (await store.isEmpty())) {
-      await insertDataset(store, generateDataset(agency));
-      logger.info({ holdings: await store.holdingsOfOwner() }, 'seeded demo data');
-    }
-    const indexed = await indexMissingSubjects(store);
-    if (indexed > 0) logger.info({ subjects: indexed }, 'indexed subjects for screening');
     const { server, context } = createNodeServer({ ...options, store });
+    let prepared = false;
+    // The node holds its store and its port before it writes anything: a node that cannot
+    // listen (port taken) has not seeded or indexed a store it will not serve.
     const running = await serveGraphQL(server, {
       port: options.port,
+      http: options.http,
       logger,
-      context: async () => context(),
+      context: async ({ requestId, raw }) => context({ requestId, requestLog: logFieldsOf(raw) }),
+      ready: async () => (prepared ? storeReadiness(store, database) : { ready: false, checks: { store: 'preparing' } }),
     });
+    try {
+      await prepareStore(store, options);
+    } catch (error) {
+      await running.stop();
+      throw error;
+    }
+    prepared = true;
     return {
       url: running.url,
       async stop() {
@@ -129,4 +141,22 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
     await store.close();
     throw error;
   }
+}
+
+/** Demo data where it belongs (see AgencyNodeOptions.seedDemoData), and the screening index. */
+async function prepareStore(store: RecordStore, options: AgencyNodeOptions): Promise<void> {
+  const { agency, logger } = options;
+  const seed = options.seedDemoData ?? !isPostgresUrl(options.database);
+  if (seed && isDemoAgency(agency) && (await store.isEmpty())) {
+    await insertDataset(store, generateDataset(agency));
+    logger.info({ holdings: await store.holdingsOfOwner() }, 'seeded demo data');
+  }
+  const indexed = await indexMissingSubjects(store);
+  if (indexed > 0) logger.info({ subjects: indexed }, 'indexed subjects for screening');
+}
+
+/** Ready while the store answers; for SQLite, while its file is still there (an unlinked file still answers). */
+async function storeReadiness(store: RecordStore, database: string): Promise<Readiness> {
+  if (!isPostgresUrl(database) && !existsSync(database)) return { ready: false, checks: { store: 'file missing' } };
+  return (await store.answers()) ? { ready: true, checks: { store: 'ok' } } : { ready: false, checks: { store: 'unreachable' } };
 }

@@ -12,6 +12,7 @@ await runService('Directory', logger, async () => {
   return startDirectory({
     port: Number(config.service.port ?? config.federation.directory.port),
     directory: config.directory,
+    http: config.http,
     logger,
   });
 });

@@ -1,12 +1,14 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
 import type { Directory } from '../../lib/config/directory.js';
+import type { HttpSettings } from '../../lib/config/http.js';
 import { formatErrorFor } from '../../lib/errors.js';
+import { logFieldsOf, requestLogPlugin } from '../../lib/http/request-log.js';
 import { serveGraphQL } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
+import { requestMetricsPlugin } from '../../lib/metrics/request-metrics.js';
 import type { Service } from '../../lib/service.js';
 import { readSdl } from '../../schema/supergraph.js';
 import type { DirectoryContext } from './context.js';
@@ -16,17 +18,32 @@ export interface DirectoryOptions {
   port: number;
   /** The agencies and trust circles this service answers with. */
   directory: Directory;
+  http: HttpSettings;
   logger: Logger;
 }
 
+/** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
+type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
+
 export async function startDirectory(options: DirectoryOptions): Promise<Service> {
-  const resolvers = directoryResolvers(options.directory) as GraphQLResolverMap<unknown>;
+  const resolvers = directoryResolvers(options.directory) as SubgraphResolvers;
   const server = new ApolloServer<DirectoryContext>({
     schema: buildSubgraphSchema({ typeDefs: parse(readSdl('directory')), resolvers }),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      requestMetricsPlugin<DirectoryContext>('directory'),
+      requestLogPlugin<DirectoryContext>(),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(options.logger),
     logger: options.logger,
   });
-  return serveGraphQL(server, { port: options.port, logger: options.logger, context: async () => ({}) });
+  return serveGraphQL(server, {
+    port: options.port,
+    http: options.http,
+    logger: options.logger,
+    context: async ({ raw }) => ({ requestLog: logFieldsOf(raw) }),
+    // The directory's data is in memory: it is ready once it listens.
+    ready: async () => ({ ready: true, checks: { directory: 'ok' } }),
+  });
 }

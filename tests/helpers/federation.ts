@@ -52,6 +52,8 @@ export interface TestFederationOptions {
   nodeTimeoutMs?: number;
   /** Where the nodes keep their stores (default SQLite files in the data directory). */
   store?: StoreKind;
+  /** LOG_LEVEL of every process (default warn; info shows one line per request). */
+  logLevel?: string;
 }
 
 export async function writeTestConfig(
@@ -82,7 +84,9 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     nodeTimeoutMs: options.nodeTimeoutMs,
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
-  const env = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: options.logLevel ?? 'warn' };
+  // PostgreSQL stores get demo data only when asked (the embedded default gets it unasked).
+  if (options.store === 'postgres') env.SEED_DEMO_DATA = 'true';
   const config = loadConfig(env);
   const issuer = await ensureDevIssuer(dataDir);
   const logs: string[] = [];

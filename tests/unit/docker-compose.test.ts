@@ -35,7 +35,14 @@ describe('docker-compose.yml', () => {
       expect(new URL(agency.url).hostname).toBe(name);
       expect(new URL(agency.url).port).toBe(String(agency.port));
       expect(service!.ports).toContain(`${agency.port}:${agency.port}`);
-      expect(service!.healthcheck?.test.join(' ')).toMatch(/\/health/);
+      expect(service!.healthcheck?.test.join(' ')).toMatch(/\/ready/);
+    }
+  });
+
+  it('makes every service listen on its container network (services bind to 127.0.0.1 by default)', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (!service.command?.some((part) => part.endsWith('main.ts'))) continue;
+      expect(service.environment?.HOST, name).toBe('0.0.0.0');
     }
   });
 

@@ -24,11 +24,23 @@ describe('federation config', () => {
     const defaults = loadConfig({});
     expect(defaults.production).toBe(false);
     expect(defaults.logLevel).toBe('info');
-    expect(defaults.service).toMatchObject({ agencyCode: '', seedDemoData: true });
+    // Unset: the node decides by its store (SQLite yes, PostgreSQL no).
+    expect(defaults.service).toMatchObject({ agencyCode: '', seedDemoData: undefined });
+    expect(defaults.http).toEqual({ host: '127.0.0.1', corsOrigins: expect.arrayContaining(['http://localhost']) });
+    expect(loadConfig({ SEED_DEMO_DATA: 'true' }).service.seedDemoData).toBe(true);
     const set = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', AGENCY_CODE: 'LMLECC', PORT: '4999', SEED_DEMO_DATA: 'false' });
     expect(set.production).toBe(true);
     expect(set.logLevel).toBe('warn');
     expect(set.service).toMatchObject({ agencyCode: 'LMLECC', port: '4999', seedDemoData: false });
+    // Production allows no browser origin unless one is named.
+    expect(set.http.corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: 'https://a.example, https://b.example:8443', HOST: '0.0.0.0' }).http).toEqual(
+      {
+        host: '0.0.0.0',
+        corsOrigins: ['https://a.example', 'https://b.example:8443'],
+      },
+    );
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://*.example' })).toThrow(/CORS_ORIGINS: "https:\/\/\*\.example" is not an origin/);
   });
 
   it('rejects a bad config with a message naming the problem', () => {

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../../lib/logger.js';
 import type { NodeContext } from '../context.js';
+import type { AuditMetrics } from '../metrics.js';
 import { AuditLedger, type NewAuditEntry } from '../store/audit.js';
 import type { RecordStore } from '../store/store.js';
 
@@ -8,7 +9,7 @@ import type { RecordStore } from '../store/store.js';
 // leaves the node. Fail closed: if the entry cannot be written, the answer is replaced by
 // an error and nothing is disclosed.
 
-export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlugin<NodeContext> {
+export function auditPlugin(store: RecordStore, logger: Logger, metrics: AuditMetrics): ApolloServerPlugin<NodeContext> {
   const ledger = new AuditLedger(store);
   return {
     async requestDidStart() {
@@ -18,7 +19,8 @@ export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlu
           const { disclosures } = context;
           if (!caller || caller.agency === context.agency || disclosures.size === 0) return;
           const levels = disclosures.byLevel();
-          const detail = disclosures.detail();
+          // The request id ties the entry to the gateway's and this node's log lines for the request.
+          const detail = { ...disclosures.detail(), requestId: context.requestId };
           const entries: NewAuditEntry[] = (['FULL', 'HIT_ONLY'] as const)
             .filter((level) => levels[level].length > 0)
             .map((level) => ({
@@ -31,9 +33,11 @@ export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlu
               disclosure: level,
               detail,
             }));
+          const started = performance.now();
           try {
             await ledger.append(entries);
           } catch (error) {
+            metrics.appendFailed((performance.now() - started) / 1000);
             logger.error({ err: error }, 'audit ledger write failed: disclosure withheld');
             response.http.status = 503;
             response.body = {
@@ -48,7 +52,9 @@ export function auditPlugin(store: RecordStore, logger: Logger): ApolloServerPlu
                 ],
               },
             };
+            return;
           }
+          metrics.appended(entries, (performance.now() - started) / 1000);
         },
       };
     },

@@ -24,6 +24,7 @@ function auditEntry(context: NodeContext, event: NewAuditEntry['event'], request
     recordIds: [formatRecordId(context.agency, request.recordId)],
     disclosure: null,
     detail: {
+      requestId: context.requestId,
       request: formatRecordId(context.agency, request.localId),
       requester: request.requesterAgency,
       status: request.status,

@@ -46,6 +46,16 @@ export class RecordStore {
     });
   }
 
+  /** Whether the store still answers, migrated (for readiness probes). */
+  async answers(): Promise<boolean> {
+    try {
+      await sql`select count(*) from kysely_migration`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The names of the tables the migrations made (for checking that a copy misses none). */
   async tableNames(): Promise<string[]> {
     const tables = await this.db.introspection.getTables();

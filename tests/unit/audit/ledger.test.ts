@@ -18,6 +18,7 @@ import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
 import { createTestDatabase, STORE_KINDS, type StoreKind, type TestDatabase } from '../../helpers/databases.js';
 import { postGraphQL, tokenFor } from '../../helpers/federation.js';
+import { LOOPBACK_HTTP } from '../../helpers/http.js';
 
 // The owner's ledger on SQLite and PostgreSQL: tampering is found and located, concurrent
 // disclosures chain without gap or fork, and a ledger that cannot be written discloses nothing.
@@ -165,6 +166,7 @@ describe.each(STORE_KINDS)('a node on %s under concurrent disclosures', (kind) =
       seedDemoData: true,
       verifier: new TokenVerifier(config.federation.trust, dir, config.directory),
       directory: config.directory,
+      http: LOOPBACK_HTTP,
       logger: pino({ level: 'silent' }),
     });
     store = await openStore({ agency: 'EUROPOL', database: db.database });

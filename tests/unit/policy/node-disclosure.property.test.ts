@@ -16,6 +16,7 @@ import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../../helpers/databases.js';
 import { postGraphQL, tokenFor } from '../../helpers/federation.js';
 import { insertDataset } from '../../../subgraphs/agency/store/writes.js';
+import { LOOPBACK_HTTP } from '../../helpers/http.js';
 
 // A real node over a real store, with random records and random callers: whatever the
 // policy decides is exactly what leaves the node, and nothing more.
@@ -120,6 +121,7 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
       seedDemoData: false,
       verifier: new TokenVerifier(config.federation.trust, dir, directory),
       directory,
+      http: LOOPBACK_HTTP,
       logger: pino({ level: 'silent' }),
     });
   });

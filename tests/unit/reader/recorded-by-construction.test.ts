@@ -2,11 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'graphql';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_ISSUER, ensureDevIssuer, mintToken, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
-import { TokenVerifier, type TrustConfig } from '../../../lib/auth/verify.js';
-import { loadConfig } from '../../../lib/config/index.js';
+import { ensureDevIssuer, mintToken, type DevIssuer } from '../../../lib/auth/dev-issuer.js';
 import type { Service } from '../../../lib/service.js';
 import { NodeContext } from '../../../subgraphs/agency/context.js';
 import type { Resolvers } from '../../../subgraphs/agency/generated/resolvers-types.js';
@@ -15,6 +12,7 @@ import { AuditLedger } from '../../../subgraphs/agency/store/audit.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { NoticeRow } from '../../../subgraphs/agency/store/rows.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
+import { inProcessNodeOptions, TEST_DIRECTORY } from '../../helpers/node.js';
 
 // A resolver written without a thought for the ledger: it reads records through the only
 // reader it has, and the owner's ledger still records every record it disclosed, before the
@@ -22,7 +20,7 @@ import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
 // handed out, and the context offers no way around it.
 
 const OWNER = 'EUROPOL';
-const { directory } = loadConfig();
+const directory = TEST_DIRECTORY;
 
 /** New fields a later engineer might add, none of which mentions the ledger. */
 const extension = {
@@ -58,23 +56,8 @@ let store: RecordStore;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'reader-'));
   issuer = await ensureDevIssuer(dir);
-  const trust: TrustConfig = {
-    audience: 'records-federation',
-    algorithms: ['ES256'],
-    clockToleranceSeconds: 30,
-    issuers: [{ issuer: DEV_ISSUER, jwks: 'dev-issuer/jwks.json', agencies: '*' }],
-  };
   const database = path.join(dir, 'europol.sqlite');
-  node = await startAgencyNode({
-    agency: OWNER,
-    port: 0,
-    database,
-    seedDemoData: true,
-    verifier: new TokenVerifier(trust, dir, directory),
-    directory,
-    logger: pino({ level: 'silent' }),
-    extension,
-  });
+  node = await startAgencyNode(inProcessNodeOptions(dir, { agency: OWNER, database, seedDemoData: true, extension }));
   store = await openStore({ agency: OWNER, database });
 });
 

@@ -1,10 +1,13 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../../subgraphs/agency/store/open.js';
 import { dumpStore } from '../../helpers/databases.js';
 import { makeTempDir, runImportCli, SHIPPED_LIST, shippedXml, writeList } from './lists.js';
 
 // `npm run import:un` as a user runs it: a real process, its exit code, what it prints.
+// The store is the node's: it exists before the import (a store that does not is refused,
+// tests/unit/maintenance/), so the suite makes it as a node's first start does.
 
 let dir: string;
 let env: Record<string, string>;
@@ -12,30 +15,25 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dir = await makeTempDir();
   env = { DATABASE_PATH: path.join(dir, 'interpol.sqlite'), DATABASE_URL: '' };
+  await (await openStore({ agency: 'INTERPOL', database: env.DATABASE_PATH! })).close();
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** No stack trace, no source path: what a user reads. */
 function expectOneCleanLine(stderr: string, message: RegExp): void {
-  expect(
-    stderr
-      .trim()
-      .split('\n')
-      .filter((line) => !line.startsWith('importing:')),
-  ).toEqual([expect.stringMatching(message)]);
+  expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
   expect(stderr).not.toMatch(/\n\s+at |\.ts:\d+/);
 }
 
 describe('npm run import:un', () => {
-  it('imports the list, shows progress when not on a terminal, and ends with a summary', async () => {
+  it('imports the list and, when not on a terminal, prints only its summary (no progress)', async () => {
     const run = await runImportCli([SHIPPED_LIST, '--agency', 'INTERPOL'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('UN Security Council Consolidated List of 2024-09-26 -> INTERPOL (database file');
     expect(run.stdout).toContain('875 entries: 682 persons, 193 organisations');
     expect(run.stdout).toContain('added 875, updated 0, delisted 0, unchanged 0');
-    expect(run.stderr).toMatch(/^importing: 10% of the file, \d+ entries$/m);
-    expect(run.stderr).toMatch(/^importing: 100% of the file, \d+ entries$/m);
+    expect(run.stderr).toBe('');
   });
 
   it('says when a second import changes nothing', async () => {

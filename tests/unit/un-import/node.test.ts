@@ -9,6 +9,7 @@ import type { Service } from '../../../lib/service.js';
 import { startAgencyNode } from '../../../subgraphs/agency/server.js';
 import { postGraphQL, tokenFor } from '../../helpers/federation.js';
 import { makeTempDir, runImportCli, SHIPPED_LIST } from './lists.js';
+import { LOOPBACK_HTTP } from '../../helpers/http.js';
 
 // An import into the store of a running node (seeded with its demo data), then questions
 // to that node's GraphQL API from a partner: imported records answer like any other.
@@ -30,6 +31,7 @@ beforeAll(async () => {
     seedDemoData: true,
     verifier: new TokenVerifier(config.federation.trust, dir, config.directory),
     directory: config.directory,
+    http: LOOPBACK_HTTP,
     logger: pino({ level: 'silent' }),
   });
 });

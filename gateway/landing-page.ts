@@ -1,0 +1,84 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { FastifyRequest } from 'fastify';
+import { DEV_ISSUER, ensureDevIssuer, mintToken } from '../lib/auth/dev-issuer.js';
+import type { Config } from '../lib/config/index.js';
+
+// Apollo Sandbox at the gateway's URL, in development only. A browser on this machine gets
+// it with a demo partner's token pre-filled (TH-RTP, officer, from the dev issuer); anyone
+// else gets it without one: a development token is a working credential, and it must not
+// be handed to a network. "On this machine" means both ends are loopback: the connection
+// comes from a loopback address AND the browser asked for a loopback host name, so a page
+// of another site that resolves its name to 127.0.0.1 (DNS rebinding) gets no token either.
+
+const EXAMPLE_QUERY = `# Every agency node answers for its own records, at the level its owner decides.
+query OneQuestionAcrossAllStores {
+  notices(first: 5, filter: { colours: [RED, YELLOW, DIFFUSION] }) {
+    id colour disclosure tlp handling
+    agency { code name }
+    title { text language }
+    subject { id names { full script } }
+  }
+  cases(first: 5, filter: { crimeTypes: [TELECOM_FRAUD] }) {
+    id reference disclosure agency { code } subjects { id names { full } }
+  }
+}
+`;
+
+const PURPOSE_HEADER = { 'X-Purpose': 'CRIMINAL_INVESTIGATION' };
+/** A page's token lives an hour; pages are rendered anew every few minutes. */
+const TOKEN_TTL = '1h';
+const RENDER_EVERY_MS = 5 * 60 * 1000;
+
+/** The landing page for a request, or null in production (no page: GraphQL only). */
+export function landingPage(config: Config): ((request: FastifyRequest) => Promise<string | null>) | undefined {
+  if (config.production) return undefined;
+  const withoutToken = cachedPage(async () => PURPOSE_HEADER);
+  const devIssuer = config.federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER);
+  const withToken = devIssuer ? cachedPage(() => demoHeaders(config)) : withoutToken;
+  return async (request) => (isLocalBrowser(request) ? withToken() : withoutToken());
+}
+
+export function isLocalBrowser(request: FastifyRequest): boolean {
+  const address = request.socket.remoteAddress ?? '';
+  const loopbackAddress = /^(127\.|::1$|::ffff:127\.)/.test(address);
+  const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return loopbackAddress && ['localhost', '127.0.0.1', '[::1]'].includes(host);
+}
+
+async function demoHeaders(config: Config): Promise<Record<string, string>> {
+  const { federation, directory } = config;
+  const issuer = await ensureDevIssuer(federation.dataDir);
+  const token = await mintToken(issuer, {
+    agency: 'TH-RTP',
+    circles: directory.circlesOf('TH-RTP'),
+    roles: ['officer'],
+    sub: 'sandbox-demo',
+    ttl: TOKEN_TTL,
+    audience: federation.trust.audience,
+  });
+  return { Authorization: `Bearer ${token}`, ...PURPOSE_HEADER };
+}
+
+/** Apollo's local landing page (Sandbox) with these shared headers, re-rendered every few minutes. */
+function cachedPage(headers: () => Promise<Record<string, string>>): () => Promise<string> {
+  let rendered: { html: string; at: number } | undefined;
+  return async () => {
+    if (!rendered || Date.now() - rendered.at > RENDER_EVERY_MS) {
+      rendered = { html: await renderSandbox(await headers()), at: Date.now() };
+    }
+    return rendered.html;
+  };
+}
+
+async function renderSandbox(sharedHeaders: Record<string, string>): Promise<string> {
+  const plugin: ApolloServerPlugin<BaseContext> = ApolloServerPluginLandingPageLocalDefault({
+    footer: false,
+    document: EXAMPLE_QUERY,
+    embed: { initialState: { sharedHeaders } },
+  });
+  // The plugin renders without looking at the server it is given.
+  const listener = await plugin.serverWillStart!({} as never);
+  const page = await listener!.renderLandingPage!();
+  return typeof page.html === 'string' ? page.html : page.html();
+}

@@ -1,0 +1,29 @@
+import type { FederationConfig } from '../lib/config/index.js';
+import type { Readiness } from '../lib/http/serve.js';
+
+// The gateway is ready when it can answer: the directory answers and at least one agency
+// node is ready (partial availability is normal: a missing agency is named in each
+// answer). The body says which nodes answer, for an operator.
+
+const PROBE_TIMEOUT_MS = 1000;
+
+export async function federationReadiness(federation: FederationConfig): Promise<Readiness> {
+  const targets = [
+    { name: 'directory', url: federation.directory.url },
+    ...federation.agencies.map((node) => ({ name: node.code, url: node.url })),
+  ];
+  const outcomes = await Promise.all(targets.map(async ({ name, url }) => [name, await probe(url)] as const));
+  const checks = Object.fromEntries(outcomes);
+  const nodesReady = federation.agencies.some((node) => checks[node.code] === 'ready');
+  return { ready: checks.directory === 'ready' && nodesReady, checks };
+}
+
+async function probe(serviceUrl: string): Promise<string> {
+  try {
+    const response = await fetch(new URL('/ready', serviceUrl), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.body?.cancel();
+    return response.ok ? 'ready' : 'unready';
+  } catch (error) {
+    return (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
+  }
+}
