@@ -5,6 +5,7 @@ import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/aut
 import { TokenVerifier } from '../lib/auth/verify.js';
 import type { Config } from '../lib/config/index.js';
 import { formatErrorFor } from '../lib/errors.js';
+import { operationLimits } from '../lib/limits/operation-limits.js';
 import { logFieldsOf, requestLogPlugin, type LoggedContext } from '../lib/http/request-log.js';
 import { serveGraphQL } from '../lib/http/serve.js';
 import type { Logger } from '../lib/logger.js';
@@ -55,7 +56,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
-    formatError: formatErrorFor(logger),
+    formatError: formatErrorFor(logger, { production: config.production }),
+    // The shape limits, before any node is asked; root lists fan out to every agency node.
+    ...operationLimits(federation.limits, federation.agencies.length),
     logger,
     plugins: [
       authenticationPlugin<GatewayContext>(verifier),

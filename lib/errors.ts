@@ -7,8 +7,13 @@ import type { Logger } from './logger.js';
  * anything unexpected is logged here and reaches the caller as one line with no SQL,
  * path or URL in it.
  */
-export function formatErrorFor(logger: Logger) {
+export function formatErrorFor(logger: Logger, options: { production?: boolean } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // In production a validation error does not suggest field names ("Did you mean ...?"):
+    // a stranger learns the schema from suggestions even with introspection off.
+    if (options.production && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
+      formatted = { ...formatted, message: formatted.message.replace(/ ?Did you mean .*\?$/, '') };
+    }
     const code = formatted.extensions?.code;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIMITS, type OperationLimits } from '../limits/operation-limits.js';
 import type { TrustConfig, TrustedIssuer } from '../auth/verify.js';
 import { isWellFormedAgencyCode } from '../ids.js';
 import { fieldName } from './issues.js';
@@ -95,6 +96,24 @@ const trustSchema = z.object({
     .default(DEFAULT_TRUST.clockToleranceSeconds),
 }) satisfies z.ZodType<TrustConfig>;
 
+const LIMIT = (name: string) => `limits.${name} must be a whole number of at least 1.`;
+const limit = (name: keyof OperationLimits) =>
+  z
+    .number({ error: LIMIT(name) })
+    .int({ error: LIMIT(name) })
+    .min(1, { error: LIMIT(name) })
+    .default(DEFAULT_LIMITS[name]);
+
+/** Operation limits of the gateway and every node (lib/limits/); a key left out keeps its default. */
+const limitsSchema = z.object({
+  maxDepth: limit('maxDepth'),
+  maxAliases: limit('maxAliases'),
+  maxDirectives: limit('maxDirectives'),
+  maxTokens: limit('maxTokens'),
+  maxRootFields: limit('maxRootFields'),
+  maxCost: limit('maxCost'),
+}) satisfies z.ZodType<OperationLimits>;
+
 /** A section written as null is a section left out: every key of it keeps its default. */
 const nullAsAbsent = (file: unknown) =>
   file && typeof file === 'object' && !Array.isArray(file)
@@ -114,5 +133,6 @@ export const federationFileSchema = z.preprocess(
     directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),
     agencies: agenciesSchema,
     trust: trustSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
   }),
 );

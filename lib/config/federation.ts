@@ -1,3 +1,4 @@
+import type { OperationLimits } from '../limits/operation-limits.js';
 import path from 'node:path';
 import type { TrustConfig } from '../auth/verify.js';
 import type { Environment } from './env.js';
@@ -24,6 +25,8 @@ export interface FederationConfig {
   /** Where the directory service listens (its data is the Directory value, lib/config/directory.ts). */
   directory: { port: number; url: string };
   agencies: AgencyNodeConfig[];
+  /** The shape limits every operation must keep, at the gateway and at every node. */
+  limits: OperationLimits;
 }
 
 /**
@@ -33,11 +36,12 @@ export interface FederationConfig {
 export function loadFederationConfig(environment: Environment): FederationConfig {
   const file = environment.federationFile;
   const data = readJsonFile(file, (reason) => `Cannot read federation config ${file}: ${reason}`);
-  const { gateway, directory, agencies, trust } = parseConfigFile(federationFileSchema, data, file);
+  const { gateway, directory, agencies, trust, limits } = parseConfigFile(federationFileSchema, data, file);
   const { dataDir } = environment;
   return {
     dataDir,
     trust,
+    limits,
     gateway: {
       // The environment wins over the file; a bad value there is refused naming the variable.
       port: overridden(gateway.port, environment.gatewayPort, setting(toPort, 'gateway port (GATEWAY_PORT)')),

@@ -32,6 +32,8 @@ await runService(`Agency node ${agency}`, logger, async () => {
     verifier: new TokenVerifier(federation.trust, federation.dataDir, config.directory),
     directory: config.directory,
     http: config.http,
+    limits: federation.limits,
+    production: config.production,
     logger,
   });
 });

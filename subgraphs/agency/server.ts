@@ -8,6 +8,7 @@ import { authenticationPlugin } from '../../lib/auth/authenticate.js';
 import type { TokenVerifier } from '../../lib/auth/verify.js';
 import type { Directory } from '../../lib/config/directory.js';
 import { formatErrorFor } from '../../lib/errors.js';
+import { DEFAULT_LIMITS, operationLimits, type OperationLimits } from '../../lib/limits/operation-limits.js';
 import { existsSync } from 'node:fs';
 import type { HttpSettings } from '../../lib/config/http.js';
 import { isPostgresUrl } from '../../lib/config/federation.js';
@@ -53,6 +54,10 @@ export interface AgencyNodeOptions {
   logger: Logger;
   /** More schema and resolvers on top of the contract (tests use it to add a resolver). */
   extension?: NodeServerOptions['extension'];
+  /** The shape limits of every operation (default DEFAULT_LIMITS): a node protects itself. */
+  limits?: OperationLimits;
+  /** NODE_ENV=production: no introspection, no field suggestions. */
+  production?: boolean;
 }
 
 /** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
@@ -69,6 +74,8 @@ export interface NodeServerOptions {
   logger: Logger;
   /** More schema and resolvers on top of the contract (tests use it to add a resolver). */
   extension?: { typeDefs: DocumentNode; resolvers: Resolvers };
+  limits?: OperationLimits;
+  production?: boolean;
 }
 
 /**
@@ -90,7 +97,9 @@ export function createNodeServer(options: NodeServerOptions): {
   const server = new ApolloServer<NodeContext>({
     schema: applyMiddleware(schema, permissions),
     includeStacktraceInErrorResponses: false,
-    formatError: formatErrorFor(logger),
+    introspection: !options.production,
+    formatError: formatErrorFor(logger, { production: options.production }),
+    ...operationLimits(options.limits ?? DEFAULT_LIMITS, 1),
     logger,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),

@@ -5,6 +5,7 @@ import { parse } from 'graphql';
 import type { Directory } from '../../lib/config/directory.js';
 import type { HttpSettings } from '../../lib/config/http.js';
 import { formatErrorFor } from '../../lib/errors.js';
+import { DEFAULT_LIMITS, operationLimits } from '../../lib/limits/operation-limits.js';
 import { logFieldsOf, requestLogPlugin } from '../../lib/http/request-log.js';
 import { serveGraphQL } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
@@ -36,6 +37,8 @@ export async function startDirectory(options: DirectoryOptions): Promise<Service
     ],
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(options.logger),
+    // The directory is reachable directly too: the same shape limits as everywhere.
+    ...operationLimits(DEFAULT_LIMITS, 1),
     logger: options.logger,
   });
   return serveGraphQL(server, {

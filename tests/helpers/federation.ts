@@ -1,3 +1,4 @@
+import type { OperationLimits } from '../../lib/limits/operation-limits.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,11 @@ export interface TestFederation {
   nodeUrl(agency: string): string;
   logs: string[];
   token(caller: CallerSpec): Promise<string>;
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: QueryOptions): Promise<GraphQLResult<T>>;
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: QueryOptions,
+  ): Promise<GraphQLResult<T> & { status: number }>;
   stop(): Promise<void>;
 }
 
@@ -54,17 +59,20 @@ export interface TestFederationOptions {
   store?: StoreKind;
   /** LOG_LEVEL of every process (default warn; info shows one line per request). */
   logLevel?: string;
+  /** Operation limits other than the defaults (federation.json "limits"). */
+  limits?: Partial<OperationLimits>;
 }
 
 export async function writeTestConfig(
   dataDir: string,
-  options: { nodeTimeoutMs?: number; databases?: Record<string, string> } = {},
+  options: { nodeTimeoutMs?: number; databases?: Record<string, string>; limits?: Partial<OperationLimits> } = {},
 ): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
   const config = {
     gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000 },
     directory: { port: await getPort() },
     agencies: await Promise.all(AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code] }))),
+    ...(options.limits ? { limits: options.limits } : {}),
   };
   await writeFile(file, JSON.stringify(config, null, 2));
   return file;
@@ -82,6 +90,7 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   }
   const configFile = await writeTestConfig(dataDir, {
     nodeTimeoutMs: options.nodeTimeoutMs,
+    limits: options.limits,
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
   const env: Record<string, string> = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: options.logLevel ?? 'warn' };

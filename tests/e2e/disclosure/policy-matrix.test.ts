@@ -102,7 +102,9 @@ describe('disclosure policy matrix', () => {
   let fed: TestFederation;
 
   beforeAll(async () => {
-    fed = await startTestFederation();
+    // The matrix asks for 250 records per request, by alias, to check thousands of decisions in
+    // seconds: a batch no partner should send, so its federation allows it (docs/production.md).
+    fed = await startTestFederation({ limits: { maxAliases: 300, maxRootFields: 300, maxTokens: 20_000 } });
   });
 
   afterAll(async () => {

@@ -180,3 +180,30 @@ describe('readiness', () => {
     expect(((await partial.json()) as { checks: Record<string, string> }).checks.LMLECC).toBe('unreachable');
   });
 });
+
+describe('operation limits', () => {
+  function nested(levels: number): string {
+    let selection = '{ id }';
+    for (let i = 0; i < levels; i++) selection = i % 2 === 0 ? `{ id subjects ${selection} }` : `{ id cases ${selection} }`;
+    return `{ cases(first: 100, agencies: ["LMLECC"]) ${selection} }`;
+  }
+
+  it('refuses the ten-level nested question at the gateway and at a node directly, at once, with one line', async () => {
+    for (const url of [fed.gatewayUrl, fed.nodeUrl('EUROPOL')]) {
+      const started = performance.now();
+      const answer = await fed.query(nested(10), {}, { url });
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(answer.status).toBe(400);
+      expect(answer.errors![0]!.message).toMatch(/^Query depth limit of 10 exceeded, found \d+\.$/);
+    }
+    // The federation still answers an ordinary question.
+    const normal = await fed.query<{ cases: unknown[] }>('{ cases(first: 5) { id } }');
+    expect(normal.data!.cases.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a question whose lists multiply past the cost limit, naming it', async () => {
+    const answer = await fed.query(nested(5));
+    expect(answer.status).toBe(400);
+    expect(answer.errors![0]!.message).toMatch(/^Query cost limit of \d+ exceeded, found \d+/);
+  });
+});
