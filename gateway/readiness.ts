@@ -6,8 +6,19 @@ import type { Readiness } from '../lib/http/serve.js';
 // answer). The body says which nodes answer, for an operator.
 
 const PROBE_TIMEOUT_MS = 1000;
+/** /ready is open to anyone: one answer serves every probe for this long, so probes do not fan out. */
+const REUSE_MS = 1000;
 
-export async function federationReadiness(federation: FederationConfig): Promise<Readiness> {
+/** The gateway's readiness check, asking the nodes at most once a second however often it is probed. */
+export function federationReadinessCheck(federation: FederationConfig): () => Promise<Readiness> {
+  let last: { at: number; answer: Promise<Readiness> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > REUSE_MS) last = { at: Date.now(), answer: federationReadiness(federation) };
+    return last.answer;
+  };
+}
+
+async function federationReadiness(federation: FederationConfig): Promise<Readiness> {
   const targets = [
     { name: 'directory', url: federation.directory.url },
     ...federation.agencies.map((node) => ({ name: node.code, url: node.url })),

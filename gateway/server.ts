@@ -16,7 +16,7 @@ import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
 import { SovereignDataSource } from './datasources/sovereign-data-source.js';
 import { landingPage } from './landing-page.js';
-import { federationReadiness } from './readiness.js';
+import { federationReadinessCheck } from './readiness.js';
 
 export interface GatewayContext extends AuthenticatedContext, LoggedContext {
   requestId: string;
@@ -78,7 +78,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
       requestLog.fetches = fetches;
       return { requestId, caller: null, fetches, requestLog };
     },
-    ready: () => federationReadiness(federation),
+    ready: federationReadinessCheck(federation),
     landingPage: landingPage(config),
   });
 }

@@ -69,8 +69,9 @@ export async function serveGraphQL<TContext extends BaseContext>(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  const allowedOrigin = originMatcher(options.http.corsOrigins);
   await app.register(fastifyCors, {
-    origin: (origin, callback) => callback(null, !origin || isAllowedOrigin(origin, options.http.corsOrigins)),
+    origin: (origin, callback) => callback(null, !origin || allowedOrigin(origin)),
     maxAge: 600,
   });
   server.addPlugin(fastifyApolloDrainPlugin(app));
@@ -145,7 +146,14 @@ export async function serveGraphQL<TContext extends BaseContext>(
 
 /** An allowed origin without a port allows every port of its host (browsers on loopback). */
 export function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
-  return allowed.some((entry) => origin === entry || (!/:\d+$/.test(entry) && new RegExp(`^${escape(entry)}:\\d+$`).test(origin)));
+  return originMatcher(allowed)(origin);
+}
+
+/** The allow-list compiled once, not per request. */
+function originMatcher(allowed: readonly string[]): (origin: string) => boolean {
+  const exact = new Set(allowed);
+  const anyPort = allowed.filter((entry) => !/:\d+$/.test(entry)).map((entry) => new RegExp(`^${escape(entry)}:\\d+$`));
+  return (origin) => exact.has(origin) || anyPort.some((pattern) => pattern.test(origin));
 }
 
 function escape(text: string): string {

@@ -175,6 +175,8 @@ describe('readiness', () => {
     expect(checks).toMatchObject({ directory: 'ready', INTERPOL: 'ready', EUROPOL: 'ready', ASEANAPOL: 'ready', LMLECC: 'ready' });
 
     await fed.federation.kill('LMLECC');
+    // The gateway answers /ready from one check a second (it is open to anyone); wait for a fresh one.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const partial = await fetch(new URL('/ready', fed.gatewayUrl));
     expect(partial.status).toBe(200);
     expect(((await partial.json()) as { checks: Record<string, string> }).checks.LMLECC).toBe('unreachable');
