@@ -5,12 +5,15 @@ import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/aut
 import { TokenVerifier } from '../lib/auth/verify.js';
 import type { Config } from '../lib/config/index.js';
 import { formatErrorFor } from '../lib/errors.js';
+import { argumentRulesPlugin } from '../lib/limits/arguments.js';
 import { operationLimits } from '../lib/limits/operation-limits.js';
+import { inOrder } from '../lib/http/in-order.js';
 import { logFieldsOf, requestLogPlugin, type LoggedContext } from '../lib/http/request-log.js';
 import { serveGraphQL } from '../lib/http/serve.js';
 import type { Logger } from '../lib/logger.js';
 import { requestMetricsPlugin } from '../lib/metrics/request-metrics.js';
 import type { Service } from '../lib/service.js';
+import { ARGUMENT_RULES } from '../schema/argument-rules.js';
 import { DIRECTORY_SUBGRAPH, readSdl, readSupergraph, RECORDS_SUBGRAPH } from '../schema/supergraph.js';
 import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
@@ -61,7 +64,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     ...operationLimits(federation.limits, federation.agencies.length),
     logger,
     plugins: [
-      authenticationPlugin<GatewayContext>(verifier),
+      // Who asks, then whether the question is in range: arguments no node would accept are
+      // refused here once, not by every node the question fans out to.
+      inOrder(authenticationPlugin<GatewayContext>(verifier), argumentRulesPlugin<GatewayContext>(ARGUMENT_RULES)),
       requestLogPlugin<GatewayContext>(),
       requestMetricsPlugin<GatewayContext>('gateway'),
       // The HTTP front serves the landing page (gateway/landing-page.ts), per browser.

@@ -8,15 +8,18 @@ import { authenticationPlugin } from '../../lib/auth/authenticate.js';
 import type { TokenVerifier } from '../../lib/auth/verify.js';
 import type { Directory } from '../../lib/config/directory.js';
 import { formatErrorFor } from '../../lib/errors.js';
+import { argumentRulesPlugin } from '../../lib/limits/arguments.js';
 import { DEFAULT_LIMITS, operationLimits, type OperationLimits } from '../../lib/limits/operation-limits.js';
 import { existsSync } from 'node:fs';
 import type { HttpSettings } from '../../lib/config/http.js';
 import { isPostgresUrl } from '../../lib/config/federation.js';
+import { inOrder } from '../../lib/http/in-order.js';
 import { logFieldsOf, requestLogPlugin, type RequestLogFields } from '../../lib/http/request-log.js';
 import { serveGraphQL, type Readiness } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
 import { requestMetricsPlugin } from '../../lib/metrics/request-metrics.js';
 import type { Service } from '../../lib/service.js';
+import { ARGUMENT_RULES } from '../../schema/argument-rules.js';
 import { readSdl } from '../../schema/supergraph.js';
 import { NodeContext } from './context.js';
 import { permissions } from './policy/permissions.js';
@@ -103,7 +106,7 @@ export function createNodeServer(options: NodeServerOptions): {
     logger,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
-      authenticationPlugin<NodeContext>(verifier),
+      inOrder(authenticationPlugin<NodeContext>(verifier), argumentRulesPlugin<NodeContext>(ARGUMENT_RULES)),
       auditPlugin(store, logger, auditMetrics(options.directory)),
       requestMetricsPlugin<NodeContext>(agency),
       requestLogPlugin<NodeContext>(),

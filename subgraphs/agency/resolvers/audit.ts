@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { formatRecordId } from '../../../lib/ids.js';
+import { DATE_TIME, IDEMPOTENCY_KEY, MAX_JUSTIFICATION } from '../../../schema/argument-rules.js';
 import type { NodeContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -10,8 +11,6 @@ import { isAddressed, ownLocalId, pageSize } from './ids.js';
 // The owner's ledger (for its auditors) and the access requests partners make after a
 // hit. Who may call what is graphql-shield's (policy/permissions.ts); these resolvers
 // check the input and keep every event in the ledger.
-
-const MAX_JUSTIFICATION = 2000;
 
 function auditEntry(context: NodeContext, event: NewAuditEntry['event'], request: AccessRequestRow, operation: string): NewAuditEntry {
   const caller = context.caller!;
@@ -34,8 +33,7 @@ function auditEntry(context: NodeContext, event: NewAuditEntry['event'], request
 }
 
 function expiryOf(expiresAt: string | null | undefined): string {
-  const parsed =
-    expiresAt && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(expiresAt) ? new Date(expiresAt) : null;
+  const parsed = expiresAt && DATE_TIME.test(expiresAt) ? new Date(expiresAt) : null;
   if (!parsed || Number.isNaN(parsed.getTime())) {
     throw badUserInput('To approve, give expiresAt as an ISO 8601 date-time with a time zone, e.g. "2027-01-31T23:59:59Z".');
   }
@@ -63,7 +61,7 @@ export const auditResolvers: Resolvers = {
       if (!justification.trim() || justification.length > MAX_JUSTIFICATION) {
         throw badUserInput(`justification must say why you need the record, in 1 to ${MAX_JUSTIFICATION} characters.`);
       }
-      if (!/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw badUserInput('idempotencyKey must be 1 to 128 letters, digits or . _ : - (e.g. a UUID you keep for retries).');
       }
       const requests = context.accessRequests;

@@ -1,6 +1,7 @@
 import { formatRecordId, MalformedIdError, parseRecordId } from '../../../lib/ids.js';
 import type { NodeContext } from '../context.js';
 import { badUserInput } from '../errors.js';
+import { MAX_PAGE } from '../../../schema/argument-rules.js';
 
 /** The local id of a record this node owns; a clear error for malformed or foreign ids. */
 export function ownLocalId(id: string, context: NodeContext): string {
@@ -33,12 +34,10 @@ export function globalId(context: NodeContext, localId: string): string {
   return formatRecordId(context.agency, localId);
 }
 
-const MAX_FIRST = 100;
-
-/** Every list's `first`, screening's too: 0-100, each agency's share. */
+/** Every list's `first`, screening's too: 0-100, each agency's share (schema/argument-rules.ts; the request was checked there first). */
 export function pageSize(first: number | null | undefined): number {
-  if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
-    throw badUserInput(`"first" must be between 0 and ${MAX_FIRST} (it bounds each agency's share of a list); got ${first}.`);
+  if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE} (it bounds each agency's share of a list); got ${first}.`);
   }
   return first;
 }

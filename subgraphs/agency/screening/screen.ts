@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { COUNTRY_CODE, NAME_LENGTH, PARTIAL_DATE } from '../../../schema/argument-rules.js';
 import { badUserInput } from '../errors.js';
 import type { RecordReader } from '../reader/record-reader.js';
 import type { SubjectRow } from '../store/rows.js';
@@ -28,11 +29,13 @@ function questionFingerprint(question: ScreeningQuestion): string {
 
 export function validateQuestion(question: ScreeningQuestion, minScore: number): void {
   const name = question.name.trim();
-  if (name.length < 2 || name.length > 200) throw badUserInput('person.name must be 2 to 200 characters.');
-  if (question.dateOfBirth && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(question.dateOfBirth)) {
+  if (name.length < NAME_LENGTH.min || name.length > NAME_LENGTH.max) {
+    throw badUserInput(`person.name must be ${NAME_LENGTH.min} to ${NAME_LENGTH.max} characters.`);
+  }
+  if (question.dateOfBirth && !PARTIAL_DATE.test(question.dateOfBirth)) {
     throw badUserInput('person.dateOfBirth must be ISO 8601: 1961, 1961-03 or 1961-03-05.');
   }
-  if (question.nationality && !/^[A-Za-z]{2}$/.test(question.nationality)) {
+  if (question.nationality && !COUNTRY_CODE.test(question.nationality)) {
     throw badUserInput('person.nationality must be an ISO 3166-1 alpha-2 code such as AF.');
   }
   if (!(minScore >= 0 && minScore <= 1)) {

@@ -201,10 +201,31 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
       expect(result.errors).toBeUndefined();
     });
 
-    it('refuses an out-of-range `first` once, not once per agency', async () => {
+    it('refuses an out-of-range argument once, at the gateway, before any node is asked (HTTP 400)', async () => {
+      const asked = async () => {
+        const counts = await Promise.all(AGENCIES.map((agency) => metric(fed.nodeUrl(agency), 'agency_graphql_requests_total')));
+        return counts.reduce((sum, count) => sum + count, 0);
+      };
+      const before = await asked();
       const result = await fed.query('{ notices(first: 1000) { id } }');
-      expect(result.errors).toHaveLength(1);
-      expect(result.errors![0]!.message).toMatch(/"first" must be between 0 and 100/);
+      expect(result.status).toBe(400);
+      expect(result.errors).toEqual([
+        {
+          message: "notices(first): must be between 0 and 100 (each agency's share of the list); got 1000.",
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      expect(await asked()).toBe(before);
+    });
+
+    it('refuses the same argument from a direct caller of a node (HTTP 400)', async () => {
+      const result = await fed.query(
+        'query($p: PersonQuery!) { screen(person: $p) { score } }',
+        { p: { name: 'x'.repeat(5000) } },
+        { url: fed.nodeUrl('EUROPOL') },
+      );
+      expect(result.status).toBe(400);
+      expect(result.errors![0]!.message).toBe('screen(person.name): must be 2 to 200 characters; got 5000.');
     });
 
     it('tells a direct caller of a node that a foreign id is not held there', async () => {
