@@ -136,9 +136,9 @@ describe('screening through the gateway', () => {
 
   it('refuses a malformed question in one line', async () => {
     const { errors } = await screen({ name: 'Anwari', dateOfBirth: '61' });
-    // Every node refuses it; the gateway reports it once.
+    // The gateway refuses it once, before any node is asked.
     expect(errors).toHaveLength(1);
-    expect(errors![0]!.message).toBe('person.dateOfBirth must be ISO 8601: 1961, 1961-03 or 1961-03-05.');
+    expect(errors![0]!.message).toBe('screen(person.dateOfBirth): must be ISO 8601: 1961, 1961-03 or 1961-03-05; got "61".');
   });
 
   it("gives the other nodes' hits and names the one that is down", async () => {
