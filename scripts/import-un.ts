@@ -10,14 +10,15 @@ import { progress } from './progress.js';
 // INTERPOL-UN Special Notices (docs/un-import.md), in one transaction. The node may be
 // running: it keeps answering from the store as it was until the import commits. The store
 // is the node's: it must exist (its node made it), and the import neither creates nor migrates it.
+// It runs with the documented caps (subgraphs/agency/un/limits.ts): no option lifts them.
 
 const command = {
   name: 'import:un',
   usage: '<consolidated list .xml> [--agency CODE]',
   summary:
     "Imports the UN Security Council Consolidated List into an agency node's existing store (its node stopped or\n" +
-    'running), in one transaction. Exit 0 when imported, 1 when refused (a bad file, a missing store), 2 for a\n' +
-    'wrong command line.',
+    'running), in one transaction. Exit 0 when imported, 1 when refused (a bad file, a file over one of the caps\n' +
+    'of docs/un-import.md, a missing store), 2 for a wrong command line.',
   options: { agency: { type: 'string', default: 'INTERPOL' } },
   positionals: ['<consolidated list .xml>'],
   help: [

@@ -3,13 +3,17 @@ import { stat } from 'node:fs/promises';
 import { PUBLIC_LABELS } from '../store/records.js';
 import type { RecordStore } from '../store/store.js';
 import { writeUnListings, type UnListingWrite } from '../store/un-listings.js';
+import { checkEntryBounds } from './bounds.js';
 import { mapEntry } from './entry.js';
+import { UN_IMPORT_LIMITS, type UnImportLimits } from './limits.js';
 import { ImportPlan } from './plan.js';
 import { UnListError, UnListReader } from './xml.js';
 
 // Imports a UN Security Council Consolidated List file into an agency's store as
 // INTERPOL-UN Special Notices, streaming it entry by entry inside one transaction: a file
-// that turns out truncated or malformed halfway leaves the store exactly as it was.
+// that turns out truncated or malformed halfway leaves the store exactly as it was. So does
+// a file over one of the caps of limits.ts: the file's size is checked before the
+// transaction opens, the rest while reading, each entry before it is mapped or written.
 
 export interface ImportSummary {
   /** The date the UN generated the list (or of the import, when the file does not say). */
@@ -35,9 +39,12 @@ export async function importUnList(
   store: RecordStore,
   file: string,
   onProgress?: (progress: ImportProgress) => void,
+  /** The documented caps; a test may lower one to keep its files small. */
+  limits: Readonly<UnImportLimits> = UN_IMPORT_LIMITS,
 ): Promise<ImportSummary> {
   const totalBytes = await sizeOf(file);
-  const reader = new UnListReader();
+  if (totalBytes > limits.fileBytes) throw new UnListError(`${file} is ${totalBytes} bytes, over the cap of ${limits.fileBytes} bytes`);
+  const reader = new UnListReader(limits);
   const input = createReadStream(file, { encoding: 'utf8' });
   try {
     return await writeUnListings(store, async (writer) => {
@@ -50,8 +57,9 @@ export async function importUnList(
         [added, updated] = [[], []];
       };
       let entries = 0;
-      for await (const { kind, element } of reader.entries(input)) {
-        const decision = plan.decide(mapEntry(kind, element, ++entries));
+      for await (const entry of reader.entries(input)) {
+        checkEntryBounds(entry, ++entries, limits);
+        const decision = plan.decide(mapEntry(entry.kind, entry.element, entries));
         if (decision?.change === 'added') added.push(decision.write);
         if (decision?.change === 'updated') updated.push(decision.write);
         if (added.length + updated.length >= BATCH) await flush();
