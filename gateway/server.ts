@@ -19,6 +19,7 @@ import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
 import { SovereignDataSource } from './datasources/sovereign-data-source.js';
 import { landingPage } from './landing-page.js';
+import { createRateLimiter } from './rate-limit.js';
 import { federationReadinessCheck } from './readiness.js';
 
 export interface GatewayContext extends AuthenticatedContext, LoggedContext {
@@ -30,11 +31,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
   const { federation } = config;
   const verifier = new TokenVerifier(federation.trust, federation.dataDir, config.directory);
   const records = new SovereignDataSource({
-    clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url)),
+    clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url, federation.gateway.maxAnswerBytes)),
     listFields: listRootFields(readSdl('records')),
     // Screening hits from all nodes come back best first.
     rankedFields: new Map([['screen', 'score']]),
     timeoutMs: federation.gateway.nodeTimeoutMs,
+    circuit: { failures: federation.gateway.breakerFailures, coolDownMs: federation.gateway.breakerCoolDownMs },
     logger,
     // Each node verifies the caller again: the gateway passes the token and purpose on.
     forwardHeaders: (context) => {
@@ -45,6 +47,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
       };
     },
   });
+  const rateLimiter = createRateLimiter(
+    { requests: federation.gateway.rateLimitRequests, windowSeconds: federation.gateway.rateLimitWindowSeconds },
+    { redisUrl: config.redisUrl, directory: config.directory, logger },
+  );
   const gateway = new ApolloGateway({
     // The committed supergraph: a deterministic start, no introspection of nodes at boot.
     supergraphSdl: readSupergraph(),
@@ -64,16 +70,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     ...operationLimits(federation.limits, federation.agencies.length),
     logger,
     plugins: [
-      // Who asks, then whether the question is in range: arguments no node would accept are
-      // refused here once, not by every node the question fans out to.
-      inOrder(authenticationPlugin<GatewayContext>(verifier), argumentRulesPlugin<GatewayContext>(ARGUMENT_RULES)),
+      // Who asks, whether they have asked too often (429), then whether the question is in
+      // range: arguments no node would accept are refused here once, not by every node.
+      inOrder<GatewayContext>(authenticationPlugin(verifier), rateLimiter.plugin, argumentRulesPlugin(ARGUMENT_RULES)),
       requestLogPlugin<GatewayContext>(),
       requestMetricsPlugin<GatewayContext>('gateway'),
       // The HTTP front serves the landing page (gateway/landing-page.ts), per browser.
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  return serveGraphQL(server, {
+  const running = await serveGraphQL(server, {
     port: federation.gateway.port,
     http: config.http,
     logger,
@@ -86,4 +92,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     ready: federationReadinessCheck(federation),
     landingPage: landingPage(config),
   });
+  return {
+    url: running.url,
+    async stop() {
+      await running.stop();
+      await rateLimiter.stop();
+    },
+  };
 }

@@ -3,7 +3,14 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger.js';
 
 /**
- * Apollo Server `formatError`: errors meant for the caller pass as they are (without stack);
+ * The extensions a caller may see. Anything else an error picks up on its way (a stack, a
+ * downstream service's URL, status and body, `exception`) stays in the log.
+ */
+const CALLER_EXTENSIONS = ['code', 'agency', 'agencies', 'reason', 'limit'] as const;
+
+/**
+ * Apollo Server `formatError`: errors meant for the caller pass with only their
+ * caller-facing extensions;
  * anything unexpected is logged here and reaches the caller as one line with no SQL,
  * path or URL in it.
  */
@@ -15,7 +22,7 @@ export function formatErrorFor(logger: Logger, options: { production?: boolean }
       formatted = { ...formatted, message: formatted.message.replace(/ ?Did you mean .*\?$/, '') };
     }
     const code = formatted.extensions?.code;
-    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    const extensions = callerExtensions(formatted.extensions);
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error');
       return {
@@ -26,4 +33,10 @@ export function formatErrorFor(logger: Logger, options: { production?: boolean }
     }
     return { ...formatted, extensions };
   };
+}
+
+function callerExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of CALLER_EXTENSIONS) if (extensions?.[key] !== undefined) kept[key] = extensions[key];
+  return kept;
 }

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { DEADLINE_HEADER } from '../../lib/limits/deadline.js';
 
 // How the gateway talks to one agency node. The sovereign data source only needs this;
 // tests substitute in-process nodes for unit tests of routing.
@@ -18,16 +19,29 @@ export interface NodeResponse {
 
 export interface AgencyClient {
   readonly agency: string;
-  send(request: AgencyRequest, signal: AbortSignal): Promise<NodeResponse>;
+  /** `budgetMs`: how long the gateway will wait, passed on so the node stops when it stops waiting. */
+  send(request: AgencyRequest, signal: AbortSignal, budgetMs?: number): Promise<NodeResponse>;
 }
 
 /**
  * Why a node gave no usable answer, as far as the gateway can tell them apart: no answer in
  * time, no connection, a TLS certificate or handshake refused, an HTTP error status without
- * a GraphQL body (e.g. a proxy's 502 page), or a success status with a body that is not a
- * GraphQL response. Logged and counted under these names (gateway_agency_fetch_failures_total).
+ * a GraphQL body (e.g. a proxy's 502 page), a success status with a body that is not a
+ * GraphQL response, an answer larger than the gateway reads (gateway.maxAnswerBytes), an
+ * answer that does not fit the question (answer-check.ts: entities of the wrong number or
+ * kind), or no call at all because the node's circuit is open after repeated failures
+ * (resilience.ts). Logged and counted under these names (gateway_agency_fetch_failures_total).
  */
-export const AGENCY_FAILURE_REASONS = ['timeout', 'unreachable', 'certificate', 'http_error', 'bad_response'] as const;
+export const AGENCY_FAILURE_REASONS = [
+  'timeout',
+  'unreachable',
+  'certificate',
+  'http_error',
+  'bad_response',
+  'too_large',
+  'wrong_answer',
+  'circuit_open',
+] as const;
 export type AgencyFailureReason = (typeof AGENCY_FAILURE_REASONS)[number];
 
 /** Why a node gave no usable answer. Never carries the node's URL to the caller. */
@@ -45,14 +59,22 @@ export class HttpAgencyClient implements AgencyClient {
   constructor(
     readonly agency: string,
     private readonly url: string,
+    /** The largest answer body read; the rest is not downloaded (default 4 MiB). */
+    private readonly maxAnswerBytes = 4 * 1024 * 1024,
   ) {}
 
-  async send(request: AgencyRequest, signal: AbortSignal): Promise<NodeResponse> {
+  async send(request: AgencyRequest, signal: AbortSignal, budgetMs?: number): Promise<NodeResponse> {
     let response: Response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: { ...request.headers, 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          ...request.headers,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          // The node stops working on the question when the gateway stops waiting for it.
+          ...(budgetMs !== undefined ? { [DEADLINE_HEADER]: String(Math.max(1, Math.floor(budgetMs))) } : {}),
+        },
         body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
         signal,
       });
@@ -62,9 +84,18 @@ export class HttpAgencyClient implements AgencyClient {
     }
     // Without a GraphQL body an error status is the reason (a proxy's 502 page); with a success status, the body is.
     const unusable: AgencyFailureReason = response.ok ? 'bad_response' : 'http_error';
+    let text: string;
+    try {
+      text = await readAtMost(response, this.maxAnswerBytes);
+    } catch (error) {
+      if (error instanceof AnswerTooLargeError) {
+        throw new AgencyFailureError(this.agency, 'too_large', `answer over ${this.maxAnswerBytes} bytes`);
+      }
+      throw this.failure(error, signal, 'unreachable', `HTTP ${response.status}, answer cut off`);
+    }
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(text);
     } catch (error) {
       throw this.failure(error, signal, unusable, `HTTP ${response.status}, body is not JSON`);
     }
@@ -80,6 +111,35 @@ export class HttpAgencyClient implements AgencyClient {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message);
   }
+}
+
+class AnswerTooLargeError extends Error {}
+
+/**
+ * The body as text, read chunk by chunk and given up (the connection closed, nothing more
+ * downloaded) as soon as it passes `maxBytes`: a node's 100 MB answer costs the gateway
+ * `maxBytes`, not 100 MB.
+ */
+async function readAtMost(response: Response, maxBytes: number): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    throw new AnswerTooLargeError();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AnswerTooLargeError();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Node's TLS errors: certificate checks (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID...) and handshakes (ERR_SSL_...). */

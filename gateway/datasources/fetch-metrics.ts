@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from '../../lib/http/metrics.js';
 import { AGENCY_FAILURE_REASONS, type AgencyFailureReason } from './agency-client.js';
 
@@ -27,7 +27,7 @@ const fetchDuration = new Histogram({
 
 const fetchFailures = new Counter({
   name: 'gateway_agency_fetch_failures_total',
-  help: 'Calls from the gateway to an agency node that gave no usable answer, by agency and reason (timeout, unreachable, certificate, http_error, bad_response).',
+  help: 'Calls from the gateway to an agency node that gave no usable answer, by agency and reason (timeout, unreachable, certificate, http_error, bad_response, too_large, wrong_answer, circuit_open).',
   labelNames: ['agency', 'reason'] as const,
   registers: [metricsRegistry],
 });
@@ -46,4 +46,47 @@ export function recordAgencyFetch(context: Record<string, unknown> | undefined, 
 /** Every agency's failure series starts at 0, so the first failure shows in increase() and rate(). */
 export function initialiseFailureSeries(agencies: readonly string[]): void {
   for (const agency of agencies) for (const reason of AGENCY_FAILURE_REASONS) fetchFailures.inc({ agency, reason }, 0);
+}
+
+const circuitState = new Gauge({
+  name: 'gateway_agency_circuit_state',
+  help: "Each agency node's circuit at the gateway: 0 closed (asked), 1 open (answered as unavailable without asking), 2 half-open (one probe in flight).",
+  labelNames: ['agency'] as const,
+  registers: [metricsRegistry],
+});
+
+const retries = new Counter({
+  name: 'gateway_agency_retries_total',
+  help: 'Reads asked of an agency node a second time after a transient failure (connection refused or reset, HTTP 502/503).',
+  labelNames: ['agency'] as const,
+  registers: [metricsRegistry],
+});
+
+export function recordCircuitState(agency: string, state: 'closed' | 'open' | 'half_open'): void {
+  circuitState.set({ agency }, { closed: 0, open: 1, half_open: 2 }[state]);
+}
+
+const foreignRecords = new Counter({
+  name: 'gateway_agency_foreign_records_total',
+  help: "Records an agency node sent under another agency's id or code, dropped from the answer (a misconfigured or rogue node).",
+  labelNames: ['agency'] as const,
+  registers: [metricsRegistry],
+});
+
+export function recordForeignRecords(agency: string, count: number): void {
+  foreignRecords.inc({ agency }, count);
+}
+
+export function recordRetry(agency: string): void {
+  retries.inc({ agency });
+}
+
+/** Fills the failures series and the circuit and retry series of every agency with their starting values. */
+export function initialiseAgencySeries(agencies: readonly string[]): void {
+  initialiseFailureSeries(agencies);
+  for (const agency of agencies) {
+    recordCircuitState(agency, 'closed');
+    retries.inc({ agency }, 0);
+    foreignRecords.inc({ agency }, 0);
+  }
 }

@@ -101,9 +101,8 @@ function tagError(
   offsets: Map<string, Map<string, number>>,
   moves: Map<string, number[]>,
 ): GraphQLFormattedError {
-  const { stacktrace: _stack, ...extensions } = error.extensions ?? {};
-  const tagged: GraphQLFormattedError = { message: error.message, extensions: { ...extensions, agency } };
-  if (error.locations) Object.assign(tagged, { locations: error.locations });
+  const tagged: GraphQLFormattedError = { ...fromNode(error), extensions: { ...fromNode(error).extensions, agency } };
+  if (Array.isArray(error.locations)) Object.assign(tagged, { locations: error.locations });
   const path = error.path ? [...error.path] : undefined;
   if (path && typeof path[0] === 'string' && typeof path[1] === 'number') {
     const route = byKey.get(path[0])?.route;
@@ -115,6 +114,22 @@ function tagError(
   }
   if (path) Object.assign(tagged, { path });
   return tagged;
+}
+
+/**
+ * What a node's error may tell a partner: a message of one line and a well-formed code (and
+ * which limit, for a refusal), nothing else. A node on another stack may send its stack,
+ * its database's message or its URLs; an error without a code, or an internal one, is
+ * reported without its message (the node's own log has it).
+ */
+function fromNode(error: GraphQLFormattedError): { message: string; extensions: Record<string, unknown> } {
+  const raw = error.extensions?.code;
+  const code = typeof raw === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(raw) ? raw : 'INTERNAL_SERVER_ERROR';
+  const limit = error.extensions?.limit;
+  const extensions = { code, ...(typeof limit === 'string' && /^\w{1,32}$/.test(limit) ? { limit } : {}) };
+  if (code === 'INTERNAL_SERVER_ERROR') return { message: "Internal error at this agency's node while resolving this field.", extensions };
+  const message = String(error.message).replace(/\s+/g, ' ').trim();
+  return { message: message.length > 500 ? `${message.slice(0, 500)}…` : message, extensions };
 }
 
 /** The same complaint from several agencies (e.g. a bad argument on a broadcast) is reported once. */

@@ -1,10 +1,13 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { DEFAULT_GATEWAY_GUARDS } from '../../lib/config/gateway-guards.js';
 import type { Logger } from '../../lib/logger.js';
-import { AgencyFailureError, type AgencyClient, type NodeResponse } from './agency-client.js';
-import { initialiseFailureSeries, recordAgencyFetch } from './fetch-metrics.js';
+import { AgencyFailureError, type AgencyClient, type AgencyFailureReason, type NodeResponse } from './agency-client.js';
+import { checkAnswer, foreignRecordsError } from './answer-check.js';
+import { initialiseAgencySeries, recordAgencyFetch, recordForeignRecords } from './fetch-metrics.js';
 import { mergeResponses, type Outcome } from './merge.js';
-import { addressedAgencies, routeOperation, type RoutedField, type RoutingTable } from './routing.js';
+import { NodeCircuit, type CircuitSettings } from './resilience.js';
+import { addressedAgencies, routeOperation, type RoutedField, type RoutedOperation, type RoutingTable } from './routing.js';
 import { requestFor } from './split.js';
 
 // Federation never fans out: the planner sends each "records" fetch to one subgraph, so
@@ -21,6 +24,8 @@ export interface SovereignDataSourceOptions {
   rankedFields?: ReadonlyMap<string, string>;
   /** How long one node may take before its part is given up. */
   timeoutMs: number;
+  /** When a failing node is answered as unavailable without being asked (resilience.ts; default gateway.breaker* defaults). */
+  circuit?: CircuitSettings;
   logger: Logger;
   /** Headers every node should receive for this request (e.g. the caller's token). */
   forwardHeaders?: (context: Record<string, unknown>) => Record<string, string>;
@@ -28,17 +33,24 @@ export interface SovereignDataSourceOptions {
 
 export class SovereignDataSource implements GraphQLDataSource {
   private readonly clients: Map<string, AgencyClient>;
+  private readonly circuits: Map<string, NodeCircuit>;
+  private readonly circuit: CircuitSettings;
   private readonly table: RoutingTable;
   private readonly documents = new Map<string, DocumentNode>();
 
   constructor(private readonly options: SovereignDataSourceOptions) {
     this.clients = new Map(options.clients.map((client) => [client.agency, client]));
+    this.circuit = options.circuit ?? {
+      failures: DEFAULT_GATEWAY_GUARDS.breakerFailures,
+      coolDownMs: DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs,
+    };
+    this.circuits = new Map(options.clients.map((client) => [client.agency, new NodeCircuit(client.agency, this.circuit)]));
     this.table = {
       agencies: options.clients.map((client) => client.agency),
       listFields: options.listFields,
       rankedFields: options.rankedFields,
     };
-    initialiseFailureSeries(this.table.agencies);
+    initialiseAgencySeries(this.table.agencies);
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<NodeResponse> {
@@ -52,31 +64,56 @@ export class SovereignDataSource implements GraphQLDataSource {
       // Mutations run one after the other in field order: consecutive fields of one owner
       // travel together, and a later field never overtakes an earlier one.
       outcomes = [];
-      for (const run of ownerRuns(routed.fields))
-        outcomes.push(await this.call(run.agency, requestFor(run.agency, routed, headers, run.fields), context));
+      // A mutation is never asked twice: it may have been applied.
+      for (const run of ownerRuns(routed.fields)) {
+        const request = requestFor(run.agency, routed, headers, run.fields);
+        outcomes.push(await this.call(run.agency, request, { routed, fields: run.fields, retry: false }, context));
+      }
     } else {
       const agencies = addressedAgencies(routed, this.table.agencies);
-      outcomes = await Promise.all(agencies.map((agency) => this.call(agency, requestFor(agency, routed, headers), context)));
+      outcomes = await Promise.all(
+        agencies.map((agency) =>
+          this.call(agency, requestFor(agency, routed, headers), { routed, fields: routed.fields, retry: true }, context),
+        ),
+      );
     }
     const rootTypename = routed.operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
     return mergeResponses(routed, outcomes, rootTypename);
   }
 
-  /** One call to one node, timed and counted (fetch-metrics.ts), and noted on the request's context. */
-  private async call(agency: string, request: ReturnType<typeof requestFor>, context: Record<string, unknown>): Promise<Outcome> {
+  /**
+   * One call to one node through its circuit, timed and counted (fetch-metrics.ts) and noted
+   * on the request's context. Its answer is checked against the question before it is merged:
+   * a node speaks only for its own agency (answer-check.ts).
+   */
+  private async call(
+    agency: string,
+    request: ReturnType<typeof requestFor>,
+    asked: { routed: RoutedOperation; fields: readonly RoutedField[]; retry: boolean },
+    context: Record<string, unknown>,
+  ): Promise<Outcome> {
     const client = this.clients.get(agency)!;
     const timeoutMs = this.options.timeoutMs;
     const started = performance.now();
     try {
-      const response = await client.send(request, AbortSignal.timeout(timeoutMs));
+      const checked = await this.circuits
+        .get(agency)!
+        .call(async (signal, budgetMs) => checkAnswer(agency, asked.routed, asked.fields, await client.send(request, signal, budgetMs)), {
+          timeoutMs,
+          retry: asked.retry,
+        });
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: 'ok' });
-      return { agency, response };
+      if (checked.dropped.length === 0) return { agency, response: checked.response };
+      recordForeignRecords(agency, checked.dropped.length);
+      this.options.logger.warn({ agency, dropped: checked.dropped.slice(0, 20) }, "agency node sent records under another agency's name");
+      const errors = [...(checked.response.errors ?? []), foreignRecordsError(agency, checked.dropped)];
+      return { agency, response: { ...checked.response, errors } };
     } catch (error) {
       const failure =
         error instanceof AgencyFailureError ? error : new AgencyFailureError(agency, 'bad_response', (error as Error).message);
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: failure.reason });
       this.options.logger.warn({ agency, reason: failure.reason, detail: failure.detail }, 'agency node unavailable');
-      return { agency, error: unavailable(agency, failure, timeoutMs) };
+      return { agency, error: unavailable(agency, failure, timeoutMs, this.circuit) };
     }
   }
 
@@ -106,16 +143,20 @@ function ownerRuns(fields: readonly RoutedField[]): { agency: string; fields: Ro
   return runs;
 }
 
-function unavailable(agency: string, failure: AgencyFailureError, timeoutMs: number): GraphQLFormattedError {
-  const why = {
-    timeout: `did not answer within ${timeoutMs} ms`,
-    unreachable: 'could not be reached',
+/** How each failure reads to a partner: down, slow, or answering wrongly, and what was done. */
+function unavailable(agency: string, failure: AgencyFailureError, timeoutMs: number, circuit: CircuitSettings): GraphQLFormattedError {
+  const why: Record<AgencyFailureReason, string> = {
+    timeout: `is slow: it did not answer within ${timeoutMs} ms`,
+    unreachable: 'is down: it could not be reached',
     certificate: 'could not be reached over a trusted connection',
     http_error: 'answered with an HTTP error instead of a GraphQL response',
     bad_response: 'sent an answer that is not a GraphQL response',
-  }[failure.reason];
+    too_large: 'sent an answer larger than the gateway reads',
+    wrong_answer: 'sent an answer that does not fit the question',
+    circuit_open: `is down: it failed ${circuit.failures} times in a row and is not asked again for ${Math.ceil(circuit.coolDownMs / 1000)} s`,
+  };
   return {
-    message: `Agency ${agency} ${why}; its records are missing from this answer, the other agencies' are included.`,
-    extensions: { code: 'AGENCY_UNAVAILABLE', agency },
+    message: `Agency ${agency} ${why[failure.reason]}; its records are missing from this answer, the other agencies' are included.`,
+    extensions: { code: 'AGENCY_UNAVAILABLE', agency, reason: failure.reason },
   };
 }

@@ -58,6 +58,8 @@ export interface Environment {
   host: string;
   /** CORS_ORIGINS: comma-separated browser origins allowed to call the services (see lib/config/http.ts). */
   corsOrigins: string | undefined;
+  /** REDIS_URL: where gateway processes share their rate-limit budgets (unset: each keeps its own, in memory). */
+  redisUrl: string | undefined;
   service: ServiceEnvironment;
   bench: BenchEnvironment;
 }
@@ -74,6 +76,7 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
     logLevel: env.LOG_LEVEL ?? 'info',
     host: env.HOST || '127.0.0.1',
     corsOrigins: env.CORS_ORIGINS,
+    redisUrl: env.REDIS_URL || undefined,
     service: {
       agencyCode: env.AGENCY_CODE ?? '',
       port: env.PORT,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type OperationLimits } from '../limits/operation-limits.js';
+import { DEFAULT_GATEWAY_GUARDS } from './gateway-guards.js';
 import type { TrustConfig, TrustedIssuer } from '../auth/verify.js';
 import { isWellFormedAgencyCode } from '../ids.js';
 import { fieldName } from './issues.js';
@@ -112,6 +113,7 @@ const limitsSchema = z.object({
   maxTokens: limit('maxTokens'),
   maxRootFields: limit('maxRootFields'),
   maxCost: limit('maxCost'),
+  deadlineMs: limit('deadlineMs'),
 }) satisfies z.ZodType<OperationLimits>;
 
 /** A section written as null is a section left out: every key of it keeps its default. */
@@ -128,6 +130,11 @@ export const federationFileSchema = z.preprocess(
       .object({
         port: setting(toPort, 'gateway.port', 4000),
         nodeTimeoutMs: setting(toPositiveInt, 'gateway.nodeTimeoutMs', 2000),
+        maxAnswerBytes: setting(toPositiveInt, 'gateway.maxAnswerBytes', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
+        breakerFailures: setting(toPositiveInt, 'gateway.breakerFailures', DEFAULT_GATEWAY_GUARDS.breakerFailures),
+        breakerCoolDownMs: setting(toPositiveInt, 'gateway.breakerCoolDownMs', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),
+        rateLimitRequests: setting(toPositiveInt, 'gateway.rateLimitRequests', DEFAULT_GATEWAY_GUARDS.rateLimitRequests),
+        rateLimitWindowSeconds: setting(toPositiveInt, 'gateway.rateLimitWindowSeconds', DEFAULT_GATEWAY_GUARDS.rateLimitWindowSeconds),
       })
       .prefault({}),
     directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),

@@ -1,6 +1,7 @@
 import type { OperationLimits } from '../limits/operation-limits.js';
 import path from 'node:path';
 import type { TrustConfig } from '../auth/verify.js';
+import type { GatewayGuards } from './gateway-guards.js';
 import type { Environment } from './env.js';
 import { federationFileSchema, setting, toPort, toPositiveInt } from './federation-schema.js';
 import { parseConfigFile, parseSetting, readJsonFile } from './issues.js';
@@ -21,7 +22,7 @@ export interface FederationConfig {
   dataDir: string;
   /** Whose tokens the gateway and every node accept. */
   trust: TrustConfig;
-  gateway: { port: number; nodeTimeoutMs: number };
+  gateway: { port: number; nodeTimeoutMs: number } & GatewayGuards;
   /** Where the directory service listens (its data is the Directory value, lib/config/directory.ts). */
   directory: { port: number; url: string };
   agencies: AgencyNodeConfig[];
@@ -43,6 +44,7 @@ export function loadFederationConfig(environment: Environment): FederationConfig
     trust,
     limits,
     gateway: {
+      ...gateway,
       // The environment wins over the file; a bad value there is refused naming the variable.
       port: overridden(gateway.port, environment.gatewayPort, setting(toPort, 'gateway port (GATEWAY_PORT)')),
       nodeTimeoutMs: overridden(gateway.nodeTimeoutMs, environment.nodeTimeoutMs, setting(toPositiveInt, 'node timeout (NODE_TIMEOUT_MS)')),

@@ -1,3 +1,4 @@
+import { ConfigError } from './config-error.js';
 import { loadDirectory, type Directory } from './directory.js';
 import { readEnvironment, type Environment, type RawEnvironment, type ServiceEnvironment } from './env.js';
 import { loadFederationConfig, type FederationConfig } from './federation.js';
@@ -17,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** Where services listen and which browser origins may call them. */
   http: HttpSettings;
+  /** REDIS_URL: shared state of several gateway processes (rate-limit budgets); undefined keeps it in memory. */
+  redisUrl: string | undefined;
   /** What this process was told about itself (AGENCY_CODE, PORT, DATABASE_*, SEED_DEMO_DATA). */
   service: ServiceEnvironment;
 }
@@ -34,8 +37,19 @@ export function configFrom(environment: Environment): Config {
     production: environment.production,
     logLevel: environment.logLevel,
     http: httpSettings(environment),
+    redisUrl: redisUrl(environment.redisUrl),
     service: environment.service,
   };
+}
+
+function redisUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/.test(value)) {
+    throw new ConfigError(
+      'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 (leave it unset to keep rate limits in memory).',
+    );
+  }
+  return value;
 }
 
 export { ConfigError } from './config-error.js';

@@ -17,6 +17,8 @@ export interface RequestLogFields {
   errors?: number;
   /** At the gateway: each agency node asked, how long it took and how it ended. */
   fetches?: readonly { agency: string; ms: number; outcome: string }[];
+  /** Set when work stopped early: past the request's deadline, or because the caller hung up. */
+  stopped?: 'deadline' | 'abandoned';
 }
 
 const fieldsOfRequest = new WeakMap<IncomingMessage, RequestLogFields>();

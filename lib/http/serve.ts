@@ -39,7 +39,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   http: HttpSettings;
   logger: Logger;
   /** The GraphQL context of one request; `requestId` is the id this request carries everywhere. */
-  context: (request: { requestId: string; raw: IncomingMessage }) => Promise<TContext>;
+  context: (request: { requestId: string; raw: IncomingMessage; abandoned: AbortSignal }) => Promise<TContext>;
   ready: () => Promise<Readiness>;
   /** An HTML page for browsers at the GraphQL path (the gateway's explorer); null: none. */
   landingPage?: (request: FastifyRequest) => Promise<string | null>;
@@ -106,7 +106,13 @@ export async function serveGraphQL<TContext extends BaseContext>(
 
   await server.start();
   const graphql = fastifyApolloHandler(server, {
-    context: async (request) => options.context({ requestId: request.id, raw: request.raw }),
+    context: async (request, reply) => {
+      // Aborted when the caller hangs up before its answer is sent (the gateway gave up):
+      // the request's deadline (lib/limits/deadline.ts) then stops its work.
+      const hangUp = new AbortController();
+      reply.raw.once('close', () => reply.raw.writableFinished || hangUp.abort());
+      return options.context({ requestId: request.id, raw: request.raw, abandoned: hangUp.signal });
+    },
   });
   app.route({
     method: ['GET', 'POST'],

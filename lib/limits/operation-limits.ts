@@ -20,6 +20,11 @@ export interface OperationLimits {
   maxRootFields: number;
   /** lib/limits/cost.ts: fields times list sizes, times the fan-out at the gateway. */
   maxCost: number;
+  /**
+   * How long a node (or the directory) works on one request before it stops resolving; the
+   * gateway sends its own, shorter, remaining time with each request (lib/limits/deadline.ts).
+   */
+  deadlineMs: number;
 }
 
 export const DEFAULT_LIMITS: OperationLimits = {
@@ -29,6 +34,7 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxTokens: 3000,
   maxRootFields: 20,
   maxCost: 1_000_000,
+  deadlineMs: 10_000,
 };
 
 export interface Limits {

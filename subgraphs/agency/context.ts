@@ -7,6 +7,8 @@ import { readerFor, type RecordReader } from './reader/record-reader.js';
 import { AccessRequests } from './store/access-requests.js';
 import { AuditLedger } from './store/audit.js';
 import type { RecordStore } from './store/store.js';
+import { Deadline, type DeadlineContext } from '../../lib/limits/deadline.js';
+import { DEFAULT_LIMITS } from '../../lib/limits/operation-limits.js';
 
 /**
  * Built once per request. The caller is set once the token is verified (before execution).
@@ -14,7 +16,7 @@ import type { RecordStore } from './store/store.js';
  * read by the caller's disclosure scope and notes what it returns in `disclosures`, which
  * the audit plugin writes to the ledger. The store is not part of the context's type.
  */
-export class NodeContext implements LoggedContext {
+export class NodeContext implements LoggedContext, DeadlineContext {
   caller: Caller | null = null;
   /** What this request disclosed: filled by the reader, written to the ledger by the audit plugin. */
   readonly disclosures = new DisclosureRecord();
@@ -30,6 +32,8 @@ export class NodeContext implements LoggedContext {
     readonly requestId: string = 'in-process',
     /** What this request's log line says about it. */
     readonly requestLog: RequestLogFields = {},
+    /** When this request's work stops (the gateway's remaining time, or the node's own budget). */
+    readonly deadline: Deadline = new Deadline(DEFAULT_LIMITS.deadlineMs),
   ) {}
 
   get agency(): string {

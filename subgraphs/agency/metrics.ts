@@ -32,6 +32,14 @@ const graphqlRequests = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Requests whose remaining fields were not resolved: past their deadline, or the caller hung up. */
+export const deadlineExceeded = new Counter({
+  name: 'agency_requests_stopped_total',
+  help: 'Requests this node stopped resolving: past their deadline ("deadline") or after the caller hung up ("abandoned").',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
 const disclosures = new Counter({
   name: 'agency_disclosures_total',
   help: 'Records disclosed to another agency and written to the audit ledger, by level (FULL, HIT_ONLY) and partner (the caller agency; "other" outside the directory).',

@@ -9,6 +9,7 @@ import type { TokenVerifier } from '../../lib/auth/verify.js';
 import type { Directory } from '../../lib/config/directory.js';
 import { formatErrorFor } from '../../lib/errors.js';
 import { argumentRulesPlugin } from '../../lib/limits/arguments.js';
+import { Deadline, deadlinePlugin } from '../../lib/limits/deadline.js';
 import { DEFAULT_LIMITS, operationLimits, type OperationLimits } from '../../lib/limits/operation-limits.js';
 import { existsSync } from 'node:fs';
 import type { HttpSettings } from '../../lib/config/http.js';
@@ -25,7 +26,7 @@ import { NodeContext } from './context.js';
 import { permissions } from './policy/permissions.js';
 import { withholdBeyondDisclosure } from './policy/withhold.js';
 import { auditPlugin } from './audit/plugin.js';
-import { auditMetrics, graphqlRequestCounter, recordSqlQuery } from './metrics.js';
+import { auditMetrics, deadlineExceeded, graphqlRequestCounter, recordSqlQuery } from './metrics.js';
 import { agencyResolvers } from './resolvers/agency.js';
 import { auditResolvers } from './resolvers/audit.js';
 import { screeningResolvers } from './resolvers/screening.js';
@@ -87,9 +88,10 @@ export interface NodeServerOptions {
  */
 export function createNodeServer(options: NodeServerOptions): {
   server: ApolloServer<NodeContext>;
-  context: (request?: { requestId: string; requestLog: RequestLogFields }) => NodeContext;
+  context: (request?: { requestId: string; requestLog: RequestLogFields; deadline?: Deadline }) => NodeContext;
 } {
   const { agency, store, verifier, logger, extension } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const owner = { code: agency, circles: options.directory.circlesOf(agency) };
   const schema = withholdBeyondDisclosure(
     buildSubgraphSchema({
@@ -102,7 +104,7 @@ export function createNodeServer(options: NodeServerOptions): {
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     formatError: formatErrorFor(logger, { production: options.production }),
-    ...operationLimits(options.limits ?? DEFAULT_LIMITS, 1),
+    ...operationLimits(limits, 1),
     logger,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
@@ -111,12 +113,16 @@ export function createNodeServer(options: NodeServerOptions): {
       requestMetricsPlugin<NodeContext>(agency),
       requestLogPlugin<NodeContext>(),
       graphqlRequestCounter,
+      deadlinePlugin<NodeContext>((context) => {
+        deadlineExceeded.inc({ reason: context.deadline.reason });
+        context.requestLog.stopped = context.deadline.reason;
+      }),
     ],
   });
   return {
     server,
     context: (request = { requestId: 'in-process', requestLog: {} }) =>
-      new NodeContext(owner, store, request.requestId, request.requestLog),
+      new NodeContext(owner, store, request.requestId, request.requestLog, request.deadline ?? new Deadline(limits.deadlineMs)),
   };
 }
 
@@ -125,6 +131,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
   const store = await openStore({ agency, database, onQuery: recordSqlQuery });
   try {
     const { server, context } = createNodeServer({ ...options, store });
+    const budgetMs = (options.limits ?? DEFAULT_LIMITS).deadlineMs;
     let prepared = false;
     // The node holds its store and its port before it writes anything: a node that cannot
     // listen (port taken) has not seeded or indexed a store it will not serve.
@@ -132,7 +139,8 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       port: options.port,
       http: options.http,
       logger,
-      context: async ({ requestId, raw }) => context({ requestId, requestLog: logFieldsOf(raw) }),
+      context: async ({ requestId, raw, abandoned }) =>
+        context({ requestId, requestLog: logFieldsOf(raw), deadline: Deadline.fromHeaders(raw.headers, budgetMs, abandoned) }),
       ready: async () => (prepared ? storeReadiness(store, database) : { ready: false, checks: { store: 'preparing' } }),
     });
     try {

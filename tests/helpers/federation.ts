@@ -1,3 +1,4 @@
+import type { GatewayGuards } from '../../lib/config/gateway-guards.js';
 import type { OperationLimits } from '../../lib/limits/operation-limits.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -61,15 +62,28 @@ export interface TestFederationOptions {
   logLevel?: string;
   /** Operation limits other than the defaults (federation.json "limits"). */
   limits?: Partial<OperationLimits>;
+  /**
+   * Gateway guards other than the defaults (federation.json "gateway"). Suites run with a
+   * rate limit no test reaches unless they set one: a suite is one partner asking hundreds
+   * of questions a minute.
+   */
+  gateway?: Partial<GatewayGuards>;
+  /** More environment for every process (e.g. REDIS_URL). */
+  env?: Record<string, string>;
 }
 
 export async function writeTestConfig(
   dataDir: string,
-  options: { nodeTimeoutMs?: number; databases?: Record<string, string>; limits?: Partial<OperationLimits> } = {},
+  options: {
+    nodeTimeoutMs?: number;
+    databases?: Record<string, string>;
+    limits?: Partial<OperationLimits>;
+    gateway?: Partial<GatewayGuards>;
+  } = {},
 ): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
   const config = {
-    gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000 },
+    gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000, rateLimitRequests: 1_000_000, ...options.gateway },
     directory: { port: await getPort() },
     agencies: await Promise.all(AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code] }))),
     ...(options.limits ? { limits: options.limits } : {}),
@@ -91,9 +105,15 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   const configFile = await writeTestConfig(dataDir, {
     nodeTimeoutMs: options.nodeTimeoutMs,
     limits: options.limits,
+    gateway: options.gateway,
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
-  const env: Record<string, string> = { FEDERATION_CONFIG: configFile, DATA_DIR: dataDir, LOG_LEVEL: options.logLevel ?? 'warn' };
+  const env: Record<string, string> = {
+    FEDERATION_CONFIG: configFile,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    ...options.env,
+  };
   // PostgreSQL stores get demo data only when asked (the embedded default gets it unasked).
   if (options.store === 'postgres') env.SEED_DEMO_DATA = 'true';
   const config = loadConfig(env);

@@ -3,20 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config/index.js';
+import { DEFAULT_GATEWAY_GUARDS } from '../../lib/config/gateway-guards.js';
 
 describe('federation config', () => {
   it('lists exactly the directory agencies that host a node, on the documented default ports', () => {
     const { federation, directory } = loadConfig({ DATA_DIR: '/tmp/x' });
     expect(federation.agencies.map((a) => a.code)).toEqual(directory.agencies.filter((a) => a.hostsNode).map((a) => a.code));
     expect(federation.agencies.map((a) => a.port)).toEqual([4101, 4102, 4103, 4104]);
-    expect(federation.gateway).toEqual({ port: 4000, nodeTimeoutMs: 2000 });
+    expect(federation.gateway).toEqual({ port: 4000, nodeTimeoutMs: 2000, ...DEFAULT_GATEWAY_GUARDS });
     expect(federation.directory.port).toBe(4001);
     expect(federation.agencies[0]!.database).toBe('/tmp/x/interpol.sqlite');
   });
 
   it('takes GATEWAY_PORT, DATA_DIR and NODE_TIMEOUT_MS from the environment', () => {
     const { federation } = loadConfig({ GATEWAY_PORT: '5000', DATA_DIR: '/srv/data', NODE_TIMEOUT_MS: '750' });
-    expect(federation.gateway).toEqual({ port: 5000, nodeTimeoutMs: 750 });
+    expect(federation.gateway).toEqual({ port: 5000, nodeTimeoutMs: 750, ...DEFAULT_GATEWAY_GUARDS });
     expect(federation.dataDir).toBe('/srv/data');
   });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../lib/config/index.js';
+import { DEFAULT_GATEWAY_GUARDS } from '../../../lib/config/gateway-guards.js';
 
 // The configuration files are checked with zod schemas; an operator must still read ONE
 // line naming the file and the field, never a zod dump.
@@ -176,7 +177,7 @@ describe('federation.json: null is a setting left out', () => {
       agencies: [{ code: 'INTERPOL', port: 4101, url: null, database: null }],
     });
     const { federation } = loadConfig({ FEDERATION_CONFIG: file, DATA_DIR: dir });
-    expect(federation.gateway).toEqual({ port: 4000, nodeTimeoutMs: 2000 });
+    expect(federation.gateway).toEqual({ port: 4000, nodeTimeoutMs: 2000, ...DEFAULT_GATEWAY_GUARDS });
     expect(federation.directory.url).toBe('http://localhost:4001/');
     expect(federation.trust.audience).toBe('records-federation');
     expect(federation.agencies[0]).toEqual({

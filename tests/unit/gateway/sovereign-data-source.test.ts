@@ -261,19 +261,64 @@ describe('_entities', () => {
   });
 });
 
+describe('errors from nodes', () => {
+  it('pass on only a one-line message, a well-formed code and the agency; internal ones without their message', async () => {
+    const { run } = federation({
+      INTERPOL: (request) => ({
+        ...listOf('INTERPOL', 1)(request),
+        errors: [
+          {
+            message:
+              'relation "notices" does not exist\n    at Parser.parseErrorMessage (/srv/node_modules/pg-protocol/dist/parser.js:287:98)',
+            path: ['notices', 0, 'subject'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR', exception: { stacktrace: ['at db.internal:5432'] } },
+          },
+        ],
+      }),
+      EUROPOL: (request) => ({
+        ...listOf('EUROPOL', 1)(request),
+        errors: [
+          {
+            message: 'No such\nsubject',
+            path: ['notices', 0, 'subject'],
+            extensions: { code: 'NOT_FOUND', serviceUrl: 'http://10.1.2.3:4102/', stacktrace: ['x'] },
+          },
+          { message: 'connect ECONNREFUSED 10.1.2.3:5432', path: ['notices', 0] },
+        ],
+      }),
+    });
+    const result = await run('{ notices { id subject { id } } }');
+    expect(result.errors).toEqual([
+      {
+        message: "Internal error at this agency's node while resolving this field.",
+        path: ['notices', 0, 'subject'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', agency: 'INTERPOL' },
+      },
+      { message: 'No such subject', path: ['notices', 1, 'subject'], extensions: { code: 'NOT_FOUND', agency: 'EUROPOL' } },
+      {
+        message: "Internal error at this agency's node while resolving this field.",
+        path: ['notices', 1],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', agency: 'EUROPOL' },
+      },
+    ]);
+  });
+});
+
 describe('error paths of broadcast lists', () => {
   it('shifts list indices by the items of the agencies before', async () => {
     const { run } = federation({
       INTERPOL: listOf('INTERPOL', 3),
       EUROPOL: (request) => ({
         ...listOf('EUROPOL', 2)(request),
-        errors: [{ message: 'subject gone', path: ['notices', 1, 'subject'] }],
+        errors: [{ message: 'subject gone', path: ['notices', 1, 'subject'], extensions: { code: 'NOT_FOUND' } }],
       }),
       ASEANAPOL: listOf('ASEANAPOL', 0),
       LMLECC: listOf('LMLECC', 1),
     });
     const result = await run('{ notices { id subject { id } } }');
-    expect(result.errors).toEqual([{ message: 'subject gone', path: ['notices', 4, 'subject'], extensions: { agency: 'EUROPOL' } }]);
+    expect(result.errors).toEqual([
+      { message: 'subject gone', path: ['notices', 4, 'subject'], extensions: { code: 'NOT_FOUND', agency: 'EUROPOL' } },
+    ]);
     expect((result.data!.notices as { id: string }[])[4]!.id).toBe('EUROPOL:X-1');
   });
 
@@ -303,7 +348,7 @@ describe('unavailable nodes', () => {
     expect((result.data!.notices as unknown[]).length).toBe(3);
     expect((result.data!.cases as unknown[]).length).toBe(3);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.extensions).toEqual({ code: 'AGENCY_UNAVAILABLE', agency: 'ASEANAPOL' });
+    expect(result.errors![0]!.extensions).toEqual({ code: 'AGENCY_UNAVAILABLE', agency: 'ASEANAPOL', reason: 'unreachable' });
     expect(JSON.stringify(result.errors)).not.toMatch(/127\.0\.0\.1|4103|ECONNREFUSED|http/);
   });
 
@@ -319,8 +364,8 @@ describe('unavailable nodes', () => {
     expect((result.data!.notices as unknown[]).length).toBe(6);
     expect(result.errors).toEqual([
       {
-        message: expect.stringMatching(/LMLECC did not answer within 150 ms/),
-        extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC' },
+        message: expect.stringMatching(/LMLECC is slow: it did not answer within 150 ms/),
+        extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC', reason: 'timeout' },
       },
     ]);
   });
@@ -333,7 +378,7 @@ describe('unavailable nodes', () => {
     });
     const result = await run('{ notices { id } }');
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.extensions).toEqual({ code: 'AGENCY_UNAVAILABLE', agency: 'EUROPOL' });
+    expect(result.errors![0]!.extensions).toEqual({ code: 'AGENCY_UNAVAILABLE', agency: 'EUROPOL', reason: 'bad_response' });
     expect(result.errors![0]!.message).not.toMatch(/Unexpected token/);
   });
 
@@ -406,7 +451,7 @@ describe('ranked lists', () => {
       ASEANAPOL: hits('ASEANAPOL', []),
       LMLECC: (request) => ({
         ...(hits('LMLECC', [0.95, 0.82])(request, new AbortController().signal) as NodeResponse),
-        errors: [{ message: 'explanation unavailable', path: ['screen', 1, 'explanation'] }],
+        errors: [{ message: 'explanation unavailable', path: ['screen', 1, 'explanation'], extensions: { code: 'UNAVAILABLE' } }],
       }),
     });
     const result = await run('{ screen(person: { name: "Anwari" }) { id } }');
@@ -419,7 +464,152 @@ describe('ranked lists', () => {
     ]);
     // The error at LMLECC's second hit follows it to its merged position.
     expect(result.errors).toEqual([
-      { message: 'explanation unavailable', path: ['screen', 4, 'explanation'], extensions: { agency: 'LMLECC' } },
+      { message: 'explanation unavailable', path: ['screen', 4, 'explanation'], extensions: { code: 'UNAVAILABLE', agency: 'LMLECC' } },
     ]);
+  });
+});
+
+describe('a node speaks only for its own agency', () => {
+  const ENTITIES =
+    'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id name: names { full } } } }';
+  const refs = (ids: string[]) => ({ representations: ids.map((id) => ({ __typename: 'Subject', id })) });
+
+  it("drops records a node sends under another agency's id or owner, naming the node; keys of others pass", async () => {
+    const { run } = federation({
+      INTERPOL: listOf('INTERPOL', 1),
+      EUROPOL: () => ({
+        data: {
+          notices: [
+            { id: 'EUROPOL:N-1', colour: 'RED', agency: { code: 'EUROPOL' }, recipients: [{ code: 'INTERPOL', holdings: null }] },
+            { id: 'INTERPOL:N-00001', colour: 'RED', agency: { code: 'INTERPOL' }, recipients: [] },
+            { id: 'EUROPOL:N-2', colour: 'BLUE', agency: { code: 'ASEANAPOL' }, recipients: [] },
+            { id: 'EUROPOL:N-3', colour: 'BLUE', agency: { code: 'EUROPOL' }, recipients: [{ code: 'LMLECC', holdings: { notices: 5 } }] },
+          ],
+        },
+      }),
+    });
+    const result = await run('{ notices { id colour agency { code } recipients { code holdings { notices } } } }');
+    expect(result.data!.notices).toEqual([
+      { id: 'INTERPOL:X-0' },
+      { id: 'EUROPOL:N-1', colour: 'RED', agency: { code: 'EUROPOL' }, recipients: [{ code: 'INTERPOL', holdings: null }] },
+      { id: 'EUROPOL:N-3', colour: 'BLUE', agency: { code: 'EUROPOL' }, recipients: [] },
+    ]);
+    expect(result.errors).toEqual([
+      {
+        message:
+          "Agency EUROPOL's node sent 3 records under another agency's name (INTERPOL:N-00001, EUROPOL:N-2, LMLECC); left out of this answer.",
+        extensions: { code: 'FOREIGN_RECORD', agency: 'EUROPOL' },
+      },
+    ]);
+  });
+
+  it('drops a forged owner-routed record and a screening hit credited to another agency', async () => {
+    const { run } = federation({
+      EUROPOL: (request) =>
+        request.query.includes('screen')
+          ? { data: { screen: [{ score: 0.99, sovereignRank__: 0.99, agency: { code: 'INTERPOL' }, record: { id: 'INTERPOL:S-1' } }] } }
+          : { data: { notice: { id: 'INTERPOL:N-1', colour: 'RED' } } },
+    });
+    const lookup = await run('{ notice(id: "EUROPOL:N-1") { id colour } }');
+    expect(lookup.data).toEqual({ notice: null });
+    expect(lookup.errors![0]!.extensions).toEqual({ code: 'FOREIGN_RECORD', agency: 'EUROPOL' });
+    const hits = await run(
+      '{ screen(person: { name: "Ann Lee" }, agencies: ["EUROPOL"]) { score agency { code } record { ... on Subject { id } } } }',
+    );
+    expect(hits.data).toEqual({ screen: [] });
+    expect(hits.errors![0]!.extensions).toEqual({ code: 'FOREIGN_RECORD', agency: 'EUROPOL' });
+  });
+
+  it('fails a node whose _entities answer has the wrong length, never shifting values onto other records', async () => {
+    const { run } = federation({
+      INTERPOL: () => ({ data: { _entities: [{ id: 'INTERPOL:S-1', name: [{ full: 'A' }] }] } }),
+      EUROPOL: (request) => ({
+        data: { _entities: (request.variables.representations as { id: string }[]).map(({ id }) => ({ id, name: [{ full: id }] })) },
+      }),
+    });
+    const result = await run(ENTITIES, refs(['INTERPOL:S-1', 'EUROPOL:S-1', 'INTERPOL:S-2']));
+    expect(result.data!._entities).toEqual([null, { id: 'EUROPOL:S-1', name: [{ full: 'EUROPOL:S-1' }] }, null]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]).toMatchObject({
+      message: expect.stringMatching(/^Agency INTERPOL sent an answer that does not fit the question/),
+      extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'INTERPOL', reason: 'wrong_answer' },
+    });
+  });
+
+  it('fails a node whose entities are not the ones asked for (other ids or another type)', async () => {
+    const swapped = federation({ INTERPOL: () => ({ data: { _entities: [{ id: 'INTERPOL:S-2' }, { id: 'INTERPOL:S-1' }] } }) });
+    const result = await swapped.run(ENTITIES, refs(['INTERPOL:S-1', 'INTERPOL:S-2']));
+    expect(result.data!._entities).toEqual([null, null]);
+    expect(result.errors![0]!.extensions).toMatchObject({ reason: 'wrong_answer' });
+
+    const retyped = federation({ INTERPOL: () => ({ data: { _entities: [{ __typename: 'Case', id: 'INTERPOL:S-1' }] } }) });
+    const other = await retyped.run(ENTITIES, refs(['INTERPOL:S-1']));
+    expect(other.data!._entities).toEqual([null]);
+    expect(other.errors![0]!.extensions).toMatchObject({ reason: 'wrong_answer' });
+  });
+});
+
+describe('circuit per node', () => {
+  it('answers a node as unavailable at once after repeated failures, and probes it again after the cool-down', async () => {
+    let down = true;
+    let calls = 0;
+    const nodes = AGENCIES.map(
+      (agency) =>
+        new FakeNode(agency, () => {
+          if (agency !== 'LMLECC') return { data: { notices: [] } };
+          calls++;
+          if (down) throw new AgencyFailureError('LMLECC', 'bad_response', 'garbage');
+          return { data: { notices: [{ id: 'LMLECC:N-1' }] } };
+        }),
+    );
+    const source = new SovereignDataSource({
+      clients: nodes,
+      listFields: listRootFields(readSdl('records')),
+      timeoutMs: 1000,
+      circuit: { failures: 3, coolDownMs: 200 },
+      logger,
+    });
+    const run = async () =>
+      (await source.process({
+        request: { query: '{ notices { id } }', variables: {} },
+        context: {},
+        kind: 'incoming operation',
+      } as unknown as GraphQLDataSourceProcessOptions)) as { data: { notices: { id: string }[] }; errors?: GraphQLFormattedError[] };
+
+    for (let i = 0; i < 3; i++) expect((await run()).errors![0]!.extensions).toMatchObject({ reason: 'bad_response' });
+    expect(calls).toBe(3);
+    const open = await run();
+    expect(open.errors![0]!.extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC', reason: 'circuit_open' });
+    expect(open.errors![0]!.message).toMatch(/LMLECC is down: it failed 3 times in a row/);
+    expect(calls).toBe(3);
+
+    down = false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const probed = await run();
+    expect(probed.errors).toBeUndefined();
+    expect(probed.data.notices).toEqual([{ id: 'LMLECC:N-1' }]);
+    expect(calls).toBe(4);
+  });
+
+  it('asks a read once more after a transient failure, a mutation never', async () => {
+    let attempts = 0;
+    const flaky: Handler = (request) => {
+      attempts++;
+      if (attempts === 1) throw new AgencyFailureError('EUROPOL', 'unreachable', 'ECONNRESET');
+      return request.query.startsWith('mutation') ? { data: { requestAccess: { id: 'EUROPOL:AR-1' } } } : listOf('EUROPOL', 1)(request);
+    };
+    const read = federation({ EUROPOL: flaky });
+    const answer = await read.run('{ notices(agencies: ["EUROPOL"]) { id } }');
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({ notices: [{ id: 'EUROPOL:X-0' }] });
+    expect(attempts).toBe(2);
+
+    attempts = 0;
+    const write = federation({ EUROPOL: flaky });
+    const result = await write.run(
+      'mutation { requestAccess(recordId: "EUROPOL:N-1", purpose: BORDER_CONTROL, justification: "x", idempotencyKey: "k") { id } }',
+    );
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', reason: 'unreachable' });
+    expect(attempts).toBe(1);
   });
 });

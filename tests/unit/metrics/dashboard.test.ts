@@ -6,6 +6,7 @@ import { metricsRegistry } from '../../../lib/http/metrics.js';
 // Each module registers its metrics on the shared registry when it is loaded.
 import '../../../lib/metrics/request-metrics.js';
 import '../../../gateway/datasources/fetch-metrics.js';
+import '../../../gateway/rate-limit.js';
 import '../../../subgraphs/agency/metrics.js';
 
 // The dashboard and the operations doc name the metrics the code registers, with the
@@ -94,10 +95,15 @@ describe('the Grafana dashboard', () => {
       'agency_audit_append_duration_seconds',
       'agency_disclosures_total',
       'agency_graphql_requests_total',
+      'agency_requests_stopped_total',
       'agency_sql_query_duration_seconds',
       'agency_sql_statements_total',
+      'gateway_agency_circuit_state',
       'gateway_agency_fetch_duration_seconds',
       'gateway_agency_fetch_failures_total',
+      'gateway_agency_foreign_records_total',
+      'gateway_agency_retries_total',
+      'gateway_rate_limited_total',
       'graphql_request_duration_seconds',
     ]);
     for (const name of OURS) expect(shown, name).toContain(name);

@@ -10,7 +10,7 @@ import getPort from 'get-port';
 import type { GraphQLFormattedError } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpAgencyClient } from '../../../gateway/datasources/agency-client.js';
+import { AGENCY_FAILURE_REASONS, HttpAgencyClient } from '../../../gateway/datasources/agency-client.js';
 import type { AgencyFetch } from '../../../gateway/datasources/fetch-metrics.js';
 import { listRootFields } from '../../../gateway/datasources/list-fields.js';
 import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
@@ -151,7 +151,7 @@ describe('gateway fetch metrics', () => {
     await broadcast({});
     const samples = await scrapeThisProcess();
     const interpol = samples.filter((s) => s.name === 'gateway_agency_fetch_failures_total' && s.labels.agency === 'INTERPOL');
-    expect(interpol.map((s) => s.labels.reason).sort()).toEqual(['bad_response', 'certificate', 'http_error', 'timeout', 'unreachable']);
+    expect(interpol.map((s) => s.labels.reason).sort()).toEqual([...AGENCY_FAILURE_REASONS].sort());
     expect(interpol.every((s) => s.value === 0)).toBe(true);
   });
 });

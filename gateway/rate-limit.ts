@@ -1,0 +1,88 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AuthenticatedContext } from '../lib/auth/authenticate.js';
+import type { Directory } from '../lib/config/index.js';
+import { metricsRegistry } from '../lib/http/metrics.js';
+import type { Logger } from '../lib/logger.js';
+
+// Per-partner rate limits at the gateway: each verified caller (agency and subject of its
+// token) may make `requests` per `windowSeconds`; over that, HTTP 429 with Retry-After and
+// RATE_LIMITED, before any node is asked. In memory by default (one budget per gateway
+// process); with REDIS_URL, every gateway process spends from one shared budget. If Redis
+// cannot be reached the gateway keeps limiting with its own in-memory budget (never open
+// to a flood because a cache is down), and says so in its log.
+
+export interface RateLimitSettings {
+  requests: number;
+  windowSeconds: number;
+}
+
+const KEY_PREFIX = 'records-gateway:rate';
+
+const limited = new Counter({
+  name: 'gateway_rate_limited_total',
+  help: 'Requests refused with HTTP 429 because the partner used up its budget, by partner agency (directory agencies; anything else "other").',
+  labelNames: ['partner'] as const,
+  registers: [metricsRegistry],
+});
+
+export interface RateLimiter {
+  plugin: ApolloServerPlugin<AuthenticatedContext>;
+  stop(): Promise<void>;
+}
+
+export function createRateLimiter(
+  settings: RateLimitSettings,
+  options: { redisUrl?: string; directory: Directory; logger: Logger },
+): RateLimiter {
+  const { logger, directory } = options;
+  const budget = { points: settings.requests, duration: settings.windowSeconds };
+  const local = new RateLimiterMemory({ ...budget, keyPrefix: KEY_PREFIX });
+  let limiter: RateLimiterAbstract = local;
+  let redis: Redis | undefined;
+  if (options.redisUrl) {
+    // No offline queue: while Redis is away a request is answered from the local budget at
+    // once instead of waiting for a reconnect.
+    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    let warned = false;
+    redis.on('error', (error: Error) => {
+      if (!warned) logger.warn({ err: error.message }, 'rate limits: Redis unreachable, limiting per gateway process until it is back');
+      warned = true;
+    });
+    redis.on('ready', () => (warned = false));
+    limiter = new RateLimiterRedis({ ...budget, keyPrefix: KEY_PREFIX, storeClient: redis, insuranceLimiter: local });
+  }
+  for (const agency of directory.agencies) limited.inc({ partner: agency.code }, 0);
+
+  const plugin: ApolloServerPlugin<AuthenticatedContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue }) {
+          const caller = contextValue.caller;
+          // Introspection without a token (Sandbox loading the schema) is not a partner's request.
+          if (!caller) return;
+          try {
+            await limiter.consume(`${caller.agency}/${caller.sub}`);
+          } catch (rejection) {
+            if (!(rejection instanceof RateLimiterRes)) throw rejection;
+            limited.inc({ partner: directory.hasAgency(caller.agency) ? caller.agency : 'other' });
+            const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+            throw new GraphQLError(
+              `Rate limit of ${settings.requests} requests per ${settings.windowSeconds} s reached for ${caller.agency}/${caller.sub}; retry after ${retryAfter} s.`,
+              { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } } },
+            );
+          }
+        },
+      };
+    },
+  };
+  return {
+    plugin,
+    async stop() {
+      if (redis) await redis.quit().catch(() => redis!.disconnect());
+    },
+  };
+}

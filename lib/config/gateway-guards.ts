@@ -1,0 +1,22 @@
+// What the gateway does to contain a faulty node or a greedy partner (federation.json
+// "gateway"; docs/production.md). Defaults are for a federation of a handful of nodes.
+
+export interface GatewayGuards {
+  /** The largest answer read from one node; a larger one is that node's failure, not the gateway's memory. */
+  maxAnswerBytes: number;
+  /** Consecutive failures after which a node is answered as unavailable at once... */
+  breakerFailures: number;
+  /** ...until this long has passed, when one request probes it again. */
+  breakerCoolDownMs: number;
+  /** Requests one partner (agency and subject of its token) may make per window. */
+  rateLimitRequests: number;
+  rateLimitWindowSeconds: number;
+}
+
+export const DEFAULT_GATEWAY_GUARDS: GatewayGuards = {
+  maxAnswerBytes: 4 * 1024 * 1024,
+  breakerFailures: 5,
+  breakerCoolDownMs: 10_000,
+  rateLimitRequests: 600,
+  rateLimitWindowSeconds: 60,
+};

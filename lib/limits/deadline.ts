@@ -1,0 +1,70 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+
+// Work stops when nobody waits for it. Each request gets a deadline: the server's own
+// budget (limits.deadlineMs), shortened by the time the gateway says it will still wait
+// (header X-Deadline-Ms, sent with every node request), and cut short when the caller hangs
+// up. Past it, every field still to be resolved fails at once instead of running: a
+// question the gateway abandoned does not keep a node busy (issue 10's 90-second climb to
+// a heap limit).
+
+export const DEADLINE_HEADER = 'x-deadline-ms';
+
+export class Deadline {
+  private hungUp = false;
+  private readonly at: number;
+
+  constructor(budgetMs: number, abandoned?: AbortSignal) {
+    this.at = performance.now() + budgetMs;
+    abandoned?.addEventListener('abort', () => (this.hungUp = true), { once: true });
+  }
+
+  /** The server's budget, or less when the caller said it waits less. */
+  static fromHeaders(headers: IncomingHttpHeaders, ownBudgetMs: number, abandoned?: AbortSignal): Deadline {
+    const asked = Number(headers[DEADLINE_HEADER]);
+    const budget = Number.isFinite(asked) && asked > 0 ? Math.min(asked, ownBudgetMs) : ownBudgetMs;
+    return new Deadline(budget, abandoned);
+  }
+
+  get passed(): boolean {
+    return this.hungUp || performance.now() > this.at;
+  }
+
+  /** Why work stopped, for the log. */
+  get reason(): 'abandoned' | 'deadline' {
+    return this.hungUp ? 'abandoned' : 'deadline';
+  }
+}
+
+export interface DeadlineContext {
+  deadline: Deadline;
+}
+
+/**
+ * Fails every field resolved past the request's deadline (DEADLINE_EXCEEDED), and calls
+ * `onExceeded` once per request, for its metrics and log.
+ */
+export function deadlinePlugin<Context extends DeadlineContext>(onExceeded: (context: Context) => void): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      let reported = false;
+      return {
+        async executionDidStart({ contextValue }) {
+          return {
+            willResolveField() {
+              if (!contextValue.deadline.passed) return;
+              if (!reported) {
+                reported = true;
+                onExceeded(contextValue);
+              }
+              throw new GraphQLError('The request ran past its deadline; the rest of the answer was not computed.', {
+                extensions: { code: 'DEADLINE_EXCEEDED' },
+              });
+            },
+          };
+        },
+      };
+    },
+  };
+}
