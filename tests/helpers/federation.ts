@@ -70,6 +70,8 @@ export interface TestFederationOptions {
   gateway?: Partial<GatewayGuards>;
   /** More environment for every process (e.g. REDIS_URL). */
   env?: Record<string, string>;
+  /** Where the gateway reaches a node, when not at the node itself (e.g. a fault proxy in front of it). */
+  urls?: Record<string, string>;
 }
 
 export async function writeTestConfig(
@@ -79,13 +81,16 @@ export async function writeTestConfig(
     databases?: Record<string, string>;
     limits?: Partial<OperationLimits>;
     gateway?: Partial<GatewayGuards>;
+    urls?: Record<string, string>;
   } = {},
 ): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
   const config = {
     gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000, rateLimitRequests: 1_000_000, ...options.gateway },
     directory: { port: await getPort() },
-    agencies: await Promise.all(AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code] }))),
+    agencies: await Promise.all(
+      AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code], url: options.urls?.[code] })),
+    ),
     ...(options.limits ? { limits: options.limits } : {}),
   };
   await writeFile(file, JSON.stringify(config, null, 2));
@@ -106,6 +111,7 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     nodeTimeoutMs: options.nodeTimeoutMs,
     limits: options.limits,
     gateway: options.gateway,
+    urls: options.urls,
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
   const env: Record<string, string> = {
