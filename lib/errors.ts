@@ -21,6 +21,12 @@ export function formatErrorFor(logger: Logger, options: { production?: boolean }
     if (options.production && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
       formatted = { ...formatted, message: formatted.message.replace(/ ?Did you mean .*\?$/, '') };
     }
+    // graphql-js's token limit reads as a syntax error ("Syntax Error: Document contains more
+    // that 3000 tokens"): the question is well formed, only too long; say so like the other limits.
+    const tokens = /Document contains more th\w+ (\d+) tokens/.exec(formatted.message);
+    if (tokens) {
+      formatted = { ...formatted, message: `Token limit of ${tokens[1]} exceeded: the document is longer; send a shorter question.` };
+    }
     const code = formatted.extensions?.code;
     const extensions = callerExtensions(formatted.extensions);
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {

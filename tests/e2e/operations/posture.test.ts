@@ -203,6 +203,41 @@ describe('operation limits', () => {
     expect(normal.data!.cases.length).toBeGreaterThan(0);
   });
 
+  it('refuses the 10,000-alias question by its length, at the gateway and a node, naming the limit', async () => {
+    const aliases = `{ notices(first: 100) { ${Array.from({ length: 10_000 }, (_, i) => `a${i}: id`).join(' ')} } }`;
+    for (const url of [fed.gatewayUrl, fed.nodeUrl('EUROPOL')]) {
+      const answer = await fed.query(aliases, {}, { url });
+      expect(answer.status).toBe(400);
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0]).toMatchObject({
+        message: 'Token limit of 3000 exceeded: the document is longer; send a shorter question.',
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      });
+    }
+  });
+
+  it('keeps answering a normal question while both attacks are sent over and over', async () => {
+    const aliases = `{ notices(first: 100) { ${Array.from({ length: 10_000 }, (_, i) => `a${i}: id`).join(' ')} } }`;
+    let attacking = true;
+    const attackers = Array.from({ length: 4 }, async (_, i) => {
+      while (attacking) await fed.query(i % 2 === 0 ? nested(10) : aliases);
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        // LMLECC was stopped by an earlier test: the question goes to the nodes that are up.
+        const normal = await fed.query<{ notices: unknown[] }>(
+          '{ notices(first: 5, agencies: ["INTERPOL", "EUROPOL"]) { id subject { id } } }',
+        );
+        expect(normal.status).toBe(200);
+        expect(normal.errors, JSON.stringify(normal.errors)).toBeUndefined();
+        expect(normal.data!.notices.length).toBeGreaterThan(0);
+      }
+    } finally {
+      attacking = false;
+      await Promise.all(attackers);
+    }
+  });
+
   it('refuses a question whose lists multiply past the cost limit, naming it', async () => {
     const answer = await fed.query(nested(5));
     expect(answer.status).toBe(400);

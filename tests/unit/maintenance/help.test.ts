@@ -5,7 +5,17 @@ import { entriesUnder, linesOf, makeTempDir, runCommand } from './commands.js';
 // Every command answers --help (usage, options, an example; exit 0) and refuses an option it
 // does not know with one line pointing to --help (exit 2), before doing anything else.
 
-const COMMANDS = ['token', 'store:copy', 'import:un', 'audit:verify', 'eval:screening', 'bench:screening', 'bench', 'start'];
+const COMMANDS = [
+  'token',
+  'store:copy',
+  'import:un',
+  'audit:verify',
+  'eval:screening',
+  'bench:screening',
+  'bench',
+  'bench:attacks',
+  'start',
+];
 
 const invocation = (command: string) => (command === 'start' ? 'npm start' : `npm run ${command}`);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
