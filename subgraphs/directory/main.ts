@@ -14,5 +14,7 @@ await runService('Directory', logger, async () => {
     directory: config.directory,
     http: config.http,
     logger,
+    production: config.production,
+    limits: config.federation.limits,
   });
 });

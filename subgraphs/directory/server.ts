@@ -5,7 +5,7 @@ import { parse } from 'graphql';
 import type { Directory } from '../../lib/config/directory.js';
 import type { HttpSettings } from '../../lib/config/http.js';
 import { formatErrorFor } from '../../lib/errors.js';
-import { DEFAULT_LIMITS, operationLimits } from '../../lib/limits/operation-limits.js';
+import { DEFAULT_LIMITS, operationLimits, type OperationLimits } from '../../lib/limits/operation-limits.js';
 import { logFieldsOf, requestLogPlugin } from '../../lib/http/request-log.js';
 import { serveGraphQL } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
@@ -21,6 +21,10 @@ export interface DirectoryOptions {
   directory: Directory;
   http: HttpSettings;
   logger: Logger;
+  /** NODE_ENV=production: no introspection, no field suggestions. */
+  production?: boolean;
+  /** The federation's operation limits (default DEFAULT_LIMITS). */
+  limits?: OperationLimits;
 }
 
 /** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
@@ -36,9 +40,10 @@ export async function startDirectory(options: DirectoryOptions): Promise<Service
       requestLogPlugin<DirectoryContext>(),
     ],
     includeStacktraceInErrorResponses: false,
-    formatError: formatErrorFor(options.logger),
+    introspection: !options.production,
+    formatError: formatErrorFor(options.logger, { production: options.production }),
     // The directory is reachable directly too: the same shape limits as everywhere.
-    ...operationLimits(DEFAULT_LIMITS, 1),
+    ...operationLimits(options.limits ?? DEFAULT_LIMITS, 1),
     logger: options.logger,
   });
   return serveGraphQL(server, {
