@@ -31,8 +31,13 @@ const limited = new Counter({
 
 export interface RateLimiter {
   plugin: ApolloServerPlugin<AuthenticatedContext>;
+  /** Resolves once Redis is connected, or after a short wait without it (the local budget then applies). */
+  connected(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** How long a starting gateway waits for Redis before it serves on its local budget. */
+const CONNECT_WAIT_MS = 3000;
 
 export function createRateLimiter(
   settings: RateLimitSettings,
@@ -81,6 +86,17 @@ export function createRateLimiter(
   };
   return {
     plugin,
+    async connected() {
+      if (!redis || redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, CONNECT_WAIT_MS);
+        redis!.once('ready', done);
+      });
+    },
     async stop() {
       if (redis) await redis.quit().catch(() => redis!.disconnect());
     },

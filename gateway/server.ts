@@ -8,6 +8,7 @@ import { formatErrorFor } from '../lib/errors.js';
 import { argumentRulesPlugin } from '../lib/limits/arguments.js';
 import { operationLimits } from '../lib/limits/operation-limits.js';
 import { inOrder } from '../lib/http/in-order.js';
+import { knownOperationPlugin } from '../lib/http/known-operation.js';
 import { logFieldsOf, requestLogPlugin, type LoggedContext } from '../lib/http/request-log.js';
 import { serveGraphQL } from '../lib/http/serve.js';
 import type { Logger } from '../lib/logger.js';
@@ -24,6 +25,8 @@ import { federationReadinessCheck } from './readiness.js';
 
 export interface GatewayContext extends AuthenticatedContext, LoggedContext {
   requestId: string;
+  /** Aborted when the partner hangs up: the gateway stops asking nodes for an answer nobody reads. */
+  abandoned: AbortSignal;
   fetches: { agency: string; ms: number; outcome: string }[];
 }
 
@@ -72,22 +75,29 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     plugins: [
       // Who asks, whether they have asked too often (429), then whether the question is in
       // range: arguments no node would accept are refused here once, not by every node.
-      inOrder<GatewayContext>(authenticationPlugin(verifier), rateLimiter.plugin, argumentRulesPlugin(ARGUMENT_RULES)),
+      inOrder<GatewayContext>(
+        authenticationPlugin(verifier),
+        rateLimiter.plugin,
+        knownOperationPlugin(),
+        argumentRulesPlugin(ARGUMENT_RULES),
+      ),
       requestLogPlugin<GatewayContext>(),
       requestMetricsPlugin<GatewayContext>('gateway'),
       // The HTTP front serves the landing page (gateway/landing-page.ts), per browser.
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
+  // With REDIS_URL, the first requests already spend from the shared budget.
+  await rateLimiter.connected();
   const running = await serveGraphQL(server, {
     port: federation.gateway.port,
     http: config.http,
     logger,
-    context: async ({ requestId, raw }) => {
+    context: async ({ requestId, raw, abandoned }) => {
       const fetches: GatewayContext['fetches'] = [];
       const requestLog = logFieldsOf(raw);
       requestLog.fetches = fetches;
-      return { requestId, caller: null, fetches, requestLog };
+      return { requestId, abandoned, caller: null, fetches, requestLog };
     },
     ready: federationReadinessCheck(federation),
     landingPage: landingPage(config),

@@ -20,6 +20,10 @@ export function formatErrorFor(logger: Logger, options: { production?: boolean }
     // a stranger learns the schema from suggestions even with introspection off.
     if (options.production && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
       formatted = { ...formatted, message: formatted.message.replace(/ ?Did you mean .*\?$/, '') };
+      // Apollo Server's own wording names the server software and how to turn introspection on.
+      if (/introspection is not allowed/i.test(formatted.message)) {
+        formatted = { ...formatted, message: "Introspection is off here; the schema is published in the federation's documentation." };
+      }
     }
     // graphql-js's token limit reads as a syntax error ("Syntax Error: Document contains more
     // that 3000 tokens"): the question is well formed, only too long; say so like the other limits.

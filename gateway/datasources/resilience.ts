@@ -59,15 +59,25 @@ export class NodeCircuit {
    */
   async call<T>(
     attempt: (signal: AbortSignal, budgetMs: number) => Promise<T>,
-    options: { timeoutMs: number; retry: boolean },
+    options: { timeoutMs: number; retry: boolean; abandoned?: AbortSignal },
   ): Promise<T> {
-    const { timeoutMs } = options;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const { timeoutMs, abandoned } = options;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = abandoned ? AbortSignal.any([timeout, abandoned]) : timeout;
     const started = performance.now();
     const left = () => timeoutMs - (performance.now() - started);
     const once = async () => {
       try {
-        return await this.breaker.execute(() => attempt(signal, left()));
+        return await this.breaker.execute(async () => {
+          try {
+            return await attempt(signal, left());
+          } catch (error) {
+            // The partner hung up: nobody waits for this node, and the node did nothing wrong.
+            // Not an AgencyFailureError, so the circuit neither counts it nor retries it.
+            if (abandoned?.aborted) throw new CallerGoneError(this.agency);
+            throw error;
+          }
+        });
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           throw new AgencyFailureError(this.agency, 'circuit_open', `failed ${this.settings.failures} times in a row`);
@@ -83,5 +93,12 @@ export class NodeCircuit {
       recordRetry(this.agency);
       return await once();
     }
+  }
+}
+
+/** A node call given up because the partner that asked hung up. */
+export class CallerGoneError extends Error {
+  constructor(readonly agency: string) {
+    super(`${agency}: the caller hung up`);
   }
 }

@@ -6,7 +6,7 @@ import { AgencyFailureError, type AgencyClient, type AgencyFailureReason, type N
 import { checkAnswer, foreignRecordsError } from './answer-check.js';
 import { initialiseAgencySeries, recordAgencyFetch, recordForeignRecords } from './fetch-metrics.js';
 import { mergeResponses, type Outcome } from './merge.js';
-import { NodeCircuit, type CircuitSettings } from './resilience.js';
+import { CallerGoneError, NodeCircuit, type CircuitSettings } from './resilience.js';
 import { addressedAgencies, routeOperation, type RoutedField, type RoutedOperation, type RoutingTable } from './routing.js';
 import { requestFor } from './split.js';
 
@@ -96,12 +96,10 @@ export class SovereignDataSource implements GraphQLDataSource {
     const timeoutMs = this.options.timeoutMs;
     const started = performance.now();
     try {
-      const checked = await this.circuits
-        .get(agency)!
-        .call(async (signal, budgetMs) => checkAnswer(agency, asked.routed, asked.fields, await client.send(request, signal, budgetMs)), {
-          timeoutMs,
-          retry: asked.retry,
-        });
+      const abandoned = context.abandoned instanceof AbortSignal ? context.abandoned : undefined;
+      const ask = async (signal: AbortSignal, budgetMs: number) =>
+        checkAnswer(agency, asked.routed, asked.fields, await client.send(request, signal, budgetMs));
+      const checked = await this.circuits.get(agency)!.call(ask, { timeoutMs, retry: asked.retry, abandoned });
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: 'ok' });
       if (checked.dropped.length === 0) return { agency, response: checked.response };
       recordForeignRecords(agency, checked.dropped.length);
@@ -109,6 +107,9 @@ export class SovereignDataSource implements GraphQLDataSource {
       const errors = [...(checked.response.errors ?? []), foreignRecordsError(agency, checked.dropped)];
       return { agency, response: { ...checked.response, errors } };
     } catch (error) {
+      if (error instanceof CallerGoneError) {
+        return { agency, error: { message: 'The request was abandoned by its caller.', extensions: { code: 'ABANDONED', agency } } };
+      }
       const failure =
         error instanceof AgencyFailureError ? error : new AgencyFailureError(agency, 'bad_response', (error as Error).message);
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: failure.reason });

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import type { HttpSettings } from '../../lib/config/http.js';
 import { isPostgresUrl } from '../../lib/config/federation.js';
 import { inOrder } from '../../lib/http/in-order.js';
+import { knownOperationPlugin } from '../../lib/http/known-operation.js';
 import { logFieldsOf, requestLogPlugin, type RequestLogFields } from '../../lib/http/request-log.js';
 import { serveGraphQL, type Readiness } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
@@ -108,7 +109,7 @@ export function createNodeServer(options: NodeServerOptions): {
     logger,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
-      inOrder(authenticationPlugin<NodeContext>(verifier), argumentRulesPlugin<NodeContext>(ARGUMENT_RULES)),
+      inOrder<NodeContext>(authenticationPlugin(verifier), knownOperationPlugin(), argumentRulesPlugin(ARGUMENT_RULES)),
       auditPlugin(store, logger, auditMetrics(options.directory)),
       requestMetricsPlugin<NodeContext>(agency),
       requestLogPlugin<NodeContext>(),

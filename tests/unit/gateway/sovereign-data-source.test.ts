@@ -613,3 +613,43 @@ describe('circuit per node', () => {
     expect(attempts).toBe(1);
   });
 });
+
+describe('a partner that hangs up', () => {
+  it('aborts the node calls at once, and a node is not blamed (its circuit stays closed)', async () => {
+    let asked = 0;
+    const nodes = AGENCIES.map(
+      (agency) =>
+        new FakeNode(agency, (_request, signal) => {
+          asked++;
+          return new Promise((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new AgencyFailureError(agency, 'timeout', 'aborted'))),
+          );
+        }),
+    );
+    const source = new SovereignDataSource({
+      clients: nodes,
+      listFields: listRootFields(readSdl('records')),
+      timeoutMs: 5000,
+      circuit: { failures: 2, coolDownMs: 60_000 },
+      logger,
+    });
+    const ask = async () => {
+      const hangUp = new AbortController();
+      setTimeout(() => hangUp.abort(), 20);
+      const started = performance.now();
+      const result = (await source.process({
+        request: { query: '{ notices(agencies: ["EUROPOL"]) { id } }', variables: {} },
+        context: { abandoned: hangUp.signal },
+        kind: 'incoming operation',
+      } as unknown as GraphQLDataSourceProcessOptions)) as { errors?: GraphQLFormattedError[] };
+      return { result, ms: performance.now() - started };
+    };
+    for (let i = 0; i < 4; i++) {
+      const { result, ms } = await ask();
+      expect(ms).toBeLessThan(1000);
+      expect(result.errors![0]!.extensions).toMatchObject({ code: 'ABANDONED', agency: 'EUROPOL' });
+    }
+    // Four hang-ups, each one call (never retried), and EUROPOL is still asked: no circuit opened.
+    expect(asked).toBe(4);
+  });
+});
