@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { buildASTSchema, parse } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/authenticate.js';
 import { TokenVerifier } from '../lib/auth/verify.js';
@@ -36,6 +37,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
   const records = new SovereignDataSource({
     clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url, federation.gateway.maxAnswerBytes)),
     listFields: listRootFields(readSdl('records')),
+    // Every node answer is checked against the records contract before it is merged.
+    contract: buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true }),
     // Screening hits from all nodes come back best first.
     rankedFields: new Map([['screen', 'score']]),
     timeoutMs: federation.gateway.nodeTimeoutMs,

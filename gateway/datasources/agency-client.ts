@@ -50,6 +50,8 @@ export class AgencyFailureError extends Error {
     readonly agency: string,
     readonly reason: AgencyFailureReason,
     readonly detail: string,
+    /** No HTTP answer came back at all: the node may never have seen the request (safe to ask again). */
+    readonly beforeResponse = false,
   ) {
     super(`${agency}: ${reason} (${detail})`);
   }
@@ -80,7 +82,7 @@ export class HttpAgencyClient implements AgencyClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw this.failure(error, signal, cause && isTlsFailure(cause) ? 'certificate' : 'unreachable');
+      throw this.failure(error, signal, cause && isTlsFailure(cause) ? 'certificate' : 'unreachable', undefined, true);
     }
     // Without a GraphQL body an error status is the reason (a proxy's 502 page); with a success status, the body is.
     const unusable: AgencyFailureReason = response.ok ? 'bad_response' : 'http_error';
@@ -106,10 +108,16 @@ export class HttpAgencyClient implements AgencyClient {
     return body;
   }
 
-  private failure(error: unknown, signal: AbortSignal, reason: AgencyFailureReason, detail?: string): AgencyFailureError {
+  private failure(
+    error: unknown,
+    signal: AbortSignal,
+    reason: AgencyFailureReason,
+    detail?: string,
+    beforeResponse = false,
+  ): AgencyFailureError {
     if (signal.aborted) return new AgencyFailureError(this.agency, 'timeout', String(signal.reason));
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message);
+    return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message, beforeResponse);
   }
 }
 

@@ -1,50 +1,106 @@
-import { Kind, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
-import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
+import {
+  isListType,
+  isNonNullType,
+  valueFromASTUntyped,
+  type GraphQLFormattedError,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import { AgencyFailureError, type NodeResponse } from './agency-client.js';
+import { AnswerWalker, INVALID } from './answer-walker.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
+import { RANK_ALIAS, withRankKey } from './split.js';
 
-// A node speaks only for its own agency. Before its answer is merged, the gateway checks it
-// against the question it was sent:
+// A node speaks only for its own agency, and only to the question it was asked. Before its
+// answer is merged, the gateway checks it against that question and the records contract:
+// - only the root fields this node was asked are kept (a node cannot rewrite an earlier
+//   answer of the same request);
 // - an `_entities` answer must hold one entity per reference sent, each of the kind and id
 //   asked for; anything else is the node's failure (wrong_answer), never values shifted onto
 //   other records;
-// - a record or agency under another agency's id or code that carries content (any field
-//   beyond its key with a value) is dropped, with an error naming the node that sent it.
-//   References to other agencies' records travel as keys only and are resolved at their
-//   owners; such keys pass.
+// - every record it sends is its own: a record under another agency's id (or an id that is
+//   no record id), or credited to another agency, is dropped, and so is another agency
+//   carrying content (its holdings); another agency as a key (a diffusion's recipients)
+//   passes. The partner gets FOREIGN_RECORD naming the node;
+// - every value fits the contract (non-null fields present, enums and scalars of their
+//   type); what does not is dropped where it is (MALFORMED_ANSWER), so one bad item never
+//   nulls the other agencies' answer;
+// - a list holds at most the `first` it was sent, a ranked list only ranks in 0-1;
+// - its errors are objects with a message and a path of names and indices, at most 20.
 
 export interface CheckedAnswer {
   response: NodeResponse;
-  /** Ids (or codes) of the records the node sent as another agency's, dropped from the answer. */
-  dropped: string[];
+  /** Ids (or codes) of what the node sent under another agency's name, dropped. */
+  foreign: string[];
+  /** How many values (items, fields, errors) did not fit the contract, dropped. */
+  malformed: number;
 }
 
-/** Fields that identify an object rather than say something about it. */
-const KEY_FIELDS = new Set(['__typename', 'id', 'code']);
+/** Node errors passed on per answer; the rest are summed up in one more. */
+const MAX_NODE_ERRORS = 20;
 
-const DROP = Symbol('drop');
-
-/** `fields`: the routed root fields this node was asked (its share of the fetch). */
+/** `fields`: the routed root fields this node was asked (its share of the fetch); `contract`: the records schema. */
 export function checkAnswer(
   agency: string,
   routed: RoutedOperation,
   fields: readonly RoutedField[],
   response: NodeResponse,
+  contract?: GraphQLSchema,
 ): CheckedAnswer {
+  const walker = new AnswerWalker(agency, routed.fragments, contract);
+  const errors = checkErrors(agency, response.errors, walker);
   const data = response.data;
-  if (!data) return { response, dropped: [] };
-  const walker = new Walker(agency, routed.fragments);
-  const checked: Record<string, unknown> = { ...data };
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    return { response: { data: null, ...(errors ? { errors } : {}) }, foreign: walker.foreign, malformed: walker.malformed };
+  }
+  const root = routed.operation.operation === 'mutation' ? contract?.getMutationType() : contract?.getQueryType();
+  const checked: Record<string, unknown> = {};
+  /** Per root list: where each of the node's items is kept (undefined: dropped). */
+  const moves = new Map<string, (number | undefined)[]>();
   for (const { responseKey, field, route } of fields) {
     if (!(responseKey in data)) continue;
+    const value = data[responseKey];
     if (route.kind === 'entities') {
-      const sent = route.groups.get(agency)?.map((index) => (routed.variables[route.variable] as unknown[])[index]) ?? [];
-      checkEntities(agency, sent as Reference[], data[responseKey]);
+      const representations = routed.variables[route.variable] as Reference[];
+      const sent = (route.groups.get(agency) ?? []).map((index) => representations[index]!);
+      checkEntities(agency, sent, value);
+      // One entity per reference, each in its place: a dropped one is null, never a shift.
+      checked[responseKey] = Array.isArray(value)
+        ? value.map((entity, index) => {
+            const type = walker.typeNamed(String(sent[index]?.__typename)) as GraphQLOutputType | undefined;
+            const walked = walker.walk(entity, selectionsOf(field.selectionSet), type);
+            return walked === INVALID ? null : walked;
+          })
+        : null;
+      continue;
     }
-    const value = walker.clean(data[responseKey], field.selectionSet);
-    checked[responseKey] = value === DROP ? null : value;
+    const definition = root?.getFields()[field.name.value];
+    const ranked = route.kind === 'broadcast' && route.rankBy ? withRankKey(field, route.rankBy) : field;
+    const sets = selectionsOf(ranked.selectionSet);
+    if (route.kind === 'broadcast' && route.list && Array.isArray(value)) {
+      // Item by item, so that this node's error paths can follow its items to where they are kept.
+      const itemType = definition ? listItemType(definition.type) : undefined;
+      const first = pageSizeOf(ranked, definition?.args, routed.variables);
+      const kept: unknown[] = [];
+      const moved: (number | undefined)[] = [];
+      value.forEach((item, index) => {
+        const walked = walker.walk(item, sets, itemType);
+        if (walked === INVALID) return;
+        if (route.rankBy && !isRankInRange((walked as Record<string, unknown> | null)?.[RANK_ALIAS])) return void walker.malformed++;
+        if (first !== undefined && kept.length >= first) return void walker.malformed++;
+        moved[index] = kept.length;
+        kept.push(walked);
+      });
+      checked[responseKey] = kept;
+      moves.set(responseKey, moved);
+      continue;
+    }
+    const walked = walker.walk(value, sets, definition?.type);
+    checked[responseKey] = walked === INVALID ? null : walked;
   }
-  return { response: { ...response, data: checked }, dropped: walker.dropped };
+  const followed = errors && followMoves(errors, moves);
+  return { response: { data: checked, ...(followed ? { errors: followed } : {}) }, foreign: walker.foreign, malformed: walker.malformed };
 }
 
 /** The error the partner sees for records a node sent under another agency's name. */
@@ -53,6 +109,14 @@ export function foreignRecordsError(agency: string, dropped: readonly string[]):
   return {
     message: `Agency ${agency}'s node sent ${dropped.length === 1 ? 'a record' : `${dropped.length} records`} under another agency's name (${shown}); left out of this answer.`,
     extensions: { code: 'FOREIGN_RECORD', agency },
+  };
+}
+
+/** The error the partner sees for values that did not fit the contract. */
+export function malformedAnswerError(agency: string, count: number): GraphQLFormattedError {
+  return {
+    message: `Agency ${agency}'s node sent ${count === 1 ? 'a value' : `${count} values`} that do not fit the records contract; left out of this answer.`,
+    extensions: { code: 'MALFORMED_ANSWER', agency },
   };
 }
 
@@ -69,135 +133,72 @@ function checkEntities(agency: string, sent: readonly Reference[], answer: unkno
   if (answer.length !== sent.length) throw wrong(`${answer.length} entities for ${sent.length} references`);
   answer.forEach((entity: unknown, index) => {
     if (entity === null) return;
-    if (typeof entity !== 'object') throw wrong(`entity ${index} is not an object`);
+    if (typeof entity !== 'object' || Array.isArray(entity)) throw wrong(`entity ${index} is not an object`);
     const { __typename, id, code } = entity as Reference;
     const asked = sent[index]!;
-    if (__typename !== undefined && __typename !== asked.__typename)
-      throw wrong(`entity ${index} is a ${String(__typename)}, not a ${asked.__typename}`);
+    if (__typename !== undefined && __typename !== asked.__typename) throw wrong(`entity ${index} is of another type`);
     if (id !== undefined && asked.id !== undefined && id !== asked.id) throw wrong(`entity ${index} is not the record asked for`);
     if (code !== undefined && asked.code !== undefined && code !== asked.code) throw wrong(`entity ${index} is not the agency asked for`);
   });
 }
 
-/** What one response key of an object stands for: the field's name and what was selected below it. */
-interface Selected {
-  name: string;
-  selections: SelectionSetNode[];
+/** A node's errors as the merge can trust them: objects with a message, a path of names and indices; at most MAX_NODE_ERRORS. */
+function checkErrors(agency: string, errors: unknown, walker: AnswerWalker): GraphQLFormattedError[] | undefined {
+  if (errors === undefined || errors === null) return undefined;
+  const list = Array.isArray(errors) ? errors : [errors];
+  const wellFormed = list.filter((error): error is GraphQLFormattedError => {
+    if (!error || typeof error !== 'object' || typeof (error as { message?: unknown }).message !== 'string') return false;
+    const { path, extensions } = error as { path?: unknown; extensions?: unknown };
+    const pathFits =
+      path === undefined ||
+      (Array.isArray(path) &&
+        path.length <= 64 &&
+        path.every((step) => typeof step === 'string' || (typeof step === 'number' && Number.isInteger(step) && step >= 0)));
+    return pathFits && (extensions === undefined || (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions)));
+  });
+  walker.malformed += list.length - wellFormed.length;
+  if (wellFormed.length <= MAX_NODE_ERRORS) return wellFormed;
+  const more = wellFormed.length - MAX_NODE_ERRORS;
+  return [
+    ...wellFormed.slice(0, MAX_NODE_ERRORS),
+    {
+      message: `${more} more errors; the first ${MAX_NODE_ERRORS} are shown.`,
+      extensions: { code: 'NODE_ERRORS_OMITTED' },
+    },
+  ];
 }
 
-class Walker {
-  readonly dropped: string[] = [];
-  private readonly shapes = new WeakMap<SelectionSetNode, Map<string, Selected>>();
-
-  constructor(
-    private readonly agency: string,
-    private readonly fragments: Map<string, FragmentDefinitionNode>,
-  ) {}
-
-  clean(value: unknown, selectionSet: SelectionSetNode | undefined, more: readonly SelectionSetNode[] = []): unknown {
-    if (value === null || typeof value !== 'object' || !selectionSet) return value;
-    const sets = [selectionSet, ...more];
-    if (Array.isArray(value)) {
-      const items = value.map((item) => this.clean(item, selectionSet, more));
-      return items.filter((item) => item !== DROP);
-    }
-    const object = value as Record<string, unknown>;
-    const keys = this.keysOf(sets);
-    const foreign = this.foreignOwnerOf(object, keys);
-    if (foreign && (foreign.conflicting || hasContent(object, keys))) {
-      this.dropped.push(foreign.label);
-      return DROP;
-    }
-    const cleaned: Record<string, unknown> = { ...object };
-    for (const [key, selected] of keys) {
-      if (!(key in object) || selected.selections.length === 0) continue;
-      const [first, ...rest] = selected.selections;
-      const inner = this.clean(object[key], first, rest);
-      cleaned[key] = inner === DROP ? null : inner;
-    }
-    return cleaned;
-  }
-
-  /** Another agency named by the object's id, code or `agency { code }`, if any. */
-  private foreignOwnerOf(
-    object: Record<string, unknown>,
-    keys: Map<string, Selected>,
-  ): { label: string; conflicting: boolean } | undefined {
-    let idOwner: string | undefined;
-    let label: string | undefined;
-    const owners = new Set<string>();
-    for (const [key, { name, selections }] of keys) {
-      const value = object[key];
-      if (name === 'id' && typeof value === 'string') {
-        idOwner = ownerOfId(value);
-        if (idOwner) owners.add(idOwner);
-        label ??= value;
-      } else if (name === 'code' && typeof value === 'string') {
-        owners.add(value);
-        label ??= value;
-      } else if (name === 'agency' && value && typeof value === 'object') {
-        const code = this.codeOf(value as Record<string, unknown>, selections);
-        if (code) owners.add(code);
-      }
-    }
-    const others = [...owners].filter((owner) => owner !== this.agency);
-    if (others.length === 0) return undefined;
-    // A record of this node's own id that says another agency owns it is a forged claim, content or not.
-    const conflicting = idOwner === this.agency;
-    return { label: label ?? `a ${others[0]} record`, conflicting };
-  }
-
-  private codeOf(agency: Record<string, unknown>, selections: readonly SelectionSetNode[]): string | undefined {
-    for (const [key, { name }] of this.keysOf(selections))
-      if (name === 'code' && typeof agency[key] === 'string') return agency[key] as string;
-    return undefined;
-  }
-
-  /** Response keys of a selection, fragments flattened (every type condition: a key is there or not). */
-  private keysOf(sets: readonly SelectionSetNode[]): Map<string, Selected> {
-    if (sets.length === 1 && this.shapes.has(sets[0]!)) return this.shapes.get(sets[0]!)!;
-    const keys = new Map<string, Selected>();
-    const seen = new Set<string>();
-    const add = (set: SelectionSetNode) => {
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const key = selection.alias?.value ?? selection.name.value;
-          const entry = keys.get(key) ?? { name: selection.name.value, selections: [] };
-          if (selection.selectionSet) entry.selections.push(selection.selectionSet);
-          keys.set(key, entry);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          add(selection.selectionSet);
-        } else if (!seen.has(selection.name.value)) {
-          seen.add(selection.name.value);
-          const fragment = this.fragments.get(selection.name.value);
-          if (fragment) add(fragment.selectionSet);
-        }
-      }
-    };
-    sets.forEach(add);
-    if (sets.length === 1) this.shapes.set(sets[0]!, keys);
-    return keys;
-  }
+/** Error paths into a root list follow its items; an error about a dropped item goes with it. */
+function followMoves(errors: GraphQLFormattedError[], moves: Map<string, (number | undefined)[]>): GraphQLFormattedError[] {
+  return errors.flatMap((error) => {
+    const [key, index, ...rest] = error.path ?? [];
+    const moved = typeof key === 'string' ? moves.get(key) : undefined;
+    if (!moved || typeof index !== 'number') return [error];
+    const to = moved[index];
+    return to === undefined ? [] : [{ ...error, path: [key as string, to, ...rest] }];
+  });
 }
 
-function ownerOfId(id: string): string | undefined {
-  try {
-    return parseRecordId(id).agency;
-  } catch (error) {
-    if (error instanceof MalformedIdError) return undefined;
-    throw error;
-  }
+function listItemType(type: GraphQLOutputType): GraphQLOutputType | undefined {
+  const list = isNonNullType(type) ? type.ofType : type;
+  return isListType(list) ? list.ofType : undefined;
 }
 
-/** Whether an object says anything beyond who it is: a field other than its key, with a value. */
-function hasContent(object: Record<string, unknown>, keys: Map<string, Selected>): boolean {
-  for (const [key, { name }] of keys) {
-    if (KEY_FIELDS.has(name)) continue;
-    const value = object[key];
-    if (value === null || value === undefined) continue;
-    if (name === 'agency') continue; // the owner claim itself, judged by foreignOwnerOf
-    if (Array.isArray(value) && value.length === 0) continue;
-    return true;
-  }
-  return false;
+function selectionsOf(set: SelectionSetNode | undefined): SelectionSetNode[] {
+  return set ? [set] : [];
+}
+
+function isRankInRange(rank: unknown): boolean {
+  return typeof rank === 'number' && rank >= 0 && rank <= 1;
+}
+
+/** The `first` a list field was sent (literal, variable or the contract's default); undefined when it has none. */
+function pageSizeOf(
+  field: RoutedField['field'],
+  args: readonly { name: string; defaultValue?: unknown }[] | undefined,
+  variables: Record<string, unknown>,
+): number | undefined {
+  const given = field.arguments?.find((argument) => argument.name.value === 'first');
+  const value = given ? valueFromASTUntyped(given.value, variables) : args?.find((argument) => argument.name === 'first')?.defaultValue;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }

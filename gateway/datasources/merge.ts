@@ -7,7 +7,12 @@ import { RANK_ALIAS } from './split.js';
 // concatenated in federation order, entities back at their original positions, and every
 // node error's path rewritten to the merged positions and tagged with its agency.
 
-export type Outcome = { agency: string; response: NodeResponse } | { agency: string; error: GraphQLFormattedError };
+/**
+ * One node's part: its answer (and the gateway's own notes about it, e.g. records it dropped,
+ * which are passed on as they are), or why there is none.
+ */
+export type Outcome =
+  { agency: string; response: NodeResponse; notes?: GraphQLFormattedError[] } | { agency: string; error: GraphQLFormattedError };
 
 export function mergeResponses(routed: RoutedOperation, outcomes: readonly Outcome[], rootTypename: string): NodeResponse {
   const data: Record<string, unknown> = {};
@@ -56,8 +61,9 @@ export function mergeResponses(routed: RoutedOperation, outcomes: readonly Outco
   for (const outcome of outcomes) {
     if (!('response' in outcome)) continue;
     for (const error of outcome.response.errors ?? []) {
-      errors.push(tagError(error, outcome.agency, byKey, offsets, moves));
+      errors.push(tagError(error, outcome.agency, byKey, answered, offsets, moves));
     }
+    errors.push(...(outcome.notes ?? []));
   }
   return { data, ...(errors.length > 0 ? { errors: dedupe(errors) } : {}) };
 }
@@ -84,12 +90,13 @@ function mergeBroadcast(
 
 /** Best first by the rank key (stable, so ties keep federation order); the key is removed again. */
 function rank(items: Record<string, unknown>[], key: string, moves: Map<string, number[]>): Record<string, unknown>[] {
-  const order = items.map((_item, index) => index).sort((a, b) => Number(items[b]![RANK_ALIAS]) - Number(items[a]![RANK_ALIAS]) || a - b);
+  const rankOf = (index: number) => Number((items[index] as Record<string, unknown> | null)?.[RANK_ALIAS] ?? 0);
+  const order = items.map((_item, index) => index).sort((a, b) => rankOf(b) - rankOf(a) || a - b);
   const moved: number[] = [];
   order.forEach((from, to) => (moved[from] = to));
   moves.set(key, moved);
   return order.map((index) => {
-    const { [RANK_ALIAS]: _rank, ...item } = items[index]!;
+    const { [RANK_ALIAS]: _rank, ...item } = items[index] ?? {};
     return item;
   });
 }
@@ -98,23 +105,38 @@ function tagError(
   error: GraphQLFormattedError,
   agency: string,
   byKey: Map<string, RoutedField>,
+  answered: Map<string, Record<string, unknown>>,
   offsets: Map<string, Map<string, number>>,
   moves: Map<string, number[]>,
 ): GraphQLFormattedError {
-  const tagged: GraphQLFormattedError = { ...fromNode(error), extensions: { ...fromNode(error).extensions, agency } };
-  if (Array.isArray(error.locations)) Object.assign(tagged, { locations: error.locations });
-  const path = error.path ? [...error.path] : undefined;
+  const { message, extensions } = fromNode(error);
+  // Locations point into the query the node was sent, which the partner never saw: left out.
+  const tagged: GraphQLFormattedError = { message, extensions: { ...extensions, agency } };
+  let path = error.path ? [...error.path] : undefined;
   if (path && typeof path[0] === 'string' && typeof path[1] === 'number') {
-    const route = byKey.get(path[0])?.route;
+    const key = path[0];
+    const index = path[1];
+    const route = byKey.get(key)?.route;
+    const own = answered.get(agency)?.[key];
+    // An index outside this node's own items would land on another agency's: the error keeps only its field.
     if (route?.kind === 'broadcast') {
-      path[1] += offsets.get(agency)?.get(path[0]) ?? 0;
-      path[1] = moves.get(path[0])?.[path[1]] ?? path[1];
+      if (Array.isArray(own) && index < own.length) {
+        const merged = index + (offsets.get(agency)?.get(key) ?? 0);
+        path[1] = moves.get(key)?.[merged] ?? merged;
+      } else path = [key];
     }
-    if (route?.kind === 'entities') path[1] = route.groups.get(agency)?.[path[1]] ?? path[1];
+    if (route?.kind === 'entities') {
+      const position = route.groups.get(agency)?.[index];
+      if (position === undefined) path = [key];
+      else path[1] = position;
+    }
   }
   if (path) Object.assign(tagged, { path });
   return tagged;
 }
+
+/** Codes only the gateway gives: a node using one would speak as the gateway. */
+const GATEWAY_CODES = new Set(['AGENCY_UNAVAILABLE', 'FOREIGN_RECORD', 'MALFORMED_ANSWER', 'RATE_LIMITED', 'ABANDONED']);
 
 /**
  * What a node's error may tell a partner: a message of one line and a well-formed code (and
@@ -124,7 +146,8 @@ function tagError(
  */
 function fromNode(error: GraphQLFormattedError): { message: string; extensions: Record<string, unknown> } {
   const raw = error.extensions?.code;
-  const code = typeof raw === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(raw) ? raw : 'INTERNAL_SERVER_ERROR';
+  const wellFormed = typeof raw === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(raw) && !GATEWAY_CODES.has(raw);
+  const code = wellFormed ? raw : 'INTERNAL_SERVER_ERROR';
   const limit = error.extensions?.limit;
   const extensions = { code, ...(typeof limit === 'string' && /^\w{1,32}$/.test(limit) ? { limit } : {}) };
   if (code === 'INTERNAL_SERVER_ERROR') return { message: "Internal error at this agency's node while resolving this field.", extensions };
@@ -144,7 +167,8 @@ function dedupe(errors: GraphQLFormattedError[]): GraphQLFormattedError[] {
       continue;
     }
     const { agency: firstAgency, agencies, ...firstRest } = first.extensions ?? {};
-    const all = [...((agencies as string[] | undefined) ?? [firstAgency]), agency];
+    const all = [...new Set([...((agencies as string[] | undefined) ?? [firstAgency]), agency])];
+    if (all.length === 1) continue;
     seen.set(key, { ...first, extensions: { ...firstRest, agencies: all } });
   }
   return [...seen.values()];

@@ -6,26 +6,33 @@ import { recordCircuitState, recordRetry } from './fetch-metrics.js';
 // unavailable at once (circuit_open: no partner waits a timeout for a node known to be down),
 // until `coolDownMs` has passed; then one request probes it, and its success closes the
 // circuit again. A read that failed for a transient reason (connection refused or reset, a
-// proxy's 502/503) is asked once more within the same time budget; a mutation never is: it
-// may have been applied.
+// connection that got no HTTP answer at all) is asked once more within the same time budget;
+// a mutation never is: it may have been applied.
 
 export interface CircuitSettings {
   failures: number;
   coolDownMs: number;
 }
 
-/** Failures that say the node is unwell; a GraphQL answer, errors and all, is a node that works. */
+/**
+ * Failures that say the node is unwell. Not counted: a GraphQL answer (errors and all: the
+ * node works), and an answer over the size cap, which says more about the question than
+ * about the node (a partner could otherwise open a node's circuit for everyone by asking
+ * for big answers).
+ */
 const COUNTED: ReadonlySet<AgencyFailureReason> = new Set([
   'timeout',
   'unreachable',
   'certificate',
   'http_error',
   'bad_response',
-  'too_large',
   'wrong_answer',
 ]);
-/** Failures a second attempt can cure. */
-const TRANSIENT: ReadonlySet<AgencyFailureReason> = new Set(['unreachable', 'http_error']);
+
+/** Asked again: only a call that got no HTTP answer at all (refused, reset before answering); a node that answered has done the work, and written its ledger. */
+function isRetryable(error: unknown): boolean {
+  return error instanceof AgencyFailureError && error.reason === 'unreachable' && error.beforeResponse;
+}
 
 const STATES = {
   [CircuitState.Closed]: 'closed',
@@ -42,10 +49,20 @@ export class NodeCircuit {
     readonly settings: CircuitSettings,
   ) {
     this.breaker = circuitBreaker(
-      handleWhen((error) => error instanceof AgencyFailureError && COUNTED.has(error.reason)),
+      // A probe whose caller hung up proves nothing: it counts as a failed probe (the circuit
+      // stays open), never as a success (cockatiel's reading of an error it does not handle).
+      handleWhen(
+        (error) =>
+          (error instanceof AgencyFailureError && COUNTED.has(error.reason)) ||
+          (error instanceof CallerGoneError && this.breaker.state === CircuitState.HalfOpen),
+      ),
       { halfOpenAfter: settings.coolDownMs, breaker: new ConsecutiveBreaker(settings.failures) },
     );
     this.breaker.onStateChange((state) => recordCircuitState(agency, STATES[state]));
+  }
+
+  private circuitOpen(): AgencyFailureError {
+    return new AgencyFailureError(this.agency, 'circuit_open', `failed ${this.settings.failures} times in a row`);
   }
 
   get state(): 'closed' | 'open' | 'half_open' {
@@ -67,6 +84,10 @@ export class NodeCircuit {
     const started = performance.now();
     const left = () => timeoutMs - (performance.now() - started);
     const once = async () => {
+      // While one request probes the node, the others do not wait for it: the node is still
+      // answered as unavailable at once. A caller already gone starts no probe at all.
+      if (this.breaker.state === CircuitState.HalfOpen) throw this.circuitOpen();
+      if (abandoned?.aborted) throw new CallerGoneError(this.agency);
       try {
         return await this.breaker.execute(async () => {
           try {
@@ -79,16 +100,14 @@ export class NodeCircuit {
           }
         });
       } catch (error) {
-        if (error instanceof BrokenCircuitError) {
-          throw new AgencyFailureError(this.agency, 'circuit_open', `failed ${this.settings.failures} times in a row`);
-        }
+        if (error instanceof BrokenCircuitError) throw this.circuitOpen();
         throw error;
       }
     };
     try {
       return await once();
     } catch (error) {
-      const retryable = options.retry && error instanceof AgencyFailureError && TRANSIENT.has(error.reason) && left() > timeoutMs / 4;
+      const retryable = options.retry && isRetryable(error) && left() > timeoutMs / 4 && !abandoned?.aborted;
       if (!retryable) throw error;
       recordRetry(this.agency);
       return await once();

@@ -1,9 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { DEFAULT_GATEWAY_GUARDS } from '../../lib/config/gateway-guards.js';
 import type { Logger } from '../../lib/logger.js';
 import { AgencyFailureError, type AgencyClient, type AgencyFailureReason, type NodeResponse } from './agency-client.js';
-import { checkAnswer, foreignRecordsError } from './answer-check.js';
+import { checkAnswer, foreignRecordsError, malformedAnswerError } from './answer-check.js';
 import { initialiseAgencySeries, recordAgencyFetch, recordForeignRecords } from './fetch-metrics.js';
 import { mergeResponses, type Outcome } from './merge.js';
 import { CallerGoneError, NodeCircuit, type CircuitSettings } from './resilience.js';
@@ -24,6 +24,8 @@ export interface SovereignDataSourceOptions {
   rankedFields?: ReadonlyMap<string, string>;
   /** How long one node may take before its part is given up. */
   timeoutMs: number;
+  /** The records contract: every node answer is checked against it (answer-check.ts); without it, only ownership and entities are. */
+  contract?: GraphQLSchema;
   /** When a failing node is answered as unavailable without being asked (resilience.ts; default gateway.breaker* defaults). */
   circuit?: CircuitSettings;
   logger: Logger;
@@ -98,14 +100,21 @@ export class SovereignDataSource implements GraphQLDataSource {
     try {
       const abandoned = context.abandoned instanceof AbortSignal ? context.abandoned : undefined;
       const ask = async (signal: AbortSignal, budgetMs: number) =>
-        checkAnswer(agency, asked.routed, asked.fields, await client.send(request, signal, budgetMs));
+        checkAnswer(agency, asked.routed, asked.fields, await client.send(request, signal, budgetMs), this.options.contract);
       const checked = await this.circuits.get(agency)!.call(ask, { timeoutMs, retry: asked.retry, abandoned });
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: 'ok' });
-      if (checked.dropped.length === 0) return { agency, response: checked.response };
-      recordForeignRecords(agency, checked.dropped.length);
-      this.options.logger.warn({ agency, dropped: checked.dropped.slice(0, 20) }, "agency node sent records under another agency's name");
-      const errors = [...(checked.response.errors ?? []), foreignRecordsError(agency, checked.dropped)];
-      return { agency, response: { ...checked.response, errors } };
+      const { foreign, malformed } = checked;
+      if (foreign.length === 0 && malformed === 0) return { agency, response: checked.response };
+      // The node answered, but not only for itself or not in the contract's shape: what it
+      // may not say is gone; the partner is told, the operator alerted (metrics, log).
+      const notes: GraphQLFormattedError[] = [];
+      if (foreign.length > 0) {
+        recordForeignRecords(agency, foreign.length);
+        notes.push(foreignRecordsError(agency, foreign));
+      }
+      if (malformed > 0) notes.push(malformedAnswerError(agency, malformed));
+      this.options.logger.warn({ agency, foreign: foreign.slice(0, 20), malformed }, 'agency node answer did not pass the gateway checks');
+      return { agency, response: checked.response, notes };
     } catch (error) {
       if (error instanceof CallerGoneError) {
         return { agency, error: { message: 'The request was abandoned by its caller.', extensions: { code: 'ABANDONED', agency } } };

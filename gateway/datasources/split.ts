@@ -43,7 +43,7 @@ export function requestFor(
 /** The alias under which a ranked list's sort key travels, whether or not the caller asked for it. */
 export const RANK_ALIAS = 'sovereignRank__';
 
-function withRankKey(field: FieldNode, rankBy: string): FieldNode {
+export function withRankKey(field: FieldNode, rankBy: string): FieldNode {
   const rank: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: RANK_ALIAS }, name: { kind: Kind.NAME, value: rankBy } };
   return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections: [...(field.selectionSet?.selections ?? []), rank] } };
 }

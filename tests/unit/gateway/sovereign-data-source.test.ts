@@ -1,5 +1,5 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { parse, validate, buildSchema, type GraphQLFormattedError } from 'graphql';
+import { buildASTSchema, parse, validate, buildSchema, type GraphQLFormattedError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +16,8 @@ import { readSdl } from '../../../schema/supergraph.js';
 // answer from a handler, so each routing rule is checked on its own.
 
 const AGENCIES = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC'];
+/** The records contract the gateway checks node answers against. */
+const CONTRACT = buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true });
 const logger = pino({ level: 'silent' });
 
 type Handler = (request: AgencyRequest, signal: AbortSignal) => Promise<NodeResponse> | NodeResponse;
@@ -41,6 +43,7 @@ function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs =
     timeoutMs,
     logger,
     forwardHeaders: () => ({ 'x-request-id': 'r-1' }),
+    contract: CONTRACT,
   });
   const run = (query: string, variables: Record<string, unknown> = {}) =>
     source.process({
@@ -158,8 +161,10 @@ describe('owner routing', () => {
 describe('splitting one fetch', () => {
   it('gives each node only its own root fields, fragments and variables', async () => {
     const { run, node } = federation({
-      INTERPOL: (r) => ({ data: { a: { id: 'INTERPOL:N-1' }, ...listOf('INTERPOL', 1)(r).data } as Record<string, unknown> }),
-      LMLECC: (r) => ({ data: { b: { id: 'LMLECC:C-1' }, ...listOf('LMLECC', 1)(r).data } as Record<string, unknown> }),
+      INTERPOL: (r) => ({
+        data: { a: { id: 'INTERPOL:N-1', colour: 'RED' }, ...listOf('INTERPOL', 1)(r).data } as Record<string, unknown>,
+      }),
+      LMLECC: (r) => ({ data: { b: { id: 'LMLECC:C-1', reference: 'C/1' }, ...listOf('LMLECC', 1)(r).data } as Record<string, unknown> }),
       EUROPOL: listOf('EUROPOL', 1),
       ASEANAPOL: listOf('ASEANAPOL', 1),
     });
@@ -184,8 +189,8 @@ describe('splitting one fetch', () => {
     expect(europol.variables).toEqual({ n: 1 });
     for (const request of [interpol, lmlecc, europol]) expectValid(request);
     expect(Object.keys(result.data!)).toEqual(['a', 'b', 'notices']);
-    expect(result.data!.a).toEqual({ id: 'INTERPOL:N-1' });
-    expect(result.data!.b).toEqual({ id: 'LMLECC:C-1' });
+    expect(result.data!.a).toEqual({ id: 'INTERPOL:N-1', colour: 'RED' });
+    expect(result.data!.b).toEqual({ id: 'LMLECC:C-1', reference: 'C/1' });
     expect(result.data!.notices).toHaveLength(4);
   });
 
@@ -218,7 +223,9 @@ describe('_entities', () => {
   ];
   const echo = (request: AgencyRequest): NodeResponse => ({
     data: {
-      _entities: (request.variables.representations as { id?: string; code?: string }[]).map((r) => ({ key: r.id ?? r.code })),
+      _entities: (request.variables.representations as { id?: string; code?: string }[]).map((r) =>
+        r.id ? { id: r.id } : { code: r.code },
+      ),
     },
   });
   const query =
@@ -232,12 +239,12 @@ describe('_entities', () => {
     expect(node('LMLECC').received[0]!.variables.representations).toEqual([representations[5]]);
     expect(node('ASEANAPOL').received).toHaveLength(0);
     expect(result.data!._entities).toEqual([
-      { key: 'EUROPOL:S-1' },
-      { key: 'INTERPOL:S-7' },
+      { id: 'EUROPOL:S-1' },
+      { id: 'INTERPOL:S-7' },
       null,
-      { key: 'EUROPOL:S-2' },
+      { id: 'EUROPOL:S-2' },
       null,
-      { key: 'LMLECC' },
+      { code: 'LMLECC' },
     ]);
     // Unknown record owner: an error at its position; an agency without a node: just null.
     expect(result.errors).toHaveLength(1);
@@ -301,6 +308,35 @@ describe('errors from nodes', () => {
         extensions: { code: 'INTERNAL_SERVER_ERROR', agency: 'EUROPOL' },
       },
     ]);
+  });
+});
+
+describe('errors a rogue node makes up', () => {
+  it("never land on another agency's item, never speak with the gateway's codes, and come at most 20 at a time", async () => {
+    const { run } = federation({
+      INTERPOL: listOf('INTERPOL', 2),
+      LMLECC: (request) => ({
+        ...listOf('LMLECC', 1)(request),
+        errors: [
+          { message: 'Record withdrawn', path: ['notices', -3], extensions: { code: 'NOT_FOUND' } },
+          { message: 'Record withdrawn', path: ['notices', 7], extensions: { code: 'NOT_FOUND' } },
+          { message: 'INTERPOL is down', extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'INTERPOL' } },
+          ...Array.from({ length: 30 }, (_, i) => ({ message: `noise ${i}`, extensions: { code: 'NOISE' } })),
+        ],
+      }),
+    });
+    const result = await run('{ notices { id } }');
+    const errors = result.errors!;
+    // -3 is no index (dropped as malformed); 7 is no item LMLECC sent (dropped with the items it does not have).
+    expect(errors.filter((error) => error.message === 'Record withdrawn')).toEqual([]);
+    // The gateway's own code from a node is masked like an internal error.
+    expect(errors.some((error) => error.extensions?.code === 'AGENCY_UNAVAILABLE' || /INTERPOL is down/.test(error.message))).toBe(false);
+    expect(errors.filter((error) => error.extensions?.agency === 'INTERPOL')).toEqual([]);
+    expect(errors.filter((error) => /^noise/.test(error.message))).toHaveLength(18);
+    expect(errors.find((error) => error.extensions?.code === 'NODE_ERRORS_OMITTED')).toMatchObject({
+      message: '12 more errors; the first 20 are shown.',
+    });
+    expect(errors.at(-1)).toMatchObject({ extensions: { code: 'MALFORMED_ANSWER', agency: 'LMLECC' } });
   });
 });
 
@@ -441,7 +477,7 @@ describe('ranked lists', () => {
     (agency: string, scores: number[]): Handler =>
     (request) => {
       expect(request.query).toMatch(/sovereignRank__: score/);
-      return { data: { screen: scores.map((score, i) => ({ id: `${agency}:S-${i}`, sovereignRank__: score })) } };
+      return { data: { screen: scores.map((score, i) => ({ record: { id: `${agency}:S-${i}` }, sovereignRank__: score })) } };
     };
 
   it('merges screening hits from all nodes best first, even when score is not asked for', async () => {
@@ -454,13 +490,13 @@ describe('ranked lists', () => {
         errors: [{ message: 'explanation unavailable', path: ['screen', 1, 'explanation'], extensions: { code: 'UNAVAILABLE' } }],
       }),
     });
-    const result = await run('{ screen(person: { name: "Anwari" }) { id } }');
+    const result = await run('{ screen(person: { name: "Anwari" }) { record { ... on Subject { id } } } }');
     expect(result.data!.screen).toEqual([
-      { id: 'EUROPOL:S-0' },
-      { id: 'LMLECC:S-0' },
-      { id: 'INTERPOL:S-0' },
-      { id: 'INTERPOL:S-1' },
-      { id: 'LMLECC:S-1' },
+      { record: { id: 'EUROPOL:S-0' } },
+      { record: { id: 'LMLECC:S-0' } },
+      { record: { id: 'INTERPOL:S-0' } },
+      { record: { id: 'INTERPOL:S-1' } },
+      { record: { id: 'LMLECC:S-1' } },
     ]);
     // The error at LMLECC's second hit follows it to its merged position.
     expect(result.errors).toEqual([
@@ -476,7 +512,7 @@ describe('a node speaks only for its own agency', () => {
 
   it("drops records a node sends under another agency's id or owner, naming the node; keys of others pass", async () => {
     const { run } = federation({
-      INTERPOL: listOf('INTERPOL', 1),
+      INTERPOL: () => ({ data: { notices: [{ id: 'INTERPOL:N-9', colour: 'RED', agency: { code: 'INTERPOL' }, recipients: [] }] } }),
       EUROPOL: () => ({
         data: {
           notices: [
@@ -484,23 +520,120 @@ describe('a node speaks only for its own agency', () => {
             { id: 'INTERPOL:N-00001', colour: 'RED', agency: { code: 'INTERPOL' }, recipients: [] },
             { id: 'EUROPOL:N-2', colour: 'BLUE', agency: { code: 'ASEANAPOL' }, recipients: [] },
             { id: 'EUROPOL:N-3', colour: 'BLUE', agency: { code: 'EUROPOL' }, recipients: [{ code: 'LMLECC', holdings: { notices: 5 } }] },
+            { id: 'EUROPOL:N-4 ', colour: 'BLUE', agency: { code: 'EUROPOL' }, recipients: [] },
           ],
         },
       }),
     });
     const result = await run('{ notices { id colour agency { code } recipients { code holdings { notices } } } }');
     expect(result.data!.notices).toEqual([
-      { id: 'INTERPOL:X-0' },
+      { id: 'INTERPOL:N-9', colour: 'RED', agency: { code: 'INTERPOL' }, recipients: [] },
       { id: 'EUROPOL:N-1', colour: 'RED', agency: { code: 'EUROPOL' }, recipients: [{ code: 'INTERPOL', holdings: null }] },
       { id: 'EUROPOL:N-3', colour: 'BLUE', agency: { code: 'EUROPOL' }, recipients: [] },
     ]);
     expect(result.errors).toEqual([
       {
         message:
-          "Agency EUROPOL's node sent 3 records under another agency's name (INTERPOL:N-00001, EUROPOL:N-2, LMLECC); left out of this answer.",
+          "Agency EUROPOL's node sent 4 records under another agency's name (INTERPOL:N-00001, a record credited to ASEANAPOL, LMLECC, EUROPOL:N-4 ); left out of this answer.",
         extensions: { code: 'FOREIGN_RECORD', agency: 'EUROPOL' },
       },
     ]);
+  });
+
+  it("drops a screening hit whose record is another agency's, even as a bare key", async () => {
+    const { run } = federation({
+      LMLECC: () => ({
+        data: { screen: [{ score: 1, sovereignRank__: 1, disclosure: 'FULL', record: { __typename: 'Subject', id: 'EUROPOL:S-00777' } }] },
+      }),
+    });
+    const result = await run(
+      '{ screen(person: { name: "Ann Lee" }, agencies: ["LMLECC"]) { score disclosure record { ... on Subject { id } } } }',
+    );
+    expect(result.data).toEqual({ screen: [] });
+    expect(result.errors![0]).toMatchObject({ extensions: { code: 'FOREIGN_RECORD', agency: 'LMLECC' } });
+  });
+
+  it("drops only the values that break the contract, never the other agencies' answers", async () => {
+    const { run } = federation({
+      INTERPOL: () => ({ data: { notices: [{ id: 'INTERPOL:N-1', colour: 'RED' }] } }),
+      // What a rogue node may send, whatever the types say.
+      LMLECC: () => ({
+        data: {
+          notices: [
+            { id: 'LMLECC:N-1', colour: 'RED' },
+            { colour: 'RED' },
+            { id: 'LMLECC:N-3', colour: 'PINK' },
+            null,
+            { id: 'LMLECC:N-5', colour: 'BLUE', title: { text: 7, language: 'en', translations: [] } },
+          ],
+        },
+        errors: [
+          null,
+          { message: 'x', path: 5 },
+          { message: 'ok', path: ['notices', 0, 'title'], extensions: { code: 'NOT_FOUND' } },
+          { message: 'gone', path: ['notices', 2, 'title'], extensions: { code: 'NOT_FOUND' } },
+          { message: 'five', path: ['notices', 4, 'title'], extensions: { code: 'NOT_FOUND' } },
+        ] as unknown as GraphQLFormattedError[],
+      }),
+    });
+    const result = await run('{ notices(first: 10) { id colour title { text language } } }');
+    expect(result.data!.notices).toEqual([
+      { id: 'INTERPOL:N-1', colour: 'RED', title: null },
+      { id: 'LMLECC:N-1', colour: 'RED', title: null },
+      { id: 'LMLECC:N-5', colour: 'BLUE', title: null },
+    ]);
+    expect(result.errors).toEqual([
+      { message: 'ok', path: ['notices', 1, 'title'], extensions: { code: 'NOT_FOUND', agency: 'LMLECC' } },
+      // The error about a dropped item went with it; the one about the fifth follows it to where it is kept.
+      { message: 'five', path: ['notices', 2, 'title'], extensions: { code: 'NOT_FOUND', agency: 'LMLECC' } },
+      {
+        message: "Agency LMLECC's node sent 6 values that do not fit the records contract; left out of this answer.",
+        extensions: { code: 'MALFORMED_ANSWER', agency: 'LMLECC' },
+      },
+    ]);
+  });
+
+  it('keeps at most `first` items of a node, and ranks only scores in 0-1', async () => {
+    const { run } = federation({
+      LMLECC: (request) =>
+        request.query.includes('screen')
+          ? {
+              data: {
+                screen: [
+                  { score: 0.1, sovereignRank__: 1e300, record: { id: 'LMLECC:S-1' } },
+                  { score: 0.9, sovereignRank__: 0.9, record: { id: 'LMLECC:S-2' } },
+                ],
+              },
+            }
+          : { data: { notices: Array.from({ length: 5 }, (_, i) => ({ id: `LMLECC:N-${i}` })) } },
+    });
+    const page = await run('{ notices(first: 2, agencies: ["LMLECC"]) { id } }');
+    expect(page.data!.notices).toEqual([{ id: 'LMLECC:N-0' }, { id: 'LMLECC:N-1' }]);
+    const hits = await run('{ screen(person: { name: "Ann Lee" }, agencies: ["LMLECC"]) { score record { ... on Subject { id } } } }');
+    expect(hits.data!.screen).toEqual([{ score: 0.9, record: { id: 'LMLECC:S-2' } }]);
+  });
+
+  it('keeps only the fields a mutation run asked: a node cannot rewrite an earlier answer', async () => {
+    const { run } = federation({
+      LMLECC: (request) =>
+        request.query.includes('r3')
+          ? {
+              data: {
+                r3: { id: 'LMLECC:AR-2', status: 'PENDING' },
+                r1: { id: 'LMLECC:AR-9', status: 'APPROVED' },
+              },
+            }
+          : { data: { r1: { id: 'LMLECC:AR-1', status: 'PENDING' } } },
+      EUROPOL: () => ({ data: { r2: { id: 'EUROPOL:AR-1', status: 'PENDING' } } }),
+    });
+    const ask = (alias: string, owner: string) =>
+      `${alias}: requestAccess(recordId: "${owner}:N-1", purpose: BORDER_CONTROL, justification: "x", idempotencyKey: "${alias}") { id status }`;
+    const result = await run(`mutation { ${ask('r1', 'LMLECC')} ${ask('r2', 'EUROPOL')} ${ask('r3', 'LMLECC')} }`);
+    expect(result.data).toEqual({
+      r1: { id: 'LMLECC:AR-1', status: 'PENDING' },
+      r2: { id: 'EUROPOL:AR-1', status: 'PENDING' },
+      r3: { id: 'LMLECC:AR-2', status: 'PENDING' },
+    });
   });
 
   it('drops a forged owner-routed record and a screening hit credited to another agency', async () => {
@@ -595,7 +728,7 @@ describe('circuit per node', () => {
     let attempts = 0;
     const flaky: Handler = (request) => {
       attempts++;
-      if (attempts === 1) throw new AgencyFailureError('EUROPOL', 'unreachable', 'ECONNRESET');
+      if (attempts === 1) throw new AgencyFailureError('EUROPOL', 'unreachable', 'ECONNREFUSED', true);
       return request.query.startsWith('mutation') ? { data: { requestAccess: { id: 'EUROPOL:AR-1' } } } : listOf('EUROPOL', 1)(request);
     };
     const read = federation({ EUROPOL: flaky });
@@ -651,5 +784,68 @@ describe('a partner that hangs up', () => {
     }
     // Four hang-ups, each one call (never retried), and EUROPOL is still asked: no circuit opened.
     expect(asked).toBe(4);
+  });
+});
+
+describe('the circuit while it probes', () => {
+  function probing() {
+    let mode: 'fail' | 'slow' | 'hang' = 'fail';
+    let calls = 0;
+    const nodes = AGENCIES.map(
+      (agency) =>
+        new FakeNode(agency, (_request, signal) => {
+          calls++;
+          if (mode === 'fail') throw new AgencyFailureError(agency, 'bad_response', 'garbage');
+          if (mode === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ data: { notices: [] } }), 200));
+          return new Promise((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new AgencyFailureError(agency, 'timeout', 'x'))),
+          );
+        }),
+    );
+    const source = new SovereignDataSource({
+      clients: nodes,
+      listFields: listRootFields(readSdl('records')),
+      timeoutMs: 2000,
+      circuit: { failures: 1, coolDownMs: 100 },
+      logger,
+    });
+    const ask = async (abandoned?: AbortSignal) => {
+      const started = performance.now();
+      const result = (await source.process({
+        request: { query: '{ notices(agencies: ["EUROPOL"]) { id } }', variables: {} },
+        context: abandoned ? { abandoned } : {},
+        kind: 'incoming operation',
+      } as unknown as GraphQLDataSourceProcessOptions)) as { errors?: GraphQLFormattedError[] };
+      return {
+        reason: result.errors?.[0]?.extensions?.reason ?? result.errors?.[0]?.extensions?.code ?? 'ok',
+        ms: performance.now() - started,
+      };
+    };
+    return { ask, setMode: (next: typeof mode) => (mode = next), calls: () => calls };
+  }
+
+  it('answers the others at once while one request probes the node', async () => {
+    const node = probing();
+    expect((await node.ask()).reason).toBe('bad_response');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    node.setMode('slow');
+    const [probe, other] = await Promise.all([node.ask(), new Promise((resolve) => setTimeout(resolve, 20)).then(() => node.ask())]);
+    expect(probe.reason).toBe('ok');
+    expect(other.reason).toBe('circuit_open');
+    expect(other.ms).toBeLessThan(100);
+    expect(node.calls()).toBe(2);
+  });
+
+  it('keeps the circuit open when the probing caller hangs up', async () => {
+    const node = probing();
+    expect((await node.ask()).reason).toBe('bad_response');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    node.setMode('hang');
+    const hangUp = new AbortController();
+    setTimeout(() => hangUp.abort(), 20);
+    expect((await node.ask(hangUp.signal)).reason).toBe('ABANDONED');
+    const next = await node.ask();
+    expect(next.reason).toBe('circuit_open');
+    expect(node.calls()).toBe(2);
   });
 });
