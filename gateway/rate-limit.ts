@@ -16,7 +16,10 @@ import type { Logger } from '../lib/logger.js';
 // to a flood because a cache is down), and says so in its log.
 
 export interface RateLimitSettings {
+  /** Per partner: one agency's one subject. */
   requests: number;
+  /** Per agency: all its subjects together. */
+  agencyRequests: number;
   windowSeconds: number;
 }
 
@@ -44,22 +47,25 @@ export function createRateLimiter(
   options: { redisUrl?: string; directory: Directory; logger: Logger },
 ): RateLimiter {
   const { logger, directory } = options;
-  const budget = { points: settings.requests, duration: settings.windowSeconds };
-  const local = new RateLimiterMemory({ ...budget, keyPrefix: KEY_PREFIX });
-  let limiter: RateLimiterAbstract = local;
+  const duration = settings.windowSeconds;
   let redis: Redis | undefined;
   if (options.redisUrl) {
-    // No offline queue: while Redis is away a request is answered from the local budget at
-    // once instead of waiting for a reconnect.
-    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    // No offline queue and a short command timeout: while Redis is away or hung, a request is
+    // answered from the local budget at once instead of waiting for it.
+    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 250 });
     let warned = false;
     redis.on('error', (error: Error) => {
       if (!warned) logger.warn({ err: error.message }, 'rate limits: Redis unreachable, limiting per gateway process until it is back');
       warned = true;
     });
     redis.on('ready', () => (warned = false));
-    limiter = new RateLimiterRedis({ ...budget, keyPrefix: KEY_PREFIX, storeClient: redis, insuranceLimiter: local });
   }
+  const limiterOf = (points: number, keyPrefix: string): RateLimiterAbstract => {
+    const local = new RateLimiterMemory({ points, duration, keyPrefix });
+    return redis ? new RateLimiterRedis({ points, duration, keyPrefix, storeClient: redis, insuranceLimiter: local }) : local;
+  };
+  const perPartner = limiterOf(settings.requests, KEY_PREFIX);
+  const perAgency = limiterOf(settings.agencyRequests, `${KEY_PREFIX}-agency`);
   for (const agency of directory.agencies) limited.inc({ partner: agency.code }, 0);
 
   const plugin: ApolloServerPlugin<AuthenticatedContext> = {
@@ -69,16 +75,25 @@ export function createRateLimiter(
           const caller = contextValue.caller;
           // Introspection without a token (Sandbox loading the schema) is not a partner's request.
           if (!caller) return;
-          try {
-            await limiter.consume(`${caller.agency}/${caller.sub}`);
-          } catch (rejection) {
+          const partner = directory.hasAgency(caller.agency) ? caller.agency : 'other';
+          const refuse = (rejection: unknown, what: string, budget: number) => {
             if (!(rejection instanceof RateLimiterRes)) throw rejection;
-            limited.inc({ partner: directory.hasAgency(caller.agency) ? caller.agency : 'other' });
+            limited.inc({ partner });
             const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-            throw new GraphQLError(
-              `Rate limit of ${settings.requests} requests per ${settings.windowSeconds} s reached for ${caller.agency}/${caller.sub}; retry after ${retryAfter} s.`,
+            return new GraphQLError(
+              `Rate limit of ${budget} requests per ${settings.windowSeconds} s reached for ${what}; retry after ${retryAfter} s.`,
               { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } } },
             );
+          };
+          try {
+            await perPartner.consume(`${caller.agency}/${caller.sub}`);
+          } catch (rejection) {
+            throw refuse(rejection, `${caller.agency}/${caller.sub}`, settings.requests);
+          }
+          try {
+            await perAgency.consume(caller.agency);
+          } catch (rejection) {
+            throw refuse(rejection, `agency ${caller.agency} (all its users)`, settings.agencyRequests);
           }
         },
       };

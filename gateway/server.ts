@@ -15,7 +15,7 @@ import { serveGraphQL } from '../lib/http/serve.js';
 import type { Logger } from '../lib/logger.js';
 import { requestMetricsPlugin } from '../lib/metrics/request-metrics.js';
 import type { Service } from '../lib/service.js';
-import { ARGUMENT_RULES } from '../schema/argument-rules.js';
+import { ARGUMENT_BOUNDS, ARGUMENT_RULES } from '../schema/argument-rules.js';
 import { DIRECTORY_SUBGRAPH, readSdl, readSupergraph, RECORDS_SUBGRAPH } from '../schema/supergraph.js';
 import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
@@ -54,7 +54,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     },
   });
   const rateLimiter = createRateLimiter(
-    { requests: federation.gateway.rateLimitRequests, windowSeconds: federation.gateway.rateLimitWindowSeconds },
+    {
+      requests: federation.gateway.rateLimitRequests,
+      agencyRequests: federation.gateway.rateLimitAgencyRequests,
+      windowSeconds: federation.gateway.rateLimitWindowSeconds,
+    },
     { redisUrl: config.redisUrl, directory: config.directory, logger },
   );
   const gateway = new ApolloGateway({
@@ -62,7 +66,17 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     supergraphSdl: readSupergraph(),
     buildService({ name }) {
       if (name === RECORDS_SUBGRAPH) return records;
-      if (name === DIRECTORY_SUBGRAPH) return new RemoteGraphQLDataSource({ url: federation.directory.url });
+      if (name === DIRECTORY_SUBGRAPH) {
+        return new RemoteGraphQLDataSource({
+          url: federation.directory.url,
+          // The directory is given up after the node timeout too: a hung directory does not hang every question.
+          fetcher: ((url: string, init: RequestInit) =>
+            fetch(url, {
+              ...init,
+              signal: AbortSignal.timeout(federation.gateway.nodeTimeoutMs),
+            })) as unknown as RemoteGraphQLDataSource['fetcher'],
+        });
+      }
       throw new Error(`The supergraph names an unknown subgraph: ${name}`);
     },
     logger,
@@ -82,7 +96,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
         authenticationPlugin(verifier),
         rateLimiter.plugin,
         knownOperationPlugin(),
-        argumentRulesPlugin(ARGUMENT_RULES),
+        argumentRulesPlugin(ARGUMENT_RULES, ARGUMENT_BOUNDS),
       ),
       requestLogPlugin<GatewayContext>(),
       requestMetricsPlugin<GatewayContext>('gateway'),

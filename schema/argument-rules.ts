@@ -1,4 +1,4 @@
-import type { ArgumentRule, ArgumentRules } from '../lib/limits/arguments.js';
+import type { ArgumentBounds, ArgumentRule, ArgumentRules } from '../lib/limits/arguments.js';
 import { isWellFormedAgencyCode } from '../lib/ids.js';
 
 // The ranges of the records contract's arguments, in one place: the gateway refuses a value
@@ -45,7 +45,9 @@ function matching(pattern: RegExp, what: string): ArgumentRule {
   return (value) => (typeof value === 'string' && !pattern.test(value) ? `must be ${what}; got ${shown(value)}.` : undefined);
 }
 
-function agencyList(value: unknown): string | undefined {
+function agencyList(given: unknown): string | undefined {
+  // GraphQL reads a single value where a list is expected as a list of one.
+  const value = typeof given === 'string' ? [given] : given;
   if (!Array.isArray(value)) return undefined;
   if (value.length > MAX_AGENCIES) return `names at most ${MAX_AGENCIES} agencies; got ${value.length}.`;
   const bad = value.find((code) => typeof code === 'string' && !isWellFormedAgencyCode(code));
@@ -62,7 +64,15 @@ const list = { first: page, agencies: agencyList };
 
 export const ARGUMENT_RULES: ArgumentRules = new Map<string, Record<string, ArgumentRule>>([
   ['Query.notices', list],
-  ['Query.subjects', list],
+  [
+    'Query.subjects',
+    {
+      ...list,
+      // A name pattern of 50,000 characters is more than SQLite's LIKE will take.
+      'filter.name': text(0, NAME_LENGTH.max),
+      'filter.nationality': matching(COUNTRY_CODE, 'an ISO 3166-1 alpha-2 code such as AF'),
+    },
+  ],
   ['Query.cases', list],
   [
     'Query.screen',
@@ -92,3 +102,11 @@ export const ARGUMENT_RULES: ArgumentRules = new Map<string, Record<string, Argu
     },
   ],
 ]);
+
+/** Every other argument: no list (a filter's values, a role list) over 100, no string (an id, a code) over 2000 characters. */
+export const ARGUMENT_BOUNDS: ArgumentBounds = {
+  maxList: 100,
+  maxString: 2000,
+  // The gateway's batches of entity references to a node: as many as the question holds.
+  exempt: new Set(['Query._entities']),
+};

@@ -126,7 +126,9 @@ function routeField(field: FieldNode, variables: Record<string, unknown>, table:
       throw error;
     }
   }
-  const narrowed = args.get('agencies');
+  const given = args.get('agencies');
+  // GraphQL reads a single value where a list is expected as a list of one.
+  const narrowed = typeof given === 'string' ? [given] : given;
   if (Array.isArray(narrowed)) {
     const unknown = narrowed.filter((code) => !known.has(code as string));
     if (unknown.length > 0) {
@@ -174,7 +176,8 @@ function routeEntities(field: FieldNode, representations: unknown, known: Set<st
 }
 
 function unknownAgency(agency: string, argument: string, value: string, agencies: readonly string[]): GraphQLError {
-  const where = argument === 'agency' ? `agency "${agency}"` : `agency "${agency}" in ${argument} ${JSON.stringify(value)}`;
+  const shown = (text: string) => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
+  const where = argument === 'agency' ? `agency ${shown(agency)}` : `agency ${shown(agency)} in ${argument} ${shown(value)}`;
   return badInput(`Unknown ${where}: no records node is registered for it. Agencies with records: ${agencies.join(', ')}.`);
 }
 

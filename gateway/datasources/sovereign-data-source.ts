@@ -135,8 +135,11 @@ export class SovereignDataSource implements GraphQLDataSource {
       if (document.definitions.some((d) => d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION)) {
         throw new Error('Only executable documents can be routed');
       }
-      if (this.documents.size >= 1000) this.documents.clear();
-      this.documents.set(query, document);
+      // Only the planner's usual shapes are kept: a long one-off question is not held in memory.
+      if (query.length <= 10_000) {
+        if (this.documents.size >= 1000) this.documents.clear();
+        this.documents.set(query, document);
+      }
     }
     return document;
   }

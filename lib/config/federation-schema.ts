@@ -22,8 +22,20 @@ export function toPort(value: unknown): number | undefined {
 }
 
 export function toPositiveInt(value: unknown): number | undefined {
+  if (typeof value === 'boolean' || Array.isArray(value)) return undefined;
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Ten minutes: longer than any request should live; Node's timers overflow past 2^31 ms. */
+const MAX_TIMEOUT_MS = 600_000;
+
+/** A whole number from 1 to `max`: timers past 2^31 ms fire at once, sizes past a few hundred MB cannot be read. */
+function upTo(max: number) {
+  return (value: unknown) => {
+    const n = toPositiveInt(value);
+    return n !== undefined && n <= max ? n : undefined;
+  };
 }
 
 /** A setting converted by `convert`, `fallback` when absent, refused as "Invalid <what>: <value>". */
@@ -113,7 +125,9 @@ const limitsSchema = z.object({
   maxTokens: limit('maxTokens'),
   maxRootFields: limit('maxRootFields'),
   maxCost: limit('maxCost'),
-  deadlineMs: limit('deadlineMs'),
+  deadlineMs: limit('deadlineMs').refine((value) => value <= MAX_TIMEOUT_MS, {
+    error: `limits.deadlineMs must be at most ${MAX_TIMEOUT_MS}.`,
+  }),
 }) satisfies z.ZodType<OperationLimits>;
 
 /** A section written as null is a section left out: every key of it keeps its default. */
@@ -129,12 +143,25 @@ export const federationFileSchema = z.preprocess(
     gateway: z
       .object({
         port: setting(toPort, 'gateway.port', 4000),
-        nodeTimeoutMs: setting(toPositiveInt, 'gateway.nodeTimeoutMs', 2000),
-        maxAnswerBytes: setting(toPositiveInt, 'gateway.maxAnswerBytes', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
-        breakerFailures: setting(toPositiveInt, 'gateway.breakerFailures', DEFAULT_GATEWAY_GUARDS.breakerFailures),
-        breakerCoolDownMs: setting(toPositiveInt, 'gateway.breakerCoolDownMs', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),
-        rateLimitRequests: setting(toPositiveInt, 'gateway.rateLimitRequests', DEFAULT_GATEWAY_GUARDS.rateLimitRequests),
-        rateLimitWindowSeconds: setting(toPositiveInt, 'gateway.rateLimitWindowSeconds', DEFAULT_GATEWAY_GUARDS.rateLimitWindowSeconds),
+        nodeTimeoutMs: setting(upTo(MAX_TIMEOUT_MS), `gateway.nodeTimeoutMs (1-${MAX_TIMEOUT_MS})`, 2000),
+        maxAnswerBytes: setting(upTo(256 * 1024 * 1024), 'gateway.maxAnswerBytes (1-268435456)', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
+        breakerFailures: setting(upTo(1000), 'gateway.breakerFailures (1-1000)', DEFAULT_GATEWAY_GUARDS.breakerFailures),
+        breakerCoolDownMs: setting(upTo(3_600_000), 'gateway.breakerCoolDownMs (1-3600000)', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),
+        rateLimitRequests: setting(
+          upTo(1_000_000_000),
+          'gateway.rateLimitRequests (1-1000000000)',
+          DEFAULT_GATEWAY_GUARDS.rateLimitRequests,
+        ),
+        rateLimitAgencyRequests: setting(
+          upTo(1_000_000_000),
+          'gateway.rateLimitAgencyRequests (1-1000000000)',
+          DEFAULT_GATEWAY_GUARDS.rateLimitAgencyRequests,
+        ),
+        rateLimitWindowSeconds: setting(
+          upTo(86_400),
+          'gateway.rateLimitWindowSeconds (1-86400)',
+          DEFAULT_GATEWAY_GUARDS.rateLimitWindowSeconds,
+        ),
       })
       .prefault({}),
     directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),

@@ -10,6 +10,11 @@ export interface GatewayGuards {
   breakerCoolDownMs: number;
   /** Requests one partner (agency and subject of its token) may make per window. */
   rateLimitRequests: number;
+  /**
+   * Requests all of one agency's users together may make per window: a partner whose issuer
+   * mints a new subject per request still meets a limit.
+   */
+  rateLimitAgencyRequests: number;
   rateLimitWindowSeconds: number;
 }
 
@@ -18,5 +23,6 @@ export const DEFAULT_GATEWAY_GUARDS: GatewayGuards = {
   breakerFailures: 5,
   breakerCoolDownMs: 10_000,
   rateLimitRequests: 600,
+  rateLimitAgencyRequests: 6000,
   rateLimitWindowSeconds: 60,
 };

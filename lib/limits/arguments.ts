@@ -23,6 +23,18 @@ export type ArgumentRule = (value: unknown) => string | undefined;
 /** `Type.field` → argument path (`first`, `person.name`) → rule. */
 export type ArgumentRules = ReadonlyMap<string, Readonly<Record<string, ArgumentRule>>>;
 
+/**
+ * Bounds on every argument value a rule does not cover: no list longer than `maxList`, no
+ * string longer than `maxString`, anywhere in an argument (a 40,000-value filter or a
+ * megabyte id costs every node before any rule of theirs is asked). Fields in `exempt`
+ * (the gateway's own `_entities` batches) are not bounded here.
+ */
+export interface ArgumentBounds {
+  maxList: number;
+  maxString: number;
+  exempt: ReadonlySet<string>;
+}
+
 /** The first argument of `operation` that breaks a rule, as a caller-facing line; undefined when all hold. */
 export function argumentProblem(
   schema: GraphQLSchema,
@@ -30,6 +42,7 @@ export function argumentProblem(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   rules: ArgumentRules,
+  bounds?: ArgumentBounds,
 ): string | undefined {
   const root =
     operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'query' ? schema.getQueryType() : null;
@@ -44,13 +57,14 @@ export function argumentProblem(
     const name = definition.variable.name.value;
     if (effective[name] === undefined && definition.defaultValue) effective[name] = valueFromASTUntyped(definition.defaultValue);
   }
-  return walk(schema, operation.selectionSet, root.name, { fragments, variables: effective, rules, visited: new Set() });
+  return walk(schema, operation.selectionSet, root.name, { fragments, variables: effective, rules, bounds, visited: new Set() });
 }
 
 interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   rules: ArgumentRules;
+  bounds: ArgumentBounds | undefined;
   /** Fragment spreads already walked under a parent type: a fragment used twice is checked once. */
   visited: Set<string>;
 }
@@ -76,7 +90,10 @@ function walk(schema: GraphQLSchema, selectionSet: SelectionSetNode, typeName: s
       if (!field) continue;
       const coordinate = `${typeName}.${selection.name.value}`;
       const rules = state.rules.get(coordinate);
-      if (rules) problem = checkField(coordinate, field, selection.arguments ?? [], rules, state.variables);
+      const bounds = state.bounds && !state.bounds.exempt.has(coordinate) ? state.bounds : undefined;
+      if (rules || (bounds && selection.arguments?.length)) {
+        problem = checkField(coordinate, field, selection.arguments ?? [], rules ?? {}, state.variables, bounds);
+      }
       if (!problem && selection.selectionSet) problem = walk(schema, selection.selectionSet, namedType(field.type), state);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       problem = walk(schema, selection.selectionSet, selection.typeCondition?.name.value ?? typeName, state);
@@ -99,6 +116,7 @@ function checkField(
   given: readonly { name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }[],
   rules: Readonly<Record<string, ArgumentRule>>,
   variables: Record<string, unknown>,
+  bounds: ArgumentBounds | undefined,
 ): string | undefined {
   const values: Record<string, unknown> = {};
   for (const argument of field.args) {
@@ -115,6 +133,40 @@ function checkField(
     const problem = rule(value);
     if (problem) return `${coordinate.split('.')[1]}(${path}): ${problem}`;
   }
+  for (const [name, value] of Object.entries(values)) {
+    const problem = bounds && oversized(value, name, rules, bounds);
+    if (problem) return `${coordinate.split('.')[1]}(${problem.path}): ${problem.what}`;
+  }
+  return undefined;
+}
+
+/** The first list or string past the bounds, where no rule of its own covers it. */
+function oversized(
+  value: unknown,
+  path: string,
+  rules: Readonly<Record<string, ArgumentRule>>,
+  bounds: ArgumentBounds,
+): { path: string; what: string } | undefined {
+  if (path in rules) return undefined;
+  if (typeof value === 'string') {
+    return value.length > bounds.maxString
+      ? { path, what: `must be at most ${bounds.maxString} characters; got ${value.length}.` }
+      : undefined;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > bounds.maxList) return { path, what: `must list at most ${bounds.maxList} values; got ${value.length}.` };
+    for (const item of value) {
+      const problem = oversized(item, path, rules, bounds);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const problem = oversized(inner, `${path}.${key}`, rules, bounds);
+      if (problem) return problem;
+    }
+  }
   return undefined;
 }
 
@@ -128,13 +180,13 @@ function namedType(type: TypeShape): string {
  * Refuses an operation with an argument out of range: HTTP 400, BAD_USER_INPUT, one line
  * naming the field, the argument and its range, before any resolver (or node) runs.
  */
-export function argumentRulesPlugin<Context extends object>(rules: ArgumentRules): ApolloServerPlugin<Context> {
+export function argumentRulesPlugin<Context extends object>(rules: ArgumentRules, bounds?: ArgumentBounds): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const problem = argumentProblem(schema, document, operation, request.variables ?? {}, rules);
+          const problem = argumentProblem(schema, document, operation, request.variables ?? {}, rules, bounds);
           if (problem) throw new GraphQLError(problem, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
         },
       };

@@ -21,7 +21,7 @@ export interface OperationLimits {
   /** lib/limits/cost.ts: fields times list sizes, times the fan-out at the gateway. */
   maxCost: number;
   /**
-   * How long a node (or the directory) works on one request before it stops resolving; the
+   * How long an agency node works on one request before it stops resolving; the
    * gateway sends its own, shorter, remaining time with each request (lib/limits/deadline.ts).
    */
   deadlineMs: number;

@@ -21,7 +21,7 @@ import { serveGraphQL, type Readiness } from '../../lib/http/serve.js';
 import type { Logger } from '../../lib/logger.js';
 import { requestMetricsPlugin } from '../../lib/metrics/request-metrics.js';
 import type { Service } from '../../lib/service.js';
-import { ARGUMENT_RULES } from '../../schema/argument-rules.js';
+import { ARGUMENT_BOUNDS, ARGUMENT_RULES } from '../../schema/argument-rules.js';
 import { readSdl } from '../../schema/supergraph.js';
 import { NodeContext } from './context.js';
 import { permissions } from './policy/permissions.js';
@@ -109,7 +109,7 @@ export function createNodeServer(options: NodeServerOptions): {
     logger,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
-      inOrder<NodeContext>(authenticationPlugin(verifier), knownOperationPlugin(), argumentRulesPlugin(ARGUMENT_RULES)),
+      inOrder<NodeContext>(authenticationPlugin(verifier), knownOperationPlugin(), argumentRulesPlugin(ARGUMENT_RULES, ARGUMENT_BOUNDS)),
       auditPlugin(store, logger, auditMetrics(options.directory)),
       requestMetricsPlugin<NodeContext>(agency),
       requestLogPlugin<NodeContext>(),

@@ -86,7 +86,13 @@ export async function writeTestConfig(
 ): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
   const config = {
-    gateway: { port: await getPort(), nodeTimeoutMs: options.nodeTimeoutMs ?? 2000, rateLimitRequests: 1_000_000, ...options.gateway },
+    gateway: {
+      port: await getPort(),
+      nodeTimeoutMs: options.nodeTimeoutMs ?? 2000,
+      rateLimitRequests: 1_000_000,
+      rateLimitAgencyRequests: 1_000_000,
+      ...options.gateway,
+    },
     directory: { port: await getPort() },
     agencies: await Promise.all(
       AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code], url: options.urls?.[code] })),

@@ -131,11 +131,14 @@ async function startExtraGateway(fed: TestFederation, redisUrl: string): Promise
 
 describe('in memory (one gateway)', () => {
   const LIMIT = 5;
+  const AGENCY_LIMIT = 12;
   const WINDOW = 60;
   let fed: TestFederation;
 
   beforeAll(async () => {
-    fed = await startTestFederation({ gateway: { rateLimitRequests: LIMIT, rateLimitWindowSeconds: WINDOW } });
+    fed = await startTestFederation({
+      gateway: { rateLimitRequests: LIMIT, rateLimitAgencyRequests: AGENCY_LIMIT, rateLimitWindowSeconds: WINDOW },
+    });
   });
 
   afterAll(async () => {
@@ -160,6 +163,20 @@ describe('in memory (one gateway)', () => {
     expectAnswered(await ask(fed, fed.gatewayUrl, partner()), 'same agency, other subject');
     expectAnswered(await ask(fed, fed.gatewayUrl, partner('EUROPOL')), 'other agency');
     expectRateLimited(await ask(fed, fed.gatewayUrl, greedy), LIMIT, WINDOW);
+  });
+
+  it('limits an agency as a whole: new subjects minted per request do not buy more budget', async () => {
+    // INTERPOL's users have not asked yet in this suite: its agency budget is whole.
+    let answered = 0;
+    let refusal: Answer | undefined;
+    for (let i = 0; i < AGENCY_LIMIT + 3 && !refusal; i++) {
+      const answer = await ask(fed, fed.gatewayUrl, partner('INTERPOL'));
+      if (answer.status === 200) answered++;
+      else refusal = answer;
+    }
+    expect(answered).toBe(AGENCY_LIMIT);
+    expectRateLimited(refusal!, AGENCY_LIMIT, WINDOW);
+    expect(refusal!.errors![0]!.message).toContain('agency INTERPOL (all its users)');
   });
 
   describe('with Redis unreachable (a second gateway process of this federation)', () => {

@@ -68,6 +68,21 @@ describe('federation.json refusals', () => {
       'trust.clockToleranceSeconds must be between 0 and 300.',
     ],
     ['an audience that is not a string', { agencies: [node()], trust: { audience: 42 } }, 'trust.audience must be a string.'],
+    [
+      'a rate-limit window past a day (a timer that would fire at once)',
+      { agencies: [node()], gateway: { rateLimitWindowSeconds: 2_592_000 } },
+      'Invalid gateway.rateLimitWindowSeconds (1-86400): 2592000',
+    ],
+    [
+      'a node answer cap given as true',
+      { agencies: [node()], gateway: { maxAnswerBytes: true } },
+      'Invalid gateway.maxAnswerBytes (1-268435456): true',
+    ],
+    [
+      'a node deadline past ten minutes',
+      { agencies: [node()], limits: { deadlineMs: 3_000_000 } },
+      'limits.deadlineMs must be at most 600000.',
+    ],
     ['a file that is not an object', [node()], 'the file must be an object.'],
   ];
 

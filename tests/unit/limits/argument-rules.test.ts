@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { buildASTSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { argumentProblem } from '../../../lib/limits/arguments.js';
-import { ARGUMENT_RULES, MAX_PAGE } from '../../../schema/argument-rules.js';
+import { ARGUMENT_BOUNDS, ARGUMENT_RULES, MAX_PAGE } from '../../../schema/argument-rules.js';
 import { readSdl } from '../../../schema/supergraph.js';
 
 // The contract's argument ranges, found wherever the value comes from: a literal, a
@@ -13,7 +13,7 @@ const schema = buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true 
 function problemOf(query: string, variables: Record<string, unknown> = {}): string | undefined {
   const document = parse(query);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  return argumentProblem(schema, document, operation, variables, ARGUMENT_RULES);
+  return argumentProblem(schema, document, operation, variables, ARGUMENT_RULES, ARGUMENT_BOUNDS);
 }
 
 describe('argument rules', () => {
@@ -76,5 +76,33 @@ describe('argument rules', () => {
         expect(problem === undefined).toBe(first >= 0 && first <= MAX_PAGE);
       }),
     );
+  });
+
+  it('bound every other list and string, wherever it is in an argument', () => {
+    const colours = Array.from({ length: 40_000 }, () => 'RED');
+    expect(problemOf('query($c: [NoticeColour!]) { notices(filter: { colours: $c }) { id } }', { c: colours })).toBe(
+      'notices(filter.colours): must list at most 100 values; got 40000.',
+    );
+    expect(problemOf('query($id: ID!) { notice(id: $id) { id } }', { id: `INTERPOL:${'x'.repeat(1_000_000)}` })).toBe(
+      'notice(id): must be at most 2000 characters; got 1000009.',
+    );
+    expect(problemOf('query($n: String) { subjects(filter: { name: $n }) { id } }', { n: 'a'.repeat(50_000) })).toMatch(
+      /^subjects\(filter\.name\): must be 0 to 200 characters; got 50000\./,
+    );
+    // A list of one given as a single value is checked like the list.
+    expect(problemOf('{ notices(agencies: "interpol") { id } }')).toMatch(/^notices\(agencies\): agency codes are/);
+  });
+
+  it("leave the gateway's own entity batches to their size", () => {
+    const representations = Array.from({ length: 500 }, (_, i) => ({ __typename: 'Subject', id: `INTERPOL:S-${i}` }));
+    const federated = buildASTSchema(
+      parse(
+        `${readSdl('records')}\nscalar _Any\nunion _Entity = Subject\nextend type Query { _entities(representations: [_Any!]!): [_Entity]! }`,
+      ),
+      { assumeValidSDL: true },
+    );
+    const document = parse('query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { id } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(argumentProblem(federated, document, operation, { r: representations }, ARGUMENT_RULES, ARGUMENT_BOUNDS)).toBeUndefined();
   });
 });
