@@ -110,7 +110,17 @@ export async function serveGraphQL<TContext extends BaseContext>(
       // Aborted when the caller hangs up before its answer is sent (the gateway gave up):
       // the request's deadline (lib/limits/deadline.ts) then stops its work.
       const hangUp = new AbortController();
-      reply.raw.once('close', () => reply.raw.writableFinished || hangUp.abort());
+      // A caller that gives up closes its end of the connection: usually a FIN, which HTTP
+      // allows while an answer is pending (a half-close), so the response's 'close' alone
+      // would not tell; the socket's 'end' does. Listened to for this request only.
+      const socket = request.raw.socket;
+      const leave = () => hangUp.abort();
+      if (socket.readableEnded) leave();
+      else socket.once('end', leave);
+      reply.raw.once('close', () => {
+        socket.off('end', leave);
+        if (!reply.raw.writableFinished) leave();
+      });
       return options.context({ requestId: request.id, raw: request.raw, abandoned: hangUp.signal });
     },
   });

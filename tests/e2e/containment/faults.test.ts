@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_HEADER } from '../../../lib/limits/deadline.js';
@@ -195,6 +196,30 @@ describe('deadlines at a node', () => {
     expect(answer.errors?.some((error) => error.extensions?.code === 'DEADLINE_EXCEEDED')).toBe(true);
     const after = valueOf(await scrape(node), 'agency_requests_stopped_total', { reason: 'deadline' });
     expect(after - before).toBe(1);
+  });
+
+  it('stops resolving when its caller hangs up (as the gateway does when it gives up), and counts it', async () => {
+    const node = fed.nodeUrl('EUROPOL');
+    const stopped = async () => valueOf(await scrape(node), 'agency_requests_stopped_total', { reason: 'abandoned' });
+    const before = await stopped();
+    // Four deep lists, just within the node's cost limit: some 140-350 ms of work; the caller leaves after 20.
+    const list = (alias: string) => `${alias}: cases(first: 100) { id subjects { id cases { id subjects { id } } } }`;
+    const deep = `{ ${['a', 'b', 'c', 'd'].map(list).join(' ')} }`;
+    // A plain HTTP request on its own connection, destroyed 20 ms after it was sent: the node sees the hang-up.
+    const token = await fed.token({ agency: 'TH-RTP', roles: ['officer'] });
+    await new Promise<void>((resolve) => {
+      const request = http.request(node, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'CRIMINAL_INVESTIGATION' },
+      });
+      request.on('error', () => resolve());
+      request.on('close', () => resolve());
+      request.end(JSON.stringify({ query: deep }), () => setTimeout(() => request.destroy(), 20));
+    });
+    const until = Date.now() + 3000;
+    while ((await stopped()) === before && Date.now() < until) await sleep(50);
+    expect((await stopped()) - before).toBe(1);
   });
 
   it('answers the same question in full without a deadline header (the node budget is seconds)', async () => {
