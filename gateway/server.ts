@@ -21,6 +21,7 @@ import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
 import { SovereignDataSource } from './datasources/sovereign-data-source.js';
 import { landingPage } from './landing-page.js';
+import { reservedAliasRule } from './reserved-alias.js';
 import { createRateLimiter } from './rate-limit.js';
 import { federationReadinessCheck } from './readiness.js';
 
@@ -81,13 +82,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     },
     logger,
   });
+  // The shape limits, before any node is asked; root lists fan out to every agency node.
+  const limits = operationLimits(federation.limits, federation.agencies.length);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     formatError: formatErrorFor(logger, { production: config.production }),
-    // The shape limits, before any node is asked; root lists fan out to every agency node.
-    ...operationLimits(federation.limits, federation.agencies.length),
+    ...limits,
+    validationRules: [...limits.validationRules, reservedAliasRule],
     logger,
     plugins: [
       // Who asks, whether they have asked too often (429), then whether the question is in
