@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
@@ -85,15 +86,18 @@ export function createRateLimiter(
               { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } } },
             );
           };
-          try {
-            await perPartner.consume(`${caller.agency}/${caller.sub}`);
-          } catch (rejection) {
-            throw refuse(rejection, `${caller.agency}/${caller.sub}`, settings.requests);
-          }
+          // The agency's budget first: a refused request stores no key for a subject it never saw.
+          // Subjects are hashed into the key: a token's subject may be long.
+          const shown = caller.sub.length > 64 ? `${caller.sub.slice(0, 64)}…` : caller.sub;
           try {
             await perAgency.consume(caller.agency);
           } catch (rejection) {
             throw refuse(rejection, `agency ${caller.agency} (all its users)`, settings.agencyRequests);
+          }
+          try {
+            await perPartner.consume(`${caller.agency}/${createHash('sha256').update(caller.sub).digest('base64url')}`);
+          } catch (rejection) {
+            throw refuse(rejection, `${caller.agency}/${shown}`, settings.requests);
           }
         },
       };

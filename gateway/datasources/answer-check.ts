@@ -8,9 +8,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { AgencyFailureError, type NodeResponse } from './agency-client.js';
-import { AnswerWalker, INVALID } from './answer-walker.js';
+import { AnswerWalker, INVALID, TooManyValuesError } from './answer-walker.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
 import { RANK_ALIAS, withRankKey } from './split.js';
+import { MAX_PAGE } from '../../schema/argument-rules.js';
 
 // A node speaks only for its own agency, and only to the question it was asked. Before its
 // answer is merged, the gateway checks it against that question and the records contract:
@@ -47,9 +48,27 @@ export function checkAnswer(
   fields: readonly RoutedField[],
   response: NodeResponse,
   contract?: GraphQLSchema,
+  isAgency?: (code: string) => boolean,
 ): CheckedAnswer {
-  const walker = new AnswerWalker(agency, routed.fragments, contract);
-  const errors = checkErrors(agency, response.errors, walker);
+  try {
+    return walkAnswer(agency, routed, fields, response, contract, isAgency);
+  } catch (error) {
+    if (error instanceof TooManyValuesError) throw new AgencyFailureError(agency, 'wrong_answer', error.message);
+    throw error;
+  }
+}
+
+function walkAnswer(
+  agency: string,
+  routed: RoutedOperation,
+  fields: readonly RoutedField[],
+  response: NodeResponse,
+  contract: GraphQLSchema | undefined,
+  isAgency: ((code: string) => boolean) | undefined,
+): CheckedAnswer {
+  const walker = new AnswerWalker(agency, routed.fragments, contract, isAgency);
+  const asked = new Set(fields.map((field) => field.responseKey));
+  const errors = checkErrors(response.errors, walker, asked);
   const data = response.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     return { response: { data: null, ...(errors ? { errors } : {}) }, foreign: walker.foreign, malformed: walker.malformed };
@@ -82,16 +101,28 @@ export function checkAnswer(
       // Item by item, so that this node's error paths can follow its items to where they are kept.
       const itemType = definition ? listItemType(definition.type) : undefined;
       const first = pageSizeOf(ranked, definition?.args, routed.variables);
+      const scoreKeys = route.rankBy ? keysNamed(walker, sets, route.rankBy) : [];
       const kept: unknown[] = [];
       const moved: (number | undefined)[] = [];
-      value.forEach((item, index) => {
-        const walked = walker.walk(item, sets, itemType);
-        if (walked === INVALID) return;
-        if (route.rankBy && !isRankInRange((walked as Record<string, unknown> | null)?.[RANK_ALIAS])) return void walker.malformed++;
-        if (first !== undefined && kept.length >= first) return void walker.malformed++;
+      for (const [index, item] of value.entries()) {
+        // Past its page the rest is not even looked at: a node cannot make the gateway walk a million items.
+        if (kept.length >= first) {
+          walker.malformed += value.length - index;
+          break;
+        }
+        const walked = walker.walk(item, sets, itemType) as Record<string, unknown> | null | typeof INVALID;
+        if (walked === INVALID) continue;
+        if (route.rankBy) {
+          // Ranked by the score the partner sees, in 0-1: a node cannot jump the queue with a rank of its own.
+          const rank = walked?.[RANK_ALIAS];
+          if (!isRankInRange(rank) || scoreKeys.some((key) => walked?.[key] !== rank)) {
+            walker.malformed++;
+            continue;
+          }
+        }
         moved[index] = kept.length;
         kept.push(walked);
-      });
+      }
       checked[responseKey] = kept;
       moves.set(responseKey, moved);
       continue;
@@ -143,7 +174,7 @@ function checkEntities(agency: string, sent: readonly Reference[], answer: unkno
 }
 
 /** A node's errors as the merge can trust them: objects with a message, a path of names and indices; at most MAX_NODE_ERRORS. */
-function checkErrors(agency: string, errors: unknown, walker: AnswerWalker): GraphQLFormattedError[] | undefined {
+function checkErrors(errors: unknown, walker: AnswerWalker, asked: ReadonlySet<string>): GraphQLFormattedError[] | undefined {
   if (errors === undefined || errors === null) return undefined;
   const list = Array.isArray(errors) ? errors : [errors];
   const wellFormed = list.filter((error): error is GraphQLFormattedError => {
@@ -154,7 +185,13 @@ function checkErrors(agency: string, errors: unknown, walker: AnswerWalker): Gra
       (Array.isArray(path) &&
         path.length <= 64 &&
         path.every((step) => typeof step === 'string' || (typeof step === 'number' && Number.isInteger(step) && step >= 0)));
-    return pathFits && (extensions === undefined || (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions)));
+    // An error about a field this node was not asked would be about another agency's answer.
+    const ownField = !Array.isArray(path) || path.length === 0 || asked.has(String(path[0]));
+    return (
+      pathFits &&
+      ownField &&
+      (extensions === undefined || (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions)))
+    );
   });
   walker.malformed += list.length - wellFormed.length;
   if (wellFormed.length <= MAX_NODE_ERRORS) return wellFormed;
@@ -192,13 +229,28 @@ function isRankInRange(rank: unknown): boolean {
   return typeof rank === 'number' && rank >= 0 && rank <= 1;
 }
 
-/** The `first` a list field was sent (literal, variable or the contract's default); undefined when it has none. */
+/** A root list without a page size of its own (access requests): at most this many items from one node. */
+const UNPAGED_LIST = 1000;
+
+/**
+ * How many items a node may send for a root list: the `first` it was sent (a literal, a
+ * variable, or the contract's default when left out or null, as the node reads it), never
+ * more than MAX_PAGE; UNPAGED_LIST for a list without `first`.
+ */
 function pageSizeOf(
   field: RoutedField['field'],
   args: readonly { name: string; defaultValue?: unknown }[] | undefined,
   variables: Record<string, unknown>,
-): number | undefined {
+): number {
+  const declared = args?.find((argument) => argument.name === 'first');
   const given = field.arguments?.find((argument) => argument.name.value === 'first');
-  const value = given ? valueFromASTUntyped(given.value, variables) : args?.find((argument) => argument.name === 'first')?.defaultValue;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+  if (!declared && !given) return args ? UNPAGED_LIST : MAX_PAGE;
+  const value = given ? valueFromASTUntyped(given.value, variables) : undefined;
+  const page = value ?? declared?.defaultValue;
+  return typeof page === 'number' && Number.isInteger(page) && page >= 0 ? Math.min(page, MAX_PAGE) : MAX_PAGE;
+}
+
+/** The response keys under which a field of the given name was selected (the score of a hit, however aliased). */
+function keysNamed(walker: AnswerWalker, sets: readonly SelectionSetNode[], name: string): string[] {
+  return [...walker.keysOf(sets)].filter(([key, selected]) => selected.name === name && key !== RANK_ALIAS).map(([key]) => key);
 }

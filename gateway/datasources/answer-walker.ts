@@ -25,6 +25,19 @@ import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
 /** What the walk hands back for a value that may not stay. */
 export const INVALID = Symbol('invalid');
 
+/**
+ * Values one answer may hold: an honest 4 MiB answer holds far fewer than this; an answer of
+ * millions of empty objects would cost the gateway a second of CPU to walk.
+ */
+const MAX_VALUES = 300_000;
+
+/** An answer with more values than the gateway checks: refused whole, that node's failure. */
+export class TooManyValuesError extends Error {
+  constructor() {
+    super(`more than ${MAX_VALUES} values`);
+  }
+}
+
 /** Fields that identify an object rather than say something about it. */
 const KEY_FIELDS = new Set(['__typename', 'id', 'code']);
 
@@ -41,14 +54,20 @@ export class AnswerWalker {
   malformed = 0;
   private readonly shapes = new WeakMap<SelectionSetNode, Map<string, Selected>>();
 
+  /** Values walked so far: past MAX_VALUES the answer is refused whole (TooManyValuesError). */
+  private visits = 0;
+
   constructor(
     private readonly agency: string,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
     private readonly schema: GraphQLSchema | undefined,
+    /** Whether an agency code is the directory's: an Agency the gateway cannot resolve would null the whole answer. */
+    private readonly isAgency: (code: string) => boolean = () => true,
   ) {}
 
   /** A value of `type` (unknown without a contract); INVALID when it may not stay where it is. */
   walk(value: unknown, sets: readonly SelectionSetNode[], type: GraphQLOutputType | undefined): unknown {
+    if (++this.visits > MAX_VALUES) throw new TooManyValuesError();
     if (type && isNonNullType(type)) {
       const inner = this.walkNullable(value, sets, type.ofType);
       // Null where the contract promises a value: the enclosing object cannot stay either.
@@ -90,8 +109,18 @@ export class AnswerWalker {
     const kept: Record<string, unknown> = {};
     for (const [key, selected] of keys) {
       if (selected.name === '__typename') {
-        if (key in object) kept[key] = object[key];
+        // The gateway shapes the answer by it: only the type the value is.
+        const typename = object[key];
+        if (typename === undefined) continue;
+        if (type ? typename !== type.name : typeof typename !== 'string' || (this.schema !== undefined && !this.schema.getType(typename))) {
+          return this.bad();
+        }
+        kept[key] = typename;
         continue;
+      }
+      if (type?.name === 'Agency' && selected.name === 'code') {
+        const code = object[key];
+        if (typeof code !== 'string' || !this.isAgency(code)) return this.bad();
       }
       const definition = fields?.[selected.name];
       if (fields && !definition) continue;
@@ -186,9 +215,9 @@ function leafFits(type: GraphQLNamedType, value: unknown): boolean {
     case 'String':
       return typeof value === 'string';
     case 'ID':
-      return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
+      return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
     case 'Int':
-      return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 31;
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31;
     case 'Float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'Boolean':

@@ -83,7 +83,7 @@ function mergeBroadcast(
     if (!Array.isArray(list)) continue;
     if (!offsets.has(agency)) offsets.set(agency, new Map());
     offsets.get(agency)!.set(key, merged.length);
-    merged.push(...list);
+    for (const item of list) merged.push(item);
   }
   return merged;
 }
@@ -116,19 +116,20 @@ function tagError(
   if (path && typeof path[0] === 'string' && typeof path[1] === 'number') {
     const key = path[0];
     const index = path[1];
+    const rest = path.slice(2);
     const route = byKey.get(key)?.route;
     const own = answered.get(agency)?.[key];
-    // An index outside this node's own items would land on another agency's: the error keeps only its field.
+    // An index outside this node's own items would land on another agency's: the error goes without a path.
     if (route?.kind === 'broadcast') {
-      if (Array.isArray(own) && index < own.length) {
-        const merged = index + (offsets.get(agency)?.get(key) ?? 0);
+      const offset = offsets.get(agency)?.get(key);
+      if (Array.isArray(own) && index < own.length && offset !== undefined) {
+        const merged = index + offset;
         path[1] = moves.get(key)?.[merged] ?? merged;
-      } else path = [key];
+      } else path = undefined;
     }
     if (route?.kind === 'entities') {
       const position = route.groups.get(agency)?.[index];
-      if (position === undefined) path = [key];
-      else path[1] = position;
+      path = position === undefined ? undefined : [key, position, ...rest];
     }
   }
   if (path) Object.assign(tagged, { path });

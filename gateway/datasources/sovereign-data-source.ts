@@ -26,6 +26,8 @@ export interface SovereignDataSourceOptions {
   timeoutMs: number;
   /** The records contract: every node answer is checked against it (answer-check.ts); without it, only ownership and entities are. */
   contract?: GraphQLSchema;
+  /** Whether a code names a directory agency: an Agency a node sends must (the gateway resolves its name there). */
+  isAgency?: (code: string) => boolean;
   /** When a failing node is answered as unavailable without being asked (resilience.ts; default gateway.breaker* defaults). */
   circuit?: CircuitSettings;
   logger: Logger;
@@ -75,7 +77,7 @@ export class SovereignDataSource implements GraphQLDataSource {
       const agencies = addressedAgencies(routed, this.table.agencies);
       outcomes = await Promise.all(
         agencies.map((agency) =>
-          this.call(agency, requestFor(agency, routed, headers), { routed, fields: routed.fields, retry: true }, context),
+          this.call(agency, requestFor(agency, routed, headers), { routed, fields: shareOf(agency, routed.fields), retry: true }, context),
         ),
       );
     }
@@ -100,7 +102,14 @@ export class SovereignDataSource implements GraphQLDataSource {
     try {
       const abandoned = context.abandoned instanceof AbortSignal ? context.abandoned : undefined;
       const ask = async (signal: AbortSignal, budgetMs: number) =>
-        checkAnswer(agency, asked.routed, asked.fields, await client.send(request, signal, budgetMs), this.options.contract);
+        checkAnswer(
+          agency,
+          asked.routed,
+          asked.fields,
+          await client.send(request, signal, budgetMs),
+          this.options.contract,
+          this.options.isAgency,
+        );
       const checked = await this.circuits.get(agency)!.call(ask, { timeoutMs, retry: asked.retry, abandoned });
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: 'ok' });
       const { foreign, malformed } = checked;
@@ -143,6 +152,16 @@ export class SovereignDataSource implements GraphQLDataSource {
     }
     return document;
   }
+}
+
+/** The root fields one agency is asked (as requestFor sends them): only these are taken from its answer. */
+function shareOf(agency: string, fields: readonly RoutedField[]): RoutedField[] {
+  return fields.filter(
+    ({ route }) =>
+      (route.kind === 'owner' && route.agency === agency) ||
+      (route.kind === 'broadcast' && route.agencies.includes(agency)) ||
+      (route.kind === 'entities' && route.groups.has(agency)),
+  );
 }
 
 function ownerRuns(fields: readonly RoutedField[]): { agency: string; fields: RoutedField[] }[] {

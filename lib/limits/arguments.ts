@@ -140,14 +140,19 @@ function checkField(
   return undefined;
 }
 
+const MAX_NESTING = 16;
+
 /** The first list or string past the bounds, where no rule of its own covers it. */
 function oversized(
   value: unknown,
   path: string,
   rules: Readonly<Record<string, ArgumentRule>>,
   bounds: ArgumentBounds,
+  depth = 0,
 ): { path: string; what: string } | undefined {
   if (path in rules) return undefined;
+  // No input of the contract nests deeper than a few levels; raw variables could nest thousands.
+  if (depth > MAX_NESTING) return { path, what: `nests deeper than ${MAX_NESTING} levels.` };
   if (typeof value === 'string') {
     return value.length > bounds.maxString
       ? { path, what: `must be at most ${bounds.maxString} characters; got ${value.length}.` }
@@ -156,14 +161,14 @@ function oversized(
   if (Array.isArray(value)) {
     if (value.length > bounds.maxList) return { path, what: `must list at most ${bounds.maxList} values; got ${value.length}.` };
     for (const item of value) {
-      const problem = oversized(item, path, rules, bounds);
+      const problem = oversized(item, path, rules, bounds, depth + 1);
       if (problem) return problem;
     }
     return undefined;
   }
   if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      const problem = oversized(inner, `${path}.${key}`, rules, bounds);
+      const problem = oversized(inner, `${path}.${key}`, rules, bounds, depth + 1);
       if (problem) return problem;
     }
   }

@@ -44,6 +44,7 @@ function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs =
     logger,
     forwardHeaders: () => ({ 'x-request-id': 'r-1' }),
     contract: CONTRACT,
+    isAgency: (code) => [...AGENCIES, 'TH-RTP'].includes(code),
   });
   const run = (query: string, variables: Record<string, unknown> = {}) =>
     source.process({
@@ -847,5 +848,83 @@ describe('the circuit while it probes', () => {
     const next = await node.ask();
     expect(next.reason).toBe('circuit_open');
     expect(node.calls()).toBe(2);
+  });
+});
+
+describe('a rogue node cannot make the gateway drop or misplace the others', () => {
+  it('drops a value whose __typename lies, keeping the rest', async () => {
+    const { run } = federation({
+      INTERPOL: () => ({ data: { notices: [{ __typename: 'Notice', id: 'INTERPOL:N-1' }] } }),
+      EUROPOL: () => ({
+        data: {
+          notices: [
+            { __typename: 5, id: 'EUROPOL:N-1' },
+            { __typename: 'Subject', id: 'EUROPOL:N-2' },
+            { __typename: 'Notice', id: 'EUROPOL:N-3' },
+          ],
+        },
+      }),
+    });
+    const result = await run('{ notices { __typename id } }');
+    expect(result.data!.notices).toEqual([
+      { __typename: 'Notice', id: 'INTERPOL:N-1' },
+      { __typename: 'Notice', id: 'EUROPOL:N-3' },
+    ]);
+    expect(result.errors).toEqual([expect.objectContaining({ extensions: { code: 'MALFORMED_ANSWER', agency: 'EUROPOL' } })]);
+  });
+
+  it("keeps a node to the contract's default page when the partner left `first` out, and stops walking there", async () => {
+    const { run } = federation({
+      LMLECC: () => ({ data: { notices: Array.from({ length: 200_000 }, (_, i) => ({ id: `LMLECC:N-${i}` })) } }),
+    });
+    const result = await run('query Q($n: Int) { notices(first: $n, agencies: ["LMLECC"]) { id } }');
+    expect(result.data!.notices).toHaveLength(20);
+    expect(result.errors![0]!.message).toMatch(/sent 199980 values that do not fit/);
+  });
+
+  it('refuses an answer of more values than the gateway checks (that node fails, wrong_answer)', async () => {
+    const { run } = federation({
+      LMLECC: () => ({
+        data: { subjects: [{ id: 'LMLECC:S-1', names: Array.from({ length: 400_000 }, () => ({})) }] },
+      }),
+    });
+    const result = await run('{ subjects(agencies: ["LMLECC"]) { id names { full } } }');
+    expect(result.errors![0]!.extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', agency: 'LMLECC', reason: 'wrong_answer' });
+  });
+
+  it('drops an agency the directory does not know (its name could not be resolved) and a hit ranked apart from its score', async () => {
+    const { run } = federation({
+      LMLECC: (request) =>
+        request.query.includes('screen')
+          ? {
+              data: {
+                screen: [
+                  { score: 0.81, sovereignRank__: 0.99, record: { id: 'LMLECC:S-1' } },
+                  { score: 0.97, sovereignRank__: 0.97, record: { id: 'LMLECC:S-2' } },
+                ],
+              },
+            }
+          : { data: { notices: [{ id: 'LMLECC:N-1', recipients: [{ code: 'ZZZ' }, { code: 'INTERPOL' }] }] } },
+    });
+    const notices = await run('{ notices(agencies: ["LMLECC"]) { id recipients { code } } }');
+    expect(notices.data!.notices).toEqual([{ id: 'LMLECC:N-1', recipients: [{ code: 'INTERPOL' }] }]);
+    const hits = await run('{ screen(person: { name: "Ann Lee" }, agencies: ["LMLECC"]) { score record { ... on Subject { id } } } }');
+    expect(hits.data!.screen).toEqual([{ score: 0.97, record: { id: 'LMLECC:S-2' } }]);
+  });
+
+  it('ignores what a node says about fields it was not asked, errors included', async () => {
+    const { run } = federation({
+      INTERPOL: (request) => ({ data: listOf('INTERPOL', 2)(request).data }),
+      EUROPOL: (request) =>
+        request.query.includes('notices')
+          ? listOf('EUROPOL', 1)(request)
+          : {
+              data: { subjects: [], notices: [{ id: 'EUROPOL:FORGED-1' }] },
+              errors: [{ message: 'This notice was issued on forged grounds', path: ['notices', 1], extensions: { code: 'NOT_FOUND' } }],
+            },
+    });
+    const result = await run('{ notices(agencies: ["INTERPOL"]) { id } subjects(agencies: ["EUROPOL"]) { id } }');
+    expect(result.data).toEqual({ notices: [{ id: 'INTERPOL:X-0' }, { id: 'INTERPOL:X-1' }], subjects: [] });
+    expect(JSON.stringify(result.errors ?? [])).not.toMatch(/forged/);
   });
 });
