@@ -24,7 +24,7 @@ export interface RateLimitSettings {
   windowSeconds: number;
 }
 
-const KEY_PREFIX = 'records-gateway:rate';
+export const KEY_PREFIX = 'records-gateway:rate';
 
 const limited = new Counter({
   name: 'gateway_rate_limited_total',
@@ -32,6 +32,11 @@ const limited = new Counter({
   labelNames: ['partner'] as const,
   registers: [metricsRegistry],
 });
+
+/** A partner's budget key (under KEY_PREFIX): its agency and a hash of its subject, however long that is. */
+export function partnerKey(agency: string, sub: string): string {
+  return `${agency}/${createHash('sha256').update(sub).digest('base64url')}`;
+}
 
 export interface RateLimiter {
   plugin: ApolloServerPlugin<AuthenticatedContext>;
@@ -95,7 +100,7 @@ export function createRateLimiter(
             throw refuse(rejection, `agency ${caller.agency} (all its users)`, settings.agencyRequests);
           }
           try {
-            await perPartner.consume(`${caller.agency}/${createHash('sha256').update(caller.sub).digest('base64url')}`);
+            await perPartner.consume(partnerKey(caller.agency, caller.sub));
           } catch (rejection) {
             throw refuse(rejection, `${caller.agency}/${shown}`, settings.requests);
           }

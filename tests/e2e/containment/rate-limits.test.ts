@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import getPort from 'get-port';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY_PREFIX, partnerKey } from '../../../gateway/rate-limit.js';
 import { PROJECT_ROOT } from '../../../lib/config/index.js';
 import {
   AGENCIES,
@@ -24,8 +25,6 @@ import { scrape, valueOf } from '../../helpers/prometheus.js';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Nothing listens on port 1: a Redis that cannot be reached. */
 const REDIS_DOWN_URL = 'redis://127.0.0.1:1';
-/** rate-limiter-flexible stores `<keyPrefix>:<key>`; the gateway keys a budget `<agency>/<sub>`. */
-const KEY_PREFIX = 'records-gateway:rate';
 /** Reaches every node: a request that got through moves every node's request counter. */
 const QUESTION = '{ notices(first: 1) { id } }';
 
@@ -225,7 +224,7 @@ describe('shared through Redis (two gateway processes)', () => {
     for (let attempt = 0; attempt < 50; attempt++) {
       const probe = partner();
       expectAnswered(await ask(fed, url, probe), 'probe');
-      if ((await redis.exists(`${KEY_PREFIX}:TH-RTP/${probe.sub}`)) === 1) return;
+      if ((await redis.exists(`${KEY_PREFIX}:${partnerKey('TH-RTP', probe.sub!)}`)) === 1) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`${url} never wrote its budget to Redis`);
@@ -253,7 +252,7 @@ describe('shared through Redis (two gateway processes)', () => {
     const gateways = [fed.gatewayUrl, second.url];
     for (let i = 0; i < LIMIT; i++) expectAnswered(await ask(fed, gateways[i % 2]!, caller), `request ${i + 1}`);
     // One budget, held in Redis.
-    expect(await redis.get(`${KEY_PREFIX}:TH-RTP/${caller.sub}`)).toBe(String(LIMIT));
+    expect(await redis.get(`${KEY_PREFIX}:${partnerKey('TH-RTP', caller.sub!)}`)).toBe(String(LIMIT));
     // With a budget per process each gateway would still have three requests left.
     expectRateLimited(await ask(fed, gateways[0]!, caller), LIMIT, WINDOW);
     expectRateLimited(await ask(fed, gateways[1]!, caller), LIMIT, WINDOW);
