@@ -23,6 +23,7 @@ import { SovereignDataSource } from './datasources/sovereign-data-source.js';
 import { landingPage } from './landing-page.js';
 import { reservedAliasRule } from './reserved-alias.js';
 import { createRateLimiter } from './rate-limit.js';
+import { refusalMeter } from './refusal-meter.js';
 import { federationReadinessCheck } from './readiness.js';
 
 export interface GatewayContext extends AuthenticatedContext, LoggedContext {
@@ -122,6 +123,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     },
     ready: federationReadinessCheck(federation),
     landingPage: landingPage(config),
+    guard: refusalMeter({ refusals: federation.gateway.refusalsPerAddress, windowSeconds: federation.gateway.rateLimitWindowSeconds }),
   });
   return {
     url: running.url,

@@ -162,6 +162,11 @@ export const federationFileSchema = z.preprocess(
           'gateway.rateLimitWindowSeconds (1-86400)',
           DEFAULT_GATEWAY_GUARDS.rateLimitWindowSeconds,
         ),
+        refusalsPerAddress: setting(
+          upTo(1_000_000_000),
+          'gateway.refusalsPerAddress (1-1000000000)',
+          DEFAULT_GATEWAY_GUARDS.refusalsPerAddress,
+        ),
       })
       .prefault({}),
     directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),

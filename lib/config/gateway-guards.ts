@@ -16,6 +16,11 @@ export interface GatewayGuards {
    */
   rateLimitAgencyRequests: number;
   rateLimitWindowSeconds: number;
+  /**
+   * Refused requests (HTTP 4xx) one client address may cause per window before it is
+   * answered 429 before parsing: refusals come before authentication and the rate limits.
+   */
+  refusalsPerAddress: number;
 }
 
 export const DEFAULT_GATEWAY_GUARDS: GatewayGuards = {
@@ -25,4 +30,5 @@ export const DEFAULT_GATEWAY_GUARDS: GatewayGuards = {
   rateLimitRequests: 600,
   rateLimitAgencyRequests: 6000,
   rateLimitWindowSeconds: 60,
+  refusalsPerAddress: 300,
 };

@@ -43,6 +43,14 @@ export interface ServeOptions<TContext extends BaseContext> {
   ready: () => Promise<Readiness>;
   /** An HTML page for browsers at the GraphQL path (the gateway's explorer); null: none. */
   landingPage?: (request: FastifyRequest) => Promise<string | null>;
+  guard?: RequestGuard;
+}
+
+/** Checks before a request is parsed, and what its answer was (gateway/refusal-meter.ts). */
+export interface RequestGuard {
+  /** True when the guard answered the request itself. */
+  onRequest(request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
+  onResponse(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 export interface RunningServer {
@@ -84,9 +92,11 @@ export async function serveGraphQL<TContext extends BaseContext>(
     inFlight += 1;
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    if (options.guard && (await options.guard.onRequest(request, reply))) return reply;
   });
   app.addHook('onResponse', async (request, reply) => {
     inFlight -= 1;
+    await options.guard?.onResponse(request, reply);
     if (request.url === '/health' || request.url === '/metrics') return;
     logger.info(requestLogLine(request, reply), 'request');
   });

@@ -91,6 +91,7 @@ export async function writeTestConfig(
       nodeTimeoutMs: options.nodeTimeoutMs ?? 2000,
       rateLimitRequests: 1_000_000,
       rateLimitAgencyRequests: 1_000_000,
+      refusalsPerAddress: 1_000_000,
       ...options.gateway,
     },
     directory: { port: await getPort() },

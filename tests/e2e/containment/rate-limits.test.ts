@@ -258,3 +258,46 @@ describe('shared through Redis (two gateway processes)', () => {
     expectRateLimited(await ask(fed, gateways[1]!, caller), LIMIT, WINDOW);
   });
 });
+
+describe('refusals metered per client address', () => {
+  const REFUSALS = 3;
+  let fed: TestFederation;
+
+  beforeAll(async () => {
+    fed = await startTestFederation({ gateway: { refusalsPerAddress: REFUSALS, rateLimitWindowSeconds: 60 } });
+  });
+
+  afterAll(async () => {
+    await fed?.stop();
+  });
+
+  it('answers an address that keeps sending refused questions with 429 before parsing, token or not; probes stay open', async () => {
+    let selection = '{ id }';
+    for (let i = 0; i < 10; i++) selection = i % 2 === 0 ? `{ id subjects ${selection} }` : `{ id cases ${selection} }`;
+    const deep = `{ cases(first: 100) ${selection} }`;
+    // No token needed to be refused by the shape limits: each costs the gateway a parse and a validation.
+    for (let i = 0; i < REFUSALS; i++) {
+      const refused = await fed.query(deep, {}, { as: null, purpose: null });
+      expect(refused.status, JSON.stringify(refused)).toBe(400);
+    }
+    const response = await fetch(fed.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: deep }),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await response.json()) as GraphQLResult;
+    expect(body.errors).toEqual([
+      {
+        message: expect.stringMatching(/^Too many refused requests from this address \(3 per 60 s\); retry after \d+ s\.$/),
+        extensions: { code: 'RATE_LIMITED' },
+      },
+    ]);
+    // Even a good question from a partner at that address waits out the window...
+    expect((await fed.query('{ notices(first: 1) { id } }')).status).toBe(429);
+    // ...while the probes an operator relies on still answer.
+    expect((await fetch(new URL('/health', fed.gatewayUrl))).status).toBe(200);
+    expect(valueOf(await scrape(fed.gatewayUrl), 'gateway_refused_address_blocked_total')).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -7,6 +7,7 @@ import { metricsRegistry } from '../../../lib/http/metrics.js';
 import '../../../lib/metrics/request-metrics.js';
 import '../../../gateway/datasources/fetch-metrics.js';
 import '../../../gateway/rate-limit.js';
+import '../../../gateway/refusal-meter.js';
 import '../../../subgraphs/agency/metrics.js';
 
 // The dashboard and the operations doc name the metrics the code registers, with the
@@ -104,6 +105,7 @@ describe('the Grafana dashboard', () => {
       'gateway_agency_foreign_records_total',
       'gateway_agency_retries_total',
       'gateway_rate_limited_total',
+      'gateway_refused_address_blocked_total',
       'graphql_request_duration_seconds',
     ]);
     for (const name of OURS) expect(shown, name).toContain(name);
