@@ -8,6 +8,7 @@ import {
   type AgencyRequest,
   type NodeResponse,
 } from '../../../gateway/datasources/agency-client.js';
+import type { CircuitSettings } from '../../../gateway/datasources/resilience.js';
 import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
 import { listRootFields } from '../../../gateway/datasources/list-fields.js';
 import { readSdl } from '../../../schema/supergraph.js';
@@ -34,7 +35,7 @@ class FakeNode implements AgencyClient {
   }
 }
 
-function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs = 1000) {
+function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs = 1000, circuit?: CircuitSettings) {
   const nodes = AGENCIES.map((agency) => new FakeNode(agency, handlers[agency] ?? (() => ({ data: {} }))));
   const source = new SovereignDataSource({
     clients: nodes,
@@ -45,11 +46,13 @@ function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs =
     forwardHeaders: () => ({ 'x-request-id': 'r-1' }),
     contract: CONTRACT,
     isAgency: (code) => [...AGENCIES, 'TH-RTP'].includes(code),
+    circuit,
   });
-  const run = (query: string, variables: Record<string, unknown> = {}) =>
+  /** `context`: the gateway's request context (e.g. `abandoned`, the partner's hang-up). */
+  const run = (query: string, variables: Record<string, unknown> = {}, context: Record<string, unknown> = {}) =>
     source.process({
       request: { query, variables, http: { method: 'POST', url: 'http://records', headers: new Headers() } },
-      context: {},
+      context,
       kind: 'incoming operation',
     } as unknown as GraphQLDataSourceProcessOptions) as Promise<{
       data?: Record<string, unknown> | null;
@@ -687,28 +690,13 @@ describe('circuit per node', () => {
   it('answers a node as unavailable at once after repeated failures, and probes it again after the cool-down', async () => {
     let down = true;
     let calls = 0;
-    const nodes = AGENCIES.map(
-      (agency) =>
-        new FakeNode(agency, () => {
-          if (agency !== 'LMLECC') return { data: { notices: [] } };
-          calls++;
-          if (down) throw new AgencyFailureError('LMLECC', 'bad_response', 'garbage');
-          return { data: { notices: [{ id: 'LMLECC:N-1' }] } };
-        }),
-    );
-    const source = new SovereignDataSource({
-      clients: nodes,
-      listFields: listRootFields(readSdl('records')),
-      timeoutMs: 1000,
-      circuit: { failures: 3, coolDownMs: 200 },
-      logger,
-    });
-    const run = async () =>
-      (await source.process({
-        request: { query: '{ notices { id } }', variables: {} },
-        context: {},
-        kind: 'incoming operation',
-      } as unknown as GraphQLDataSourceProcessOptions)) as { data: { notices: { id: string }[] }; errors?: GraphQLFormattedError[] };
+    const lmlecc: Handler = () => {
+      calls++;
+      if (down) throw new AgencyFailureError('LMLECC', 'bad_response', 'garbage');
+      return { data: { notices: [{ id: 'LMLECC:N-1' }] } };
+    };
+    const { run: ask } = federation({ LMLECC: lmlecc }, 1000, { failures: 3, coolDownMs: 200 });
+    const run = async () => (await ask('{ notices { id } }')) as { data: { notices: { id: string }[] }; errors?: GraphQLFormattedError[] };
 
     for (let i = 0; i < 3; i++) expect((await run()).errors![0]!.extensions).toMatchObject({ reason: 'bad_response' });
     expect(calls).toBe(3);
@@ -751,31 +739,18 @@ describe('circuit per node', () => {
 describe('a partner that hangs up', () => {
   it('aborts the node calls at once, and a node is not blamed (its circuit stays closed)', async () => {
     let asked = 0;
-    const nodes = AGENCIES.map(
-      (agency) =>
-        new FakeNode(agency, (_request, signal) => {
-          asked++;
-          return new Promise((_resolve, reject) =>
-            signal.addEventListener('abort', () => reject(new AgencyFailureError(agency, 'timeout', 'aborted'))),
-          );
-        }),
-    );
-    const source = new SovereignDataSource({
-      clients: nodes,
-      listFields: listRootFields(readSdl('records')),
-      timeoutMs: 5000,
-      circuit: { failures: 2, coolDownMs: 60_000 },
-      logger,
-    });
+    const hang: Handler = (_request, signal) => {
+      asked++;
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new AgencyFailureError('EUROPOL', 'timeout', 'aborted'))),
+      );
+    };
+    const { run } = federation({ EUROPOL: hang }, 5000, { failures: 2, coolDownMs: 60_000 });
     const ask = async () => {
       const hangUp = new AbortController();
       setTimeout(() => hangUp.abort(), 20);
       const started = performance.now();
-      const result = (await source.process({
-        request: { query: '{ notices(agencies: ["EUROPOL"]) { id } }', variables: {} },
-        context: { abandoned: hangUp.signal },
-        kind: 'incoming operation',
-      } as unknown as GraphQLDataSourceProcessOptions)) as { errors?: GraphQLFormattedError[] };
+      const result = await run('{ notices(agencies: ["EUROPOL"]) { id } }', {}, { abandoned: hangUp.signal });
       return { result, ms: performance.now() - started };
     };
     for (let i = 0; i < 4; i++) {
@@ -792,31 +767,18 @@ describe('the circuit while it probes', () => {
   function probing() {
     let mode: 'fail' | 'slow' | 'hang' = 'fail';
     let calls = 0;
-    const nodes = AGENCIES.map(
-      (agency) =>
-        new FakeNode(agency, (_request, signal) => {
-          calls++;
-          if (mode === 'fail') throw new AgencyFailureError(agency, 'bad_response', 'garbage');
-          if (mode === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ data: { notices: [] } }), 200));
-          return new Promise((_resolve, reject) =>
-            signal.addEventListener('abort', () => reject(new AgencyFailureError(agency, 'timeout', 'x'))),
-          );
-        }),
-    );
-    const source = new SovereignDataSource({
-      clients: nodes,
-      listFields: listRootFields(readSdl('records')),
-      timeoutMs: 2000,
-      circuit: { failures: 1, coolDownMs: 100 },
-      logger,
-    });
+    const europol: Handler = (_request, signal) => {
+      calls++;
+      if (mode === 'fail') throw new AgencyFailureError('EUROPOL', 'bad_response', 'garbage');
+      if (mode === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ data: { notices: [] } }), 200));
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new AgencyFailureError('EUROPOL', 'timeout', 'x'))),
+      );
+    };
+    const { run } = federation({ EUROPOL: europol }, 2000, { failures: 1, coolDownMs: 100 });
     const ask = async (abandoned?: AbortSignal) => {
       const started = performance.now();
-      const result = (await source.process({
-        request: { query: '{ notices(agencies: ["EUROPOL"]) { id } }', variables: {} },
-        context: abandoned ? { abandoned } : {},
-        kind: 'incoming operation',
-      } as unknown as GraphQLDataSourceProcessOptions)) as { errors?: GraphQLFormattedError[] };
+      const result = await run('{ notices(agencies: ["EUROPOL"]) { id } }', {}, abandoned ? { abandoned } : {});
       return {
         reason: result.errors?.[0]?.extensions?.reason ?? result.errors?.[0]?.extensions?.code ?? 'ok',
         ms: performance.now() - started,
