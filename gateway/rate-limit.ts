@@ -8,6 +8,7 @@ import type { AuthenticatedContext } from '../lib/auth/authenticate.js';
 import type { Directory } from '../lib/config/index.js';
 import { metricsRegistry } from '../lib/http/metrics.js';
 import type { Logger } from '../lib/logger.js';
+import { clip } from '../lib/text.js';
 
 // Per-partner rate limits at the gateway: each verified caller (agency and subject of its
 // token) may make `requests` per `windowSeconds`; over that, HTTP 429 with Retry-After and
@@ -93,7 +94,7 @@ export function createRateLimiter(
           };
           // The agency's budget first: a refused request stores no key for a subject it never saw.
           // Subjects are hashed into the key: a token's subject may be long.
-          const shown = caller.sub.length > 64 ? `${caller.sub.slice(0, 64)}…` : caller.sub;
+          const shown = clip(caller.sub, 64);
           try {
             await perAgency.consume(caller.agency);
           } catch (rejection) {

@@ -1,5 +1,6 @@
 import type { ArgumentBounds, ArgumentRule, ArgumentRules } from '../lib/limits/arguments.js';
 import { isWellFormedAgencyCode } from '../lib/ids.js';
+import { clip } from '../lib/text.js';
 
 // The ranges of the records contract's arguments, in one place: the gateway refuses a value
 // out of range once, before it fans out (lib/limits/arguments.ts), every node refuses it
@@ -56,7 +57,7 @@ function agencyList(given: unknown): string | undefined {
 
 /** The caller's own value, cut short: enough to find it, never a megabyte echoed back. */
 function shown(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return JSON.stringify(clip(value, 40));
 }
 
 const page = integer(0, MAX_PAGE, " (each agency's share of the list)");

@@ -15,6 +15,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
+import { oneLine } from '../../lib/text.js';
 
 // Walks one node's answer along the question it was sent and the records contract, and
 // keeps only what the node may say (answer-check.ts has the rules). A value that breaks the
@@ -141,12 +142,12 @@ export class AnswerWalker {
         // Every id in the records contract is `<OWNER>:<local id>`, and every record a node
         // sends is its own: no record of another agency, not even as a key.
         const owner = typeof value === 'string' ? ownerOfId(value) : undefined;
-        if (owner !== this.agency) return clip(String(value));
+        if (owner !== this.agency) return oneLine(String(value), 60);
       } else if (name === 'code' && typeof value === 'string' && value !== this.agency) {
-        other ??= clip(value);
+        other ??= oneLine(value, 60);
       } else if (name === 'agency' && value && typeof value === 'object') {
         const code = this.codeOf(value as Record<string, unknown>, selections);
-        if (code !== undefined && code !== this.agency) return `a record credited to ${clip(code)}`;
+        if (code !== undefined && code !== this.agency) return `a record credited to ${oneLine(code, 60)}`;
       } else if (!KEY_FIELDS.has(name) && value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)) {
         content = true;
       }
@@ -234,10 +235,4 @@ function ownerOfId(id: string): string | undefined {
     if (error instanceof MalformedIdError) return undefined;
     throw error;
   }
-}
-
-/** A node's string in the gateway's own message: short, one line. */
-function clip(value: string): string {
-  const line = value.replace(/\s+/g, ' ');
-  return line.length > 60 ? `${line.slice(0, 60)}…` : line;
 }

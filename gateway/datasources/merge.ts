@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { NodeResponse } from './agency-client.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
 import { RANK_ALIAS } from './split.js';
+import { oneLine } from '../../lib/text.js';
 
 // Puts the nodes' answers back together as if one subgraph had answered: lists
 // concatenated in federation order, entities back at their original positions, and every
@@ -152,8 +153,7 @@ function fromNode(error: GraphQLFormattedError): { message: string; extensions: 
   const limit = error.extensions?.limit;
   const extensions = { code, ...(typeof limit === 'string' && /^\w{1,32}$/.test(limit) ? { limit } : {}) };
   if (code === 'INTERNAL_SERVER_ERROR') return { message: "Internal error at this agency's node while resolving this field.", extensions };
-  const message = String(error.message).replace(/\s+/g, ' ').trim();
-  return { message: message.length > 500 ? `${message.slice(0, 500)}…` : message, extensions };
+  return { message: oneLine(String(error.message).trim(), 500), extensions };
 }
 
 /** The same complaint from several agencies (e.g. a bad argument on a broadcast) is reported once. */

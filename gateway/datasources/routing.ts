@@ -10,6 +10,7 @@ import {
   type SelectionNode,
 } from 'graphql';
 import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
+import { clip } from '../../lib/text.js';
 
 // Decides, for each root field of a fetch the query planner sends to "records", which
 // agency nodes must answer it (docs/routing.md has the table).
@@ -176,7 +177,7 @@ function routeEntities(field: FieldNode, representations: unknown, known: Set<st
 }
 
 function unknownAgency(agency: string, argument: string, value: string, agencies: readonly string[]): GraphQLError {
-  const shown = (text: string) => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
+  const shown = (text: string) => JSON.stringify(clip(text, 64));
   const where = argument === 'agency' ? `agency ${shown(agency)}` : `agency ${shown(agency)} in ${argument} ${shown(value)}`;
   return badInput(`Unknown ${where}: no records node is registered for it. Agencies with records: ${agencies.join(', ')}.`);
 }
