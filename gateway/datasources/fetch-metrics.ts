@@ -44,7 +44,7 @@ export function recordAgencyFetch(context: Record<string, unknown> | undefined, 
 }
 
 /** Every agency's failure series starts at 0, so the first failure shows in increase() and rate(). */
-export function initialiseFailureSeries(agencies: readonly string[]): void {
+function initialiseFailureSeries(agencies: readonly string[]): void {
   for (const agency of agencies) for (const reason of AGENCY_FAILURE_REASONS) fetchFailures.inc({ agency, reason }, 0);
 }
 
