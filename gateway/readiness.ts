@@ -1,5 +1,6 @@
 import type { FederationConfig } from '../lib/config/index.js';
 import type { Readiness } from '../lib/http/serve.js';
+import type { LinkFetch } from '../lib/tls/links.js';
 
 // The gateway is ready when it can answer: the directory answers and at least one agency
 // node is ready (partial availability is normal: a missing agency is named in each
@@ -10,26 +11,26 @@ const PROBE_TIMEOUT_MS = 1000;
 const REUSE_MS = 1000;
 
 /** The gateway's readiness check, asking the nodes at most once a second however often it is probed. */
-export function federationReadinessCheck(federation: FederationConfig): () => Promise<Readiness> {
+export function federationReadinessCheck(federation: FederationConfig, fetch: LinkFetch): () => Promise<Readiness> {
   let last: { at: number; answer: Promise<Readiness> } | undefined;
   return () => {
-    if (!last || Date.now() - last.at > REUSE_MS) last = { at: Date.now(), answer: federationReadiness(federation) };
+    if (!last || Date.now() - last.at > REUSE_MS) last = { at: Date.now(), answer: federationReadiness(federation, fetch) };
     return last.answer;
   };
 }
 
-async function federationReadiness(federation: FederationConfig): Promise<Readiness> {
+async function federationReadiness(federation: FederationConfig, fetch: LinkFetch): Promise<Readiness> {
   const targets = [
     { name: 'directory', url: federation.directory.url },
     ...federation.agencies.map((node) => ({ name: node.code, url: node.url })),
   ];
-  const outcomes = await Promise.all(targets.map(async ({ name, url }) => [name, await probe(url)] as const));
+  const outcomes = await Promise.all(targets.map(async ({ name, url }) => [name, await probe(url, fetch)] as const));
   const checks = Object.fromEntries(outcomes);
   const nodesReady = federation.agencies.some((node) => checks[node.code] === 'ready');
   return { ready: checks.directory === 'ready' && nodesReady, checks };
 }
 
-async function probe(serviceUrl: string): Promise<string> {
+async function probe(serviceUrl: string, fetch: LinkFetch): Promise<string> {
   try {
     const response = await fetch(new URL('/ready', serviceUrl), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     await response.body?.cancel();

@@ -12,6 +12,8 @@ import { inOrder } from '../lib/http/in-order.js';
 import { knownOperationPlugin } from '../lib/http/known-operation.js';
 import { logFieldsOf, requestLogPlugin, type LoggedContext } from '../lib/http/request-log.js';
 import { serveGraphQL } from '../lib/http/serve.js';
+import { federationLinks } from '../lib/tls/links.js';
+import { serviceTls } from '../lib/tls/service-tls.js';
 import type { Logger } from '../lib/logger.js';
 import { requestMetricsPlugin } from '../lib/metrics/request-metrics.js';
 import type { Service } from '../lib/service.js';
@@ -36,8 +38,11 @@ export interface GatewayContext extends AuthenticatedContext, LoggedContext {
 export async function startGateway(config: Config, logger: Logger): Promise<Service> {
   const { federation } = config;
   const verifier = new TokenVerifier(federation.trust, federation.dataDir, config.directory);
+  // On TLS the gateway serves HTTPS and calls every node and the directory over mutual TLS.
+  const tls = serviceTls(config, 'gateway', logger);
+  const links = federationLinks(tls);
   const records = new SovereignDataSource({
-    clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url, federation.gateway.maxAnswerBytes)),
+    clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url, links.fetch, federation.gateway.maxAnswerBytes)),
     listFields: listRootFields(readSdl('records')),
     // Every node answer is checked against the records contract before it is merged.
     contract: buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true }),
@@ -74,7 +79,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
           url: federation.directory.url,
           // The directory is given up after the node timeout too: a hung directory does not hang every question.
           fetcher: ((url: string, init: RequestInit) =>
-            fetch(url, {
+            links.fetch(url, {
               ...init,
               signal: AbortSignal.timeout(federation.gateway.nodeTimeoutMs),
             })) as unknown as RemoteGraphQLDataSource['fetcher'],
@@ -121,7 +126,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
       requestLog.fetches = fetches;
       return { requestId, abandoned, caller: null, fetches, requestLog };
     },
-    ready: federationReadinessCheck(federation),
+    ready: federationReadinessCheck(federation, links.fetch),
+    tls: tls && { watch: tls, clientCertificates: 'none' },
     landingPage: landingPage(config),
     guard: refusalMeter({ refusals: federation.gateway.refusalsPerAddress, windowSeconds: federation.gateway.rateLimitWindowSeconds }),
   });
@@ -130,6 +136,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     async stop() {
       await running.stop();
       await rateLimiter.stop();
+      tls?.stop();
+      await links.close();
     },
   };
 }

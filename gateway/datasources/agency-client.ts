@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { DEADLINE_HEADER } from '../../lib/limits/deadline.js';
+import { PLAIN_LINKS, type LinkFetch } from '../../lib/tls/links.js';
 
 // How the gateway talks to one agency node. The sovereign data source only needs this;
 // tests substitute in-process nodes for unit tests of routing.
@@ -35,7 +36,7 @@ export interface AgencyClient {
 export const AGENCY_FAILURE_REASONS = [
   'timeout',
   'unreachable',
-  'certificate',
+  'certificate_refused',
   'http_error',
   'bad_response',
   'too_large',
@@ -61,6 +62,8 @@ export class HttpAgencyClient implements AgencyClient {
   constructor(
     readonly agency: string,
     private readonly url: string,
+    /** The link to the node: plain fetch, or mutual TLS with the gateway's certificate (lib/tls/links.ts). */
+    private readonly fetch: LinkFetch = PLAIN_LINKS.fetch,
     /** The largest answer body read; the rest is not downloaded (default 4 MiB). */
     private readonly maxAnswerBytes = 4 * 1024 * 1024,
   ) {}
@@ -68,7 +71,7 @@ export class HttpAgencyClient implements AgencyClient {
   async send(request: AgencyRequest, signal: AbortSignal, budgetMs?: number): Promise<NodeResponse> {
     let response: Response;
     try {
-      response = await fetch(this.url, {
+      response = await this.fetch(this.url, {
         method: 'POST',
         headers: {
           ...request.headers,
@@ -82,7 +85,7 @@ export class HttpAgencyClient implements AgencyClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw this.failure(error, signal, cause && isTlsFailure(cause) ? 'certificate' : 'unreachable', undefined, true);
+      throw this.failure(error, signal, cause && isTlsFailure(cause) ? 'certificate_refused' : 'unreachable', undefined, true);
     }
     // Without a GraphQL body an error status is the reason (a proxy's 502 page); with a success status, the body is.
     const unusable: AgencyFailureReason = response.ok ? 'bad_response' : 'http_error';

@@ -23,7 +23,7 @@ export interface CircuitSettings {
 const COUNTED: ReadonlySet<AgencyFailureReason> = new Set([
   'timeout',
   'unreachable',
-  'certificate',
+  'certificate_refused',
   'http_error',
   'bad_response',
   'wrong_answer',

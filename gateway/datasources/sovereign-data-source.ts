@@ -180,7 +180,7 @@ function unavailable(agency: string, failure: AgencyFailureError, timeoutMs: num
   const why: Record<AgencyFailureReason, string> = {
     timeout: `is slow: it did not answer within ${timeoutMs} ms`,
     unreachable: 'is down: it could not be reached',
-    certificate: 'could not be reached over a trusted connection',
+    certificate_refused: 'could not be reached: certificate refused (its link could not be authenticated)',
     http_error: 'answered with an HTTP error instead of a GraphQL response',
     bad_response: 'sent an answer that is not a GraphQL response',
     too_large: 'sent an answer larger than the gateway reads',

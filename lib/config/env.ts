@@ -25,6 +25,9 @@ export interface ServiceEnvironment {
    * (an empty SQLite store of a demo agency), never into PostgreSQL.
    */
   seedDemoData: boolean | undefined;
+  /** TLS_CERT_FILE, TLS_KEY_FILE: this service's certificate and key, instead of <tls.certificates>/<service>.crt and .key. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
 }
 
 /** Knobs of the benchmarks (bench/). */
@@ -60,6 +63,8 @@ export interface Environment {
   corsOrigins: string | undefined;
   /** REDIS_URL: where gateway processes share their rate-limit budgets (unset: each keeps its own, in memory). */
   redisUrl: string | undefined;
+  /** FEDERATION_TLS: "true" runs the federation's links on TLS with the dev CA when federation.json has no "tls"; "false" turns it off. */
+  federationTls: string | undefined;
   service: ServiceEnvironment;
   bench: BenchEnvironment;
 }
@@ -77,6 +82,7 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
     host: env.HOST || '127.0.0.1',
     corsOrigins: env.CORS_ORIGINS,
     redisUrl: env.REDIS_URL || undefined,
+    federationTls: env.FEDERATION_TLS,
     service: {
       agencyCode: env.AGENCY_CODE ?? '',
       port: env.PORT,
@@ -84,6 +90,8 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
       databasePath: env.DATABASE_PATH,
       databasePasswordFile: env.DATABASE_PASSWORD_FILE,
       seedDemoData: env.SEED_DEMO_DATA === undefined || env.SEED_DEMO_DATA === '' ? undefined : env.SEED_DEMO_DATA !== 'false',
+      tlsCertFile: env.TLS_CERT_FILE || undefined,
+      tlsKeyFile: env.TLS_KEY_FILE || undefined,
     },
     bench: {
       subjects: Number(env.BENCH_SUBJECTS ?? 100_000),

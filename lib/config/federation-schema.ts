@@ -4,6 +4,7 @@ import { DEFAULT_GATEWAY_GUARDS } from './gateway-guards.js';
 import type { TrustConfig, TrustedIssuer } from '../auth/verify.js';
 import { isWellFormedAgencyCode } from '../ids.js';
 import { fieldName } from './issues.js';
+import { tlsSectionSchema } from './tls.js';
 
 // federation.json, checked as a whole before anything uses it. The messages are whole
 // sentences (lib/config/issues.ts puts the file name in front of them).
@@ -173,5 +174,6 @@ export const federationFileSchema = z.preprocess(
     agencies: agenciesSchema,
     trust: trustSchema.prefault({}),
     limits: limitsSchema.prefault({}),
+    tls: tlsSectionSchema.optional(),
   }),
 );

@@ -4,7 +4,9 @@ import type { TrustConfig } from '../auth/verify.js';
 import type { GatewayGuards } from './gateway-guards.js';
 import type { Environment } from './env.js';
 import { federationFileSchema, setting, toPort, toPositiveInt } from './federation-schema.js';
+import { ConfigError } from './config-error.js';
 import { parseConfigFile, parseSetting, readJsonFile } from './issues.js';
+import { tlsSettings, type TlsConfig } from './tls.js';
 
 // One file describes the federation: which agency nodes exist, where, and in what
 // order their answers are concatenated. Adding an agency is an entry here, not code.
@@ -28,6 +30,8 @@ export interface FederationConfig {
   agencies: AgencyNodeConfig[];
   /** The shape limits every operation must keep, at the gateway and at every node. */
   limits: OperationLimits;
+  /** The federation's links on mutual TLS (lib/tls/); undefined: plain HTTP, or TLS ended by a proxy in front. */
+  tls: TlsConfig | undefined;
 }
 
 /**
@@ -37,26 +41,44 @@ export interface FederationConfig {
 export function loadFederationConfig(environment: Environment): FederationConfig {
   const file = environment.federationFile;
   const data = readJsonFile(file, (reason) => `Cannot read federation config ${file}: ${reason}`);
-  const { gateway, directory, agencies, trust, limits } = parseConfigFile(federationFileSchema, data, file);
+  const { gateway, directory, agencies, trust, limits, tls: tlsSection } = parseConfigFile(federationFileSchema, data, file);
   const { dataDir } = environment;
-  return {
+  const tls = tlsSettings(tlsSection, environment.federationTls, dataDir);
+  const defaultUrl = (port: number) => `${tls ? 'https' : 'http'}://localhost:${port}/`;
+  const config: FederationConfig = {
     dataDir,
     trust,
     limits,
+    tls,
     gateway: {
       ...gateway,
       // The environment wins over the file; a bad value there is refused naming the variable.
       port: overridden(gateway.port, environment.gatewayPort, setting(toPort, 'gateway port (GATEWAY_PORT)')),
       nodeTimeoutMs: overridden(gateway.nodeTimeoutMs, environment.nodeTimeoutMs, setting(toPositiveInt, 'node timeout (NODE_TIMEOUT_MS)')),
     },
-    directory: { port: directory.port, url: directory.url || `http://localhost:${directory.port}/` },
+    directory: { port: directory.port, url: directory.url || defaultUrl(directory.port) },
     agencies: agencies.map((node) => ({
       code: node.code,
       port: node.port,
-      url: node.url || `http://localhost:${node.port}/`,
+      url: node.url || defaultUrl(node.port),
       database: storeLocation(dataDir, node.database || `${node.code.toLowerCase()}.sqlite`),
     })),
   };
+  if (tls) requireHttpsLinks(config, file);
+  return config;
+}
+
+/** With TLS configured, a plain link would carry tokens and records in clear past the mutual authentication. */
+function requireHttpsLinks(config: FederationConfig, file: string): void {
+  const links = [
+    { name: 'directory.url', url: config.directory.url },
+    ...config.agencies.map((node) => ({ name: `the url of agency ${node.code}`, url: node.url })),
+  ];
+  for (const { name, url } of links) {
+    if (!url.startsWith('https://')) {
+      throw new ConfigError(`${file}: ${name} must be an https:// URL when "tls" is configured, not ${JSON.stringify(url)}.`);
+    }
+  }
 }
 
 function overridden(fromFile: number, fromEnvironment: string | undefined, schema: ReturnType<typeof setting>): number {

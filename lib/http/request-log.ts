@@ -19,6 +19,9 @@ export interface RequestLogFields {
   fetches?: readonly { agency: string; ms: number; outcome: string }[];
   /** Set when work stopped early: past the request's deadline, or because the caller hung up. */
   stopped?: 'deadline' | 'abandoned';
+  /** On TLS at nodes and the directory: whose certificate opened the connection (lib/tls/server.ts) and its name. */
+  link?: 'federation' | 'partner' | 'anonymous';
+  peer?: string;
 }
 
 const fieldsOfRequest = new WeakMap<IncomingMessage, RequestLogFields>();

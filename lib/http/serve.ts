@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HttpSettings } from '../config/http.js';
 import type { Logger } from '../logger.js';
+import { admittedLink, attachTls, httpsOptions, type ServerTls } from '../tls/server.js';
 import { metricsRegistry } from './metrics.js';
-import { requestLogLine } from './request-log.js';
+import { logFieldsOf, requestLogLine } from './request-log.js';
 import { wrongShape } from './wrong-shape.js';
 
 // Every service's HTTP front (Fastify, with Apollo's Fastify integration): GraphQL at `/`,
@@ -44,6 +46,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** An HTML page for browsers at the GraphQL path (the gateway's explorer); null: none. */
   landingPage?: (request: FastifyRequest) => Promise<string | null>;
   guard?: RequestGuard;
+  /** HTTPS with this service's certificate (lib/tls/); left out: plain HTTP (or TLS ended by a proxy in front). */
+  tls?: ServerTls;
 }
 
 /** Checks before a request is parsed, and what its answer was (gateway/refusal-meter.ts). */
@@ -63,8 +67,10 @@ export async function serveGraphQL<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   options: ServeOptions<TContext>,
 ): Promise<RunningServer> {
-  const { logger } = options;
+  const { logger, tls } = options;
   const app = Fastify({
+    // On TLS an HTTPS server (null: plain HTTP), whose certificate follows rotation (attachTls below).
+    https: tls ? httpsOptions(tls.watch.current(), tls.clientCertificates) : null,
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request, written below with what GraphQL learnt about it.
     logController: new LogController({ disableRequestLogging: true }),
@@ -77,6 +83,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  if (tls) attachTls(app.server, tls, logger);
   const allowedOrigin = originMatcher(options.http.corsOrigins);
   await app.register(fastifyCors, {
     origin: (origin, callback) => callback(null, !origin || allowedOrigin(origin)),
@@ -92,6 +99,9 @@ export async function serveGraphQL<TContext extends BaseContext>(
     inFlight += 1;
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    if (tls && tls.clientCertificates !== 'none' && !admitLink(request, tls, logger)) {
+      return reply.code(403).send(graphqlErrors('The client certificate was refused.', 'FORBIDDEN'));
+    }
     if (options.guard && (await options.guard.onRequest(request, reply))) return reply;
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -153,7 +163,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    url: `http://${urlHost(options.http.host)}:${port}/`,
+    url: `${tls ? 'https' : 'http'}://${urlHost(options.http.host)}:${port}/`,
     port,
     async stop() {
       closing = true;
@@ -168,6 +178,27 @@ export async function serveGraphQL<TContext extends BaseContext>(
       await app.close();
     },
   };
+}
+
+/**
+ * Notes which link a request came over (federation, partner, anonymous) in its log line; false
+ * for a client certificate that does not verify, where certificates are optional (a required one
+ * is refused in the handshake already).
+ */
+function admitLink(request: FastifyRequest, tls: ServerTls, logger: Logger): boolean {
+  const link = admittedLink(request.raw.socket as TLSSocket, tls.watch.current());
+  if (!link) {
+    const socket = request.raw.socket as TLSSocket;
+    logger.warn(
+      { reqId: request.id, remote: socket.remoteAddress, detail: String(socket.authorizationError) },
+      'client certificate refused',
+    );
+    return false;
+  }
+  const fields = logFieldsOf(request.raw);
+  fields.link = link.kind;
+  if (link.peer) fields.peer = link.peer;
+  return true;
 }
 
 /** An allowed origin without a port allows every port of its host (browsers on loopback). */

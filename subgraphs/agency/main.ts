@@ -3,6 +3,7 @@ import { TokenVerifier } from '../../lib/auth/verify.js';
 import { configFrom, readEnvironment } from '../../lib/config/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { runService } from '../../lib/service.js';
+import { serviceTls } from '../../lib/tls/service-tls.js';
 import { startAgencyNode } from './server.js';
 
 // One agency node. AGENCY_CODE picks the agency; its port and database come from the
@@ -24,8 +25,10 @@ await runService(`Agency node ${agency}`, logger, async () => {
         'or PORT and DATABASE_URL (or DATABASE_PATH) must be set for a node outside it.',
     );
   }
+  const tls = serviceTls(config, agency, logger);
   return startAgencyNode({
     agency,
+    tls: tls && { watch: tls, clientCertificates: federation.tls!.clientCertificates },
     port: Number(service.port ?? node?.port),
     database: withPasswordFile(database!, service.databasePasswordFile),
     seedDemoData: service.seedDemoData,

@@ -18,6 +18,7 @@ import { inOrder } from '../../lib/http/in-order.js';
 import { knownOperationPlugin } from '../../lib/http/known-operation.js';
 import { logFieldsOf, requestLogPlugin, type RequestLogFields } from '../../lib/http/request-log.js';
 import { serveGraphQL, type Readiness } from '../../lib/http/serve.js';
+import type { ServerTls } from '../../lib/tls/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { requestMetricsPlugin } from '../../lib/metrics/request-metrics.js';
 import type { Service } from '../../lib/service.js';
@@ -63,6 +64,8 @@ export interface AgencyNodeOptions {
   limits?: OperationLimits;
   /** NODE_ENV=production: no introspection, no field suggestions. */
   production?: boolean;
+  /** HTTPS, and the client certificates callers must present (lib/tls/); left out: plain HTTP. */
+  tls?: ServerTls;
 }
 
 /** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
@@ -139,6 +142,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
     const running = await serveGraphQL(server, {
       port: options.port,
       http: options.http,
+      tls: options.tls,
       logger,
       context: async ({ requestId, raw, abandoned }) =>
         context({ requestId, requestLog: logFieldsOf(raw), deadline: Deadline.fromHeaders(raw.headers, budgetMs, abandoned) }),

@@ -8,6 +8,7 @@ import { formatErrorFor } from '../../lib/errors.js';
 import { DEFAULT_LIMITS, operationLimits, type OperationLimits } from '../../lib/limits/operation-limits.js';
 import { logFieldsOf, requestLogPlugin } from '../../lib/http/request-log.js';
 import { serveGraphQL } from '../../lib/http/serve.js';
+import type { ServerTls } from '../../lib/tls/server.js';
 import type { Logger } from '../../lib/logger.js';
 import { requestMetricsPlugin } from '../../lib/metrics/request-metrics.js';
 import type { Service } from '../../lib/service.js';
@@ -25,6 +26,8 @@ export interface DirectoryOptions {
   production?: boolean;
   /** The federation's operation limits (default DEFAULT_LIMITS). */
   limits?: OperationLimits;
+  /** HTTPS, and the client certificates callers must present (lib/tls/); left out: plain HTTP. */
+  tls?: ServerTls;
 }
 
 /** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
@@ -49,6 +52,7 @@ export async function startDirectory(options: DirectoryOptions): Promise<Service
   return serveGraphQL(server, {
     port: options.port,
     http: options.http,
+    tls: options.tls,
     logger: options.logger,
     context: async ({ raw }) => ({ requestLog: logFieldsOf(raw) }),
     // The directory's data is in memory: it is ready once it listens.

@@ -8,6 +8,11 @@ import type { Role } from '../../lib/auth/caller.js';
 import { ensureDevIssuer, mintToken, type DevIssuer } from '../../lib/auth/dev-issuer.js';
 import { loadConfig, type Config } from '../../lib/config/index.js';
 import { Federation } from '../../lib/launcher.js';
+import { DEV_TLS_SECTION } from '../../lib/config/tls.js';
+import { ensureDevCertificates } from '../../lib/tls/dev-ca.js';
+import { federationLinks, type LinkFetch } from '../../lib/tls/links.js';
+import { serviceTlsFiles, watchTlsMaterial } from '../../lib/tls/material.js';
+import { pino } from 'pino';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.js';
 
 // Starts the real federation (directory, four agency nodes, gateway: six processes) on
@@ -44,6 +49,8 @@ export interface TestFederation {
   federation: Federation;
   gatewayUrl: string;
   nodeUrl(agency: string): string;
+  /** Calls any of its services as the federation does (on TLS: trusting its CA, with the gateway's client certificate). */
+  fetch: LinkFetch;
   logs: string[];
   token(caller: CallerSpec): Promise<string>;
   query<T = Record<string, unknown>>(
@@ -72,6 +79,11 @@ export interface TestFederationOptions {
   env?: Record<string, string>;
   /** Where the gateway reaches a node, when not at the node itself (e.g. a fault proxy in front of it). */
   urls?: Record<string, string>;
+  /**
+   * Every link on mutual TLS with a CA and certificates made in the data directory: true is
+   * `FEDERATION_TLS=true` (the dev section); an object is written as federation.json's "tls".
+   */
+  tls?: true | { clientCertificates?: 'required' | 'optional'; partnerCa?: string };
 }
 
 export async function writeTestConfig(
@@ -82,6 +94,7 @@ export async function writeTestConfig(
     limits?: Partial<OperationLimits>;
     gateway?: Partial<GatewayGuards>;
     urls?: Record<string, string>;
+    tls?: TestFederationOptions['tls'];
   } = {},
 ): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
@@ -99,6 +112,7 @@ export async function writeTestConfig(
       AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code], url: options.urls?.[code] })),
     ),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(typeof options.tls === 'object' ? { tls: { ...DEV_TLS_SECTION, ...options.tls } } : {}),
   };
   await writeFile(file, JSON.stringify(config, null, 2));
   return file;
@@ -119,18 +133,25 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     limits: options.limits,
     gateway: options.gateway,
     urls: options.urls,
+    tls: options.tls,
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
   const env: Record<string, string> = {
     FEDERATION_CONFIG: configFile,
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? 'warn',
+    ...(options.tls === true ? { FEDERATION_TLS: 'true' } : {}),
     ...options.env,
   };
   // PostgreSQL stores get demo data only when asked (the embedded default gets it unasked).
   if (options.store === 'postgres') env.SEED_DEMO_DATA = 'true';
   const config = loadConfig(env);
   const issuer = await ensureDevIssuer(dataDir);
+  // The dev CA's files also where a "tls" section names the same places (tests make them; npm start does only for the dev section).
+  const tls = config.federation.tls;
+  if (tls) await ensureDevCertificates({ ...config.federation, tls: { ...tls, dev: true } });
+  const gatewayTls = tls ? watchTlsMaterial(serviceTlsFiles(tls, 'gateway'), pino({ level: 'silent' })) : undefined;
+  const fetchWith = federationLinks(gatewayTls);
   const logs: string[] = [];
   const federation = await Federation.start(config.federation, {
     env,
@@ -148,17 +169,20 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     if (caller) headers.authorization = `Bearer ${await token(caller)}`;
     const purpose = options.purpose === undefined ? 'CRIMINAL_INVESTIGATION' : options.purpose;
     if (purpose) headers['x-purpose'] = purpose;
-    return postGraphQL<T>(options.url ?? federation.url('gateway'), text, variables, headers);
+    return postGraphQL<T>(options.url ?? federation.url('gateway'), text, variables, headers, fetchWith.fetch);
   };
   return {
     config,
     federation,
     gatewayUrl: federation.url('gateway'),
     nodeUrl: (agency) => federation.url(agency),
+    fetch: fetchWith.fetch,
     logs,
     token,
     query,
     async stop() {
+      gatewayTls?.stop();
+      await fetchWith.close();
       await federation.stop();
       await Promise.all(databases.map((db) => db.drop()));
       await rm(dataDir, { recursive: true, force: true });
@@ -182,8 +206,9 @@ export async function postGraphQL<T>(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  fetchWith: LinkFetch = fetch,
 ): Promise<GraphQLResult<T> & { status: number }> {
-  const response = await fetch(url, {
+  const response = await fetchWith(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
@@ -192,8 +217,8 @@ export async function postGraphQL<T>(
 }
 
 /** Reads one counter from a process's /metrics. */
-export async function metric(baseUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+export async function metric(baseUrl: string, name: string, fetchWith: LinkFetch = fetch): Promise<number> {
+  const text = await (await fetchWith(new URL('/metrics', baseUrl))).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   if (!line) throw new Error(`metric ${name} not found`);
   return Number(line.split(' ')[1]);

@@ -8,13 +8,19 @@ import { STORE_KINDS } from '../../helpers/databases.js';
 import { AGENCIES, metric, startTestFederation, type TestFederation } from '../../helpers/federation.js';
 
 // One question across four sovereign stores, each node answering for its own records,
-// with the stores on SQLite and on PostgreSQL.
+// with the stores on SQLite and on PostgreSQL, and with every link on mutual TLS.
 
-describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
+const SETUPS = [
+  ...STORE_KINDS.map((store) => ({ store, tls: false, name: `${store} stores` })),
+  { store: 'sqlite' as const, tls: true, name: 'sqlite stores over mutual TLS' },
+];
+
+describe.each(SETUPS)('walking federation on $name', ({ store: kind, tls }) => {
   let fed: TestFederation;
 
   beforeAll(async () => {
-    fed = await startTestFederation({ store: kind });
+    fed = await startTestFederation({ store: kind, ...(tls ? { tls: true } : {}) });
+    if (tls) expect(fed.gatewayUrl).toMatch(/^https:/);
   });
 
   afterAll(async () => {
@@ -79,12 +85,12 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
     it('asks `notice(id:)` of its owner only', async () => {
       const { data: listed } = await fed.query<{ notices: { id: string }[] }>('{ notices(first: 1, agencies: ["ASEANAPOL"]) { id } }');
       const id = listed!.notices[0]!.id;
-      const before = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_graphql_requests_total')));
+      const before = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_graphql_requests_total', fed.fetch)));
       const { data } = await fed.query<{ notice: { id: string; agency: { code: string } } }>(
         'query($id: ID!) { notice(id: $id) { id agency { code } } }',
         { id },
       );
-      const after = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_graphql_requests_total')));
+      const after = await Promise.all(AGENCIES.map((a) => metric(fed.nodeUrl(a), 'agency_graphql_requests_total', fed.fetch)));
       expect(data!.notice).toEqual({ id, agency: { code: 'ASEANAPOL' } });
       expect(after.map((n, i) => n - before[i]!)).toEqual([0, 0, 1, 0]);
     });
@@ -131,7 +137,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
       const mixed = [ids[2], ids[7], ids[0], ids[4], ids[3], ids[6], ids[1], ids[5]] as string[];
       const token = await fed.token({ agency: 'TH-RTP', roles: ['officer'] });
       const source = new SovereignDataSource({
-        clients: fed.config.federation.agencies.map((node) => new HttpAgencyClient(node.code, fed.nodeUrl(node.code))),
+        clients: fed.config.federation.agencies.map((node) => new HttpAgencyClient(node.code, fed.nodeUrl(node.code), fed.fetch)),
         listFields: listRootFields(readSdl('records')),
         timeoutMs: 2000,
         logger: pino({ level: 'silent' }),
@@ -161,11 +167,11 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
     async function statementsFor(first: number): Promise<number[]> {
       const counts: number[] = [];
       for (const agency of AGENCIES) {
-        const before = await metric(fed.nodeUrl(agency), 'agency_sql_statements_total');
+        const before = await metric(fed.nodeUrl(agency), 'agency_sql_statements_total', fed.fetch);
         const { data, errors } = await fed.query<{ cases: unknown[] }>(nested, { n: first, agencies: [agency] }, { as: { agency } });
         expect(errors).toBeUndefined();
         expect(data!.cases).toHaveLength(first);
-        counts.push((await metric(fed.nodeUrl(agency), 'agency_sql_statements_total')) - before);
+        counts.push((await metric(fed.nodeUrl(agency), 'agency_sql_statements_total', fed.fetch)) - before);
       }
       return counts;
     }
@@ -203,7 +209,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
 
     it('refuses an out-of-range argument once, at the gateway, before any node is asked (HTTP 400)', async () => {
       const asked = async () => {
-        const counts = await Promise.all(AGENCIES.map((agency) => metric(fed.nodeUrl(agency), 'agency_graphql_requests_total')));
+        const counts = await Promise.all(AGENCIES.map((agency) => metric(fed.nodeUrl(agency), 'agency_graphql_requests_total', fed.fetch)));
         return counts.reduce((sum, count) => sum + count, 0);
       };
       const before = await asked();
@@ -236,7 +242,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
 
   describe('developer experience', () => {
     it('shows Apollo Sandbox at the gateway URL in a browser', async () => {
-      const response = await fetch(fed.gatewayUrl, { headers: { accept: 'text/html' } });
+      const response = await fed.fetch(fed.gatewayUrl, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(200);
       const html = await response.text();
       expect(html).toMatch(/<html/i);
@@ -254,7 +260,7 @@ describe.each(STORE_KINDS)('walking federation on %s stores', (kind) => {
 
     it('answers /health on every process', async () => {
       for (const url of [fed.gatewayUrl, fed.federation.url('directory'), ...AGENCIES.map((a) => fed.nodeUrl(a))]) {
-        const response = await fetch(new URL('/health', url));
+        const response = await fed.fetch(new URL('/health', url));
         expect(await response.json()).toEqual({ status: 'ok' });
       }
     });

@@ -115,7 +115,7 @@ const EXPECTED: Record<string, string> = {
   ASEANAPOL: 'unreachable',
   LMLECC: 'http_error',
   AFRIPOL: 'bad_response',
-  GCCPOL: 'certificate',
+  GCCPOL: 'certificate_refused',
 };
 
 describe('gateway fetch metrics', () => {
