@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { DEADLINE_HEADER } from '../../lib/limits/deadline.js';
-import { PLAIN_LINKS, type LinkFetch } from '../../lib/tls/links.js';
+import { isTlsFailure, PLAIN_LINKS, type LinkFetch } from '../../lib/tls/links.js';
+import { CLIENT_CERTIFICATE_REFUSED } from '../../lib/tls/server.js';
 
 // How the gateway talks to one agency node. The sovereign data source only needs this;
 // tests substitute in-process nodes for unit tests of routing.
@@ -84,8 +85,7 @@ export class HttpAgencyClient implements AgencyClient {
         signal,
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw this.failure(error, signal, cause && isTlsFailure(cause) ? 'certificate_refused' : 'unreachable', undefined, true);
+      throw this.failure(error, signal, isTlsFailure(error) ? 'certificate_refused' : 'unreachable', undefined, true);
     }
     // Without a GraphQL body an error status is the reason (a proxy's 502 page); with a success status, the body is.
     const unusable: AgencyFailureReason = response.ok ? 'bad_response' : 'http_error';
@@ -107,6 +107,14 @@ export class HttpAgencyClient implements AgencyClient {
     // A GraphQL answer (even a 4xx with errors) is usable; anything else is not.
     if (!isGraphQLResponse(body)) {
       throw new AgencyFailureError(this.agency, unusable, `HTTP ${response.status}, not a GraphQL response`);
+    }
+    // The node did not admit the gateway's connection (lib/tls/server.ts): nothing was asked.
+    if (response.status === 403 && body.errors?.[0]?.extensions?.code === CLIENT_CERTIFICATE_REFUSED) {
+      throw new AgencyFailureError(
+        this.agency,
+        'certificate_refused',
+        `the node refused the gateway's client certificate: ${body.errors[0].message}`,
+      );
     }
     return body;
   }
@@ -151,11 +159,6 @@ async function readAtMost(response: Response, maxBytes: number): Promise<string>
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Node's TLS errors: certificate checks (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID...) and handshakes (ERR_SSL_...). */
-function isTlsFailure(code: string): boolean {
-  return /CERT|^ERR_TLS_|^ERR_SSL_/.test(code);
 }
 
 function isGraphQLResponse(body: unknown): body is NodeResponse {

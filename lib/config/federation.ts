@@ -6,7 +6,7 @@ import type { Environment } from './env.js';
 import { federationFileSchema, setting, toPort, toPositiveInt } from './federation-schema.js';
 import { ConfigError } from './config-error.js';
 import { parseConfigFile, parseSetting, readJsonFile } from './issues.js';
-import { tlsSettings, type TlsConfig } from './tls.js';
+import { serviceName, tlsSettings, type TlsConfig } from './tls.js';
 
 // One file describes the federation: which agency nodes exist, where, and in what
 // order their answers are concatenated. Adding an agency is an entry here, not code.
@@ -68,14 +68,32 @@ export function loadFederationConfig(environment: Environment): FederationConfig
   return config;
 }
 
+function isHttpsUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const RESERVED_SERVICE_NAMES = new Set(['gateway', 'directory', 'ca']);
+
 /** With TLS configured, a plain link would carry tokens and records in clear past the mutual authentication. */
 function requireHttpsLinks(config: FederationConfig, file: string): void {
   const links = [
     { name: 'directory.url', url: config.directory.url },
     ...config.agencies.map((node) => ({ name: `the url of agency ${node.code}`, url: node.url })),
   ];
+  for (const node of config.agencies) {
+    if (RESERVED_SERVICE_NAMES.has(serviceName(node.code))) {
+      throw new ConfigError(
+        `${file}: agency ${node.code} would share the certificate files of the ${serviceName(node.code)} (tls.certificates); pick another code.`,
+      );
+    }
+  }
   for (const { name, url } of links) {
-    if (!url.startsWith('https://')) {
+    if (!isHttpsUrl(url)) {
       throw new ConfigError(`${file}: ${name} must be an https:// URL when "tls" is configured, not ${JSON.stringify(url)}.`);
     }
   }

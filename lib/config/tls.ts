@@ -35,12 +35,25 @@ export const DEV_TLS_SECTION: TlsSection = { ca: 'tls/ca.crt', certificates: 'tl
 const MODE = `tls.clientCertificates must be one of ${CLIENT_CERTIFICATE_MODES.map((m) => `"${m}"`).join(', ')}.`;
 const FILE = (key: string) => `tls.${key} must name a file (a path relative to DATA_DIR, or absolute).`;
 
-export const tlsSectionSchema = z.object({
-  ca: z.string({ error: FILE('ca') }).min(1, { error: FILE('ca') }),
-  certificates: z.string({ error: FILE('certificates') }).min(1, { error: FILE('certificates') }),
-  clientCertificates: z.enum(CLIENT_CERTIFICATE_MODES, { error: MODE }).default('required'),
-  partnerCa: z.string({ error: FILE('partnerCa') }).nullish(),
-});
+const KEYS = 'tls takes only "ca", "certificates", "clientCertificates" and "partnerCa"';
+
+// Strict: a misspelt key ("partnerCA") would otherwise silently leave a default in force.
+export const tlsSectionSchema = z.strictObject(
+  {
+    ca: z.string({ error: FILE('ca') }).min(1, { error: FILE('ca') }),
+    certificates: z.string({ error: FILE('certificates') }).min(1, { error: FILE('certificates') }),
+    // null, like a key left out, means "the default".
+    clientCertificates: z
+      .enum(CLIENT_CERTIFICATE_MODES, { error: MODE })
+      .nullish()
+      .transform((mode) => mode ?? 'required'),
+    partnerCa: z.string({ error: FILE('partnerCa') }).nullish(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `${KEYS}; found ${issue.keys.map((key) => `"${key}"`).join(', ')}.` : undefined,
+  },
+);
 
 export type TlsSection = z.output<typeof tlsSectionSchema>;
 
@@ -60,7 +73,7 @@ export function tlsSettings(section: TlsSection | undefined, federationTls: stri
   return {
     ca: file(chosen.ca),
     certificates: file(chosen.certificates),
-    clientCertificates: chosen.clientCertificates ?? 'required',
+    clientCertificates: chosen.clientCertificates,
     partnerCa: chosen.partnerCa ? file(chosen.partnerCa) : undefined,
     dev: !section,
   };

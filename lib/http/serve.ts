@@ -7,7 +7,8 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HttpSettings } from '../config/http.js';
 import type { Logger } from '../logger.js';
-import { admittedLink, attachTls, httpsOptions, type ServerTls } from '../tls/server.js';
+import type { ClientCertificateMode } from '../config/tls.js';
+import { admittedLink, attachTls, CLIENT_CERTIFICATE_REFUSED, httpsOptions, REFUSAL_MESSAGES, type ServerTls } from '../tls/server.js';
 import { metricsRegistry } from './metrics.js';
 import { logFieldsOf, requestLogLine } from './request-log.js';
 import { wrongShape } from './wrong-shape.js';
@@ -99,8 +100,12 @@ export async function serveGraphQL<TContext extends BaseContext>(
     inFlight += 1;
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
-    if (tls && tls.clientCertificates !== 'none' && !admitLink(request, tls, logger)) {
-      return reply.code(403).send(graphqlErrors('The client certificate was refused.', 'FORBIDDEN'));
+    if (
+      tls &&
+      tls.clientCertificates !== 'none' &&
+      !admitLink(request, reply, { ...tls, clientCertificates: tls.clientCertificates }, logger)
+    ) {
+      return reply;
     }
     if (options.guard && (await options.guard.onRequest(request, reply))) return reply;
   });
@@ -181,18 +186,20 @@ export async function serveGraphQL<TContext extends BaseContext>(
 }
 
 /**
- * Notes which link a request came over (federation, partner, anonymous) in its log line; false
- * for a client certificate that does not verify, where certificates are optional (a required one
- * is refused in the handshake already).
+ * Admits the request's connection or refuses it (403, the connection closed) with a line the
+ * caller can act on; notes which link it came over (federation, partner, anonymous) in the
+ * request's log line. /health stays open to probes that bring no certificate: it says nothing.
  */
-function admitLink(request: FastifyRequest, tls: ServerTls, logger: Logger): boolean {
-  const link = admittedLink(request.raw.socket as TLSSocket, tls.watch.current());
-  if (!link) {
-    const socket = request.raw.socket as TLSSocket;
-    logger.warn(
-      { reqId: request.id, remote: socket.remoteAddress, detail: String(socket.authorizationError) },
-      'client certificate refused',
-    );
+function admitLink(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tls: ServerTls & { clientCertificates: ClientCertificateMode },
+  logger: Logger,
+): boolean {
+  const link = admittedLink(request.raw.socket as TLSSocket, tls.watch.current(), tls.clientCertificates, logger);
+  if ('refused' in link) {
+    if (request.url === '/health') return true;
+    void reply.code(403).header('connection', 'close').send(graphqlErrors(REFUSAL_MESSAGES[link.refused], CLIENT_CERTIFICATE_REFUSED));
     return false;
   }
   const fields = logFieldsOf(request.raw);

@@ -2,7 +2,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FederationConfig } from '../config/federation.js';
-import { serviceName } from '../config/tls.js';
+import { isIP } from 'node:net';
+import { serviceName, type TlsConfig } from '../config/tls.js';
 import { issueCertificate, makeCertificateAuthority, type CertificateAuthority } from './certificates.js';
 
 // The development CA: `FEDERATION_TLS=true npm start` makes a CA and one certificate per
@@ -22,7 +23,8 @@ export async function ensureDevCertificates(federation: FederationConfig): Promi
   const tls = federation.tls;
   if (!tls?.dev) return [];
   mkdirSync(tls.certificates, { recursive: true });
-  const caKeyFile = path.join(tls.certificates, 'ca.key');
+  const caKeyFile = devCaKeyFile(tls);
+  mkdirSync(path.dirname(caKeyFile), { recursive: true, mode: 0o700 });
   let authority = readAuthority(tls.ca, caKeyFile);
   const renewAll = !authority;
   if (!authority) {
@@ -34,7 +36,7 @@ export async function ensureDevCertificates(federation: FederationConfig): Promi
   for (const { service, names } of servicesOf(federation)) {
     const certFile = path.join(tls.certificates, `${serviceName(service)}.crt`);
     const keyFile = path.join(tls.certificates, `${serviceName(service)}.key`);
-    if (!renewAll && isCurrent(certFile, keyFile, authority, LEAF_RENEW_DAYS)) continue;
+    if (!renewAll && isCurrent(certFile, keyFile, authority, names)) continue;
     const issued = await issueCertificate(authority, { commonName: serviceName(service), names });
     // The key first: a service reloading between the two writes refuses the mismatch and keeps its old pair.
     writeAtomically(keyFile, issued.key, 0o600);
@@ -42,6 +44,14 @@ export async function ensureDevCertificates(federation: FederationConfig): Promi
     made.push(service);
   }
   return made;
+}
+
+/**
+ * Where the dev CA keeps its key: beside the certificates folder, not in it (DATA_DIR/tls-ca/ca.key),
+ * so the folder can be handed to services without it.
+ */
+export function devCaKeyFile(tls: TlsConfig): string {
+  return path.join(path.dirname(tls.certificates), 'tls-ca', 'ca.key');
 }
 
 /** The names each service's certificate must carry: this machine, its compose service name, its configured host. */
@@ -70,7 +80,8 @@ function readAuthority(certFile: string, keyFile: string): CertificateAuthority 
   }
 }
 
-function isCurrent(certFile: string, keyFile: string, authority: CertificateAuthority, renewDays: number): boolean {
+/** Issued by the dev CA, fits its key, not expiring within a week, and names every name the service is reached by now. */
+function isCurrent(certFile: string, keyFile: string, authority: CertificateAuthority, names: readonly string[]): boolean {
   try {
     const certificate = new X509Certificate(readFileSync(certFile, 'utf8'));
     const ca = new X509Certificate(authority.cert);
@@ -78,7 +89,8 @@ function isCurrent(certFile: string, keyFile: string, authority: CertificateAuth
       certificate.checkIssued(ca) &&
       certificate.verify(ca.publicKey) &&
       certificate.checkPrivateKey(createPrivateKey(readFileSync(keyFile, 'utf8'))) &&
-      !expiresWithin(certificate, renewDays)
+      !expiresWithin(certificate, LEAF_RENEW_DAYS) &&
+      names.every((name) => (isIP(name) ? certificate.checkIP(name) : certificate.checkHost(name, { wildcards: false })) !== undefined)
     );
   } catch {
     return false;

@@ -33,6 +33,18 @@ export function federationLinks(tls: TlsWatch | undefined): Links {
   };
 }
 
+/**
+ * A failed call whose cause is TLS: a certificate check (CERT_HAS_EXPIRED,
+ * ERR_TLS_CERT_ALTNAME_INVALID, UNABLE_TO_VERIFY_LEAF_SIGNATURE...) or a handshake the other
+ * end refused (ERR_SSL_..., e.g. our client certificate was not accepted).
+ */
+const TLS_FAILURE = /CERT|^UNABLE_TO_|SELF_SIGNED|^INVALID_(CA|PURPOSE)$|^PATH_LENGTH_EXCEEDED$|^HOSTNAME_MISMATCH$|^ERR_TLS_|^ERR_SSL_/;
+
+export function isTlsFailure(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' && TLS_FAILURE.test(code);
+}
+
 function agentFor(tls: TlsWatch): Agent {
   const { ca, cert, key } = tls.current();
   return new Agent({ connect: { ca, cert, key, minVersion: 'TLSv1.2' } });

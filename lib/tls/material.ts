@@ -73,7 +73,13 @@ function readPem(file: string, what: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`Cannot read the TLS ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}.`);
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? "permission denied (the service's user must be able to read it)"
+          : (code ?? 'unreadable');
+    throw new ConfigError(`Cannot read the TLS ${what} ${file}: ${reason}.`);
   }
 }
 
@@ -107,6 +113,7 @@ export interface TlsWatch {
 /** Loads the files (refusing to start on a bad set) and follows their changes. */
 export function watchTlsMaterial(files: TlsFiles, logger: Logger): TlsWatch {
   let material = loadTlsMaterial(files);
+  warnIfExpiring(material, logger);
   let signature = filesSignature(files);
   const listeners: ((material: TlsMaterial) => void)[] = [];
   const reload = (): boolean => {
@@ -135,6 +142,7 @@ export function watchTlsMaterial(files: TlsFiles, logger: Logger): TlsWatch {
       },
       'TLS certificate reloaded',
     );
+    warnIfExpiring(next, logger);
     for (const listener of listeners) listener(next);
     return true;
   };
@@ -160,6 +168,18 @@ export function watchTlsMaterial(files: TlsFiles, logger: Logger): TlsWatch {
     },
   };
 }
+
+/** A certificate past its end (or within a week of it) is used (rotation may be on its way) but said loudly. */
+function warnIfExpiring(material: TlsMaterial, logger: Logger): void {
+  const left = Date.parse(material.certificate.validTo) - Date.now();
+  if (left > EXPIRY_WARNING_MS) return;
+  logger.warn(
+    { file: material.files.cert, notAfter: material.certificate.validTo },
+    left <= 0 ? 'TLS certificate has expired: the other services refuse it' : 'TLS certificate expires within a week',
+  );
+}
+
+const EXPIRY_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Size, change time and inode of every file (following symlinks): any replacement changes it. */
 function filesSignature(files: TlsFiles): string {

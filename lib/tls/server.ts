@@ -21,13 +21,16 @@ export interface ServerTls {
 
 export type LinkKind = 'federation' | 'partner' | 'anonymous';
 
+/** The error code of a request refused for its connection's certificate: the gateway reads it as "certificate refused". */
+export const CLIENT_CERTIFICATE_REFUSED = 'CLIENT_CERTIFICATE_REFUSED';
+
 /** Why a connection was refused, as a bounded metric label. */
 const REFUSAL_REASONS = ['no_certificate', 'untrusted_certificate', 'expired_certificate', 'handshake'] as const;
 type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 const refusals = new Counter({
   name: 'tls_connections_refused_total',
-  help: 'TLS connections refused before any request was read, by reason (a client certificate missing, untrusted or expired; any other handshake failure).',
+  help: 'TLS connections refused before any request was served, by reason (a client certificate missing, untrusted or expired; a failed handshake).',
   labelNames: ['reason'],
   registers: [metricsRegistry],
 });
@@ -39,17 +42,23 @@ const expiry = new Gauge({
   registers: [metricsRegistry],
 });
 
-/** Node's HTTPS options for the material in force. */
+/**
+ * Node's HTTPS options for the material in force. Client certificates are asked for but
+ * checked here, per connection, rather than by OpenSSL in the handshake: under TLS 1.3 a
+ * refusal in the handshake reaches neither side as a reason (both see a reset), while a
+ * refusal here is logged with its reason and answered with an error the caller can read.
+ * Nothing of the request is read before it (the check is the first hook, before the body).
+ */
 export function httpsOptions(material: TlsMaterial, mode: ServerTls['clientCertificates']): ServerOptions {
   return {
     cert: material.cert,
     key: material.key,
     minVersion: 'TLSv1.2',
-    ...(mode === 'none' ? {} : { ca: [...material.ca, ...material.partnerCa], requestCert: true, rejectUnauthorized: mode === 'required' }),
+    ...(mode === 'none' ? {} : { ca: [...material.ca, ...material.partnerCa], requestCert: true, rejectUnauthorized: false }),
   };
 }
 
-/** Follows certificate rotation and logs refused handshakes. */
+/** Follows certificate rotation and counts handshakes that fail. */
 export function attachTls(server: HttpsServer, tls: ServerTls, logger: Logger): void {
   expiry.set(Date.parse(tls.watch.current().certificate.validTo) / 1000);
   tls.watch.onChange((material) => {
@@ -58,20 +67,10 @@ export function attachTls(server: HttpsServer, tls: ServerTls, logger: Logger): 
     expiry.set(Date.parse(material.certificate.validTo) / 1000);
   });
   server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-    const reason = refusalReason(error);
-    refusals.inc({ reason });
-    // A port scan or a dropped connection is not worth a warning; a refused certificate is.
-    const level = reason === 'handshake' ? 'debug' : 'warn';
-    logger[level]({ remote: socket.remoteAddress, reason, detail: error.code ?? error.message }, 'TLS connection refused');
+    refusals.inc({ reason: 'handshake' });
+    // A port scan, a dropped connection or a client that does not trust us: worth a debug line only.
+    logger.debug({ remote: socket.remoteAddress, detail: error.code ?? error.message }, 'TLS handshake failed');
   });
-}
-
-function refusalReason(error: NodeJS.ErrnoException): RefusalReason {
-  const text = `${error.code ?? ''} ${error.message}`;
-  if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text)) return 'no_certificate';
-  if (/EXPIRED/i.test(text)) return 'expired_certificate';
-  if (/CERT|UNKNOWN_CA|ISSUER|SELF_SIGNED|VERIFY/i.test(text)) return 'untrusted_certificate';
-  return 'handshake';
 }
 
 export interface AdmittedLink {
@@ -80,28 +79,57 @@ export interface AdmittedLink {
   peer?: string;
 }
 
-const linkOfSocket = new WeakMap<TLSSocket, AdmittedLink | null>();
+export interface RefusedLink {
+  refused: Exclude<RefusalReason, 'handshake'>;
+  /** OpenSSL's reason (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE...), for the log. */
+  detail: string;
+  peer?: string;
+}
+
+/** What the caller is told, in words it can act on; its own certificate's faults are no secret to it. */
+export const REFUSAL_MESSAGES: Record<RefusedLink['refused'], string> = {
+  no_certificate: 'This node admits only callers with a client certificate; none was presented.',
+  untrusted_certificate: 'The client certificate was refused: it is not issued by a CA this node trusts, or not for client use.',
+  expired_certificate: 'The client certificate was refused: it has expired or is not valid yet.',
+};
+
+const linkOfSocket = new WeakMap<TLSSocket, AdmittedLink | RefusedLink>();
 
 /**
- * What link a request came over; null when a certificate was presented that does not verify
- * (only possible where client certificates are optional: a required one is refused in the handshake).
+ * What link a connection is, decided once per connection (and counted and logged once when
+ * refused): a federation link (certificate from the federation's CA), a partner's (from
+ * tls.partnerCa), anonymous (no certificate, admitted only where certificates are optional),
+ * or refused.
  */
-export function admittedLink(socket: TLSSocket, material: TlsMaterial): AdmittedLink | null {
-  if (linkOfSocket.has(socket)) return linkOfSocket.get(socket)!;
-  const link = classify(socket, material);
+export function admittedLink(
+  socket: TLSSocket,
+  material: TlsMaterial,
+  mode: ClientCertificateMode,
+  logger: Logger,
+): AdmittedLink | RefusedLink {
+  const known = linkOfSocket.get(socket);
+  if (known) return known;
+  const link = classify(socket, material, mode);
   linkOfSocket.set(socket, link);
+  if ('refused' in link) {
+    refusals.inc({ reason: link.refused });
+    logger.warn({ remote: socket.remoteAddress, reason: link.refused, detail: link.detail, peer: link.peer }, 'client certificate refused');
+  }
   return link;
 }
 
-function classify(socket: TLSSocket, material: TlsMaterial): AdmittedLink | null {
+function classify(socket: TLSSocket, material: TlsMaterial, mode: ClientCertificateMode): AdmittedLink | RefusedLink {
   const peer = socket.getPeerCertificate(true);
-  if (!peer || Object.keys(peer).length === 0) return { kind: 'anonymous' };
-  if (!socket.authorized) return null;
-  let root = peer;
-  // The chain Node built ends at the trusted root, which names itself as its issuer.
-  while (root.issuerCertificate && root.issuerCertificate !== root && root.issuerCertificate.fingerprint256 !== root.fingerprint256) {
-    root = root.issuerCertificate;
+  if (!peer || Object.keys(peer).length === 0) {
+    return mode === 'optional' ? { kind: 'anonymous' } : { refused: 'no_certificate', detail: 'no client certificate' };
   }
   const commonName = typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined;
+  if (!socket.authorized) {
+    const detail = String((socket.authorizationError as unknown as { code?: string })?.code ?? socket.authorizationError);
+    return { refused: /EXPIRED|NOT_YET_VALID/.test(detail) ? 'expired_certificate' : 'untrusted_certificate', detail, peer: commonName };
+  }
+  let root = peer;
+  // The chain Node built ends at the trusted root, which names itself as its issuer.
+  while (root.issuerCertificate && root.issuerCertificate.fingerprint256 !== root.fingerprint256) root = root.issuerCertificate;
   return { kind: material.federationCaFingerprints.has(root.fingerprint256) ? 'federation' : 'partner', peer: commonName };
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../config/index.js';
+import { ConfigError, type Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { serviceTlsFiles, watchTlsMaterial, type TlsWatch } from './material.js';
 
@@ -10,6 +10,10 @@ import { serviceTlsFiles, watchTlsMaterial, type TlsWatch } from './material.js'
 export function serviceTls(config: Config, service: string, logger: Logger): TlsWatch | undefined {
   const tls = config.federation.tls;
   if (!tls) return undefined;
+  const { tlsCertFile, tlsKeyFile } = config.service;
+  if (Boolean(tlsCertFile) !== Boolean(tlsKeyFile)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE go together: set both (a certificate and its key) or neither.');
+  }
   const files = serviceTlsFiles(tls, service, { cert: config.service.tlsCertFile, key: config.service.tlsKeyFile });
   return watchTlsMaterial(files, logger);
 }

@@ -84,6 +84,8 @@ export interface TestFederationOptions {
    * `FEDERATION_TLS=true` (the dev section); an object is written as federation.json's "tls".
    */
   tls?: true | { clientCertificates?: 'required' | 'optional'; partnerCa?: string };
+  /** Runs after the data directory, keys and certificates are made, before any process starts (e.g. to put a bad certificate in place). */
+  prepare?: (config: Config) => Promise<void>;
 }
 
 export async function writeTestConfig(
@@ -150,6 +152,7 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   // The dev CA's files also where a "tls" section names the same places (tests make them; npm start does only for the dev section).
   const tls = config.federation.tls;
   if (tls) await ensureDevCertificates({ ...config.federation, tls: { ...tls, dev: true } });
+  await options.prepare?.(config);
   const gatewayTls = tls ? watchTlsMaterial(serviceTlsFiles(tls, 'gateway'), pino({ level: 'silent' })) : undefined;
   const fetchWith = federationLinks(gatewayTls);
   const logs: string[] = [];
