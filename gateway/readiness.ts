@@ -1,7 +1,6 @@
 import type { FederationConfig } from '../lib/config/index.js';
 import type { Readiness } from '../lib/http/serve.js';
-import { isTlsFailure, type LinkFetch } from '../lib/tls/links.js';
-import { CLIENT_CERTIFICATE_REFUSED } from '../lib/tls/server.js';
+import { certificateRefusal, isTlsFailure, type LinkFetch } from '../lib/tls/links.js';
 
 // The gateway is ready when it can answer: the directory answers and at least one agency
 // node is ready (partial availability is normal: a missing agency is named in each
@@ -34,12 +33,8 @@ async function federationReadiness(federation: FederationConfig, fetch: LinkFetc
 async function probe(serviceUrl: string, fetch: LinkFetch): Promise<string> {
   try {
     const response = await fetch(new URL('/ready', serviceUrl), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    if (response.status === 403) {
-      // The node did not admit the gateway's certificate (lib/tls/server.ts).
-      const body = (await response.json().catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
-      if (body?.errors?.[0]?.extensions?.code === CLIENT_CERTIFICATE_REFUSED) return 'certificate_refused';
-      return 'unready';
-    }
+    // The node did not admit the gateway's certificate (lib/tls/server.ts).
+    if (await certificateRefusal(response)) return 'certificate_refused';
     await response.body?.cancel();
     return response.ok ? 'ready' : 'unready';
   } catch (error) {

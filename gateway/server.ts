@@ -12,7 +12,7 @@ import { inOrder } from '../lib/http/in-order.js';
 import { knownOperationPlugin } from '../lib/http/known-operation.js';
 import { logFieldsOf, requestLogPlugin, type LoggedContext } from '../lib/http/request-log.js';
 import { serveGraphQL } from '../lib/http/serve.js';
-import { federationLinks } from '../lib/tls/links.js';
+import { certificateRefusal, federationLinks } from '../lib/tls/links.js';
 import { serviceTls } from '../lib/tls/service-tls.js';
 import type { Logger } from '../lib/logger.js';
 import { requestMetricsPlugin } from '../lib/metrics/request-metrics.js';
@@ -78,11 +78,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
         return new RemoteGraphQLDataSource({
           url: federation.directory.url,
           // The directory is given up after the node timeout too: a hung directory does not hang every question.
-          fetcher: ((url: string, init: RequestInit) =>
-            links.fetch(url, {
-              ...init,
-              signal: AbortSignal.timeout(federation.gateway.nodeTimeoutMs),
-            })) as unknown as RemoteGraphQLDataSource['fetcher'],
+          fetcher: (async (url: string, init: RequestInit) => {
+            const response = await links.fetch(url, { ...init, signal: AbortSignal.timeout(federation.gateway.nodeTimeoutMs) });
+            // Not the partner's FORBIDDEN: the link failed; logged as such, an internal error to the partner.
+            const refused = await certificateRefusal(response);
+            if (refused) throw new Error(`The directory refused the gateway's client certificate: ${refused}`);
+            return response;
+          }) as unknown as RemoteGraphQLDataSource['fetcher'],
         });
       }
       throw new Error(`The supergraph names an unknown subgraph: ${name}`);

@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { DEADLINE_HEADER } from '../../lib/limits/deadline.js';
 import { isTlsFailure, PLAIN_LINKS, type LinkFetch } from '../../lib/tls/links.js';
 import { CLIENT_CERTIFICATE_REFUSED } from '../../lib/tls/server.js';
+import { oneLine } from '../../lib/text.js';
 
 // How the gateway talks to one agency node. The sovereign data source only needs this;
 // tests substitute in-process nodes for unit tests of routing.
@@ -113,7 +114,7 @@ export class HttpAgencyClient implements AgencyClient {
       throw new AgencyFailureError(
         this.agency,
         'certificate_refused',
-        `the node refused the gateway's client certificate: ${body.errors[0].message}`,
+        `the node refused the gateway's client certificate: ${oneLine(String(body.errors[0].message), 200)}`,
       );
     }
     return body;

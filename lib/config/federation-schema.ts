@@ -137,43 +137,51 @@ const nullAsAbsent = (file: unknown) =>
     ? Object.fromEntries(Object.entries(file).filter(([key, value]) => !(value === null && key !== 'agencies')))
     : file;
 
-/** The file, in the order its parts are checked: gateway, directory, agency nodes, trust. */
+const TOP_LEVEL = 'The federation config takes only "gateway", "directory", "agencies", "trust", "limits" and "tls"';
+
+/** The file, in the order its parts are checked: gateway, directory, agency nodes, trust. Strict: a misspelt section ("TLS") is refused, not ignored. */
 export const federationFileSchema = z.preprocess(
   nullAsAbsent,
-  z.object({
-    gateway: z
-      .object({
-        port: setting(toPort, 'gateway.port', 4000),
-        nodeTimeoutMs: setting(upTo(MAX_TIMEOUT_MS), `gateway.nodeTimeoutMs (1-${MAX_TIMEOUT_MS})`, 2000),
-        maxAnswerBytes: setting(upTo(256 * 1024 * 1024), 'gateway.maxAnswerBytes (1-268435456)', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
-        breakerFailures: setting(upTo(1000), 'gateway.breakerFailures (1-1000)', DEFAULT_GATEWAY_GUARDS.breakerFailures),
-        breakerCoolDownMs: setting(upTo(3_600_000), 'gateway.breakerCoolDownMs (1-3600000)', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),
-        rateLimitRequests: setting(
-          upTo(1_000_000_000),
-          'gateway.rateLimitRequests (1-1000000000)',
-          DEFAULT_GATEWAY_GUARDS.rateLimitRequests,
-        ),
-        rateLimitAgencyRequests: setting(
-          upTo(1_000_000_000),
-          'gateway.rateLimitAgencyRequests (1-1000000000)',
-          DEFAULT_GATEWAY_GUARDS.rateLimitAgencyRequests,
-        ),
-        rateLimitWindowSeconds: setting(
-          upTo(86_400),
-          'gateway.rateLimitWindowSeconds (1-86400)',
-          DEFAULT_GATEWAY_GUARDS.rateLimitWindowSeconds,
-        ),
-        refusalsPerAddress: setting(
-          upTo(1_000_000_000),
-          'gateway.refusalsPerAddress (1-1000000000)',
-          DEFAULT_GATEWAY_GUARDS.refusalsPerAddress,
-        ),
-      })
-      .prefault({}),
-    directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),
-    agencies: agenciesSchema,
-    trust: trustSchema.prefault({}),
-    limits: limitsSchema.prefault({}),
-    tls: tlsSectionSchema.optional(),
-  }),
+  z.strictObject(
+    {
+      gateway: z
+        .object({
+          port: setting(toPort, 'gateway.port', 4000),
+          nodeTimeoutMs: setting(upTo(MAX_TIMEOUT_MS), `gateway.nodeTimeoutMs (1-${MAX_TIMEOUT_MS})`, 2000),
+          maxAnswerBytes: setting(upTo(256 * 1024 * 1024), 'gateway.maxAnswerBytes (1-268435456)', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
+          breakerFailures: setting(upTo(1000), 'gateway.breakerFailures (1-1000)', DEFAULT_GATEWAY_GUARDS.breakerFailures),
+          breakerCoolDownMs: setting(upTo(3_600_000), 'gateway.breakerCoolDownMs (1-3600000)', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),
+          rateLimitRequests: setting(
+            upTo(1_000_000_000),
+            'gateway.rateLimitRequests (1-1000000000)',
+            DEFAULT_GATEWAY_GUARDS.rateLimitRequests,
+          ),
+          rateLimitAgencyRequests: setting(
+            upTo(1_000_000_000),
+            'gateway.rateLimitAgencyRequests (1-1000000000)',
+            DEFAULT_GATEWAY_GUARDS.rateLimitAgencyRequests,
+          ),
+          rateLimitWindowSeconds: setting(
+            upTo(86_400),
+            'gateway.rateLimitWindowSeconds (1-86400)',
+            DEFAULT_GATEWAY_GUARDS.rateLimitWindowSeconds,
+          ),
+          refusalsPerAddress: setting(
+            upTo(1_000_000_000),
+            'gateway.refusalsPerAddress (1-1000000000)',
+            DEFAULT_GATEWAY_GUARDS.refusalsPerAddress,
+          ),
+        })
+        .prefault({}),
+      directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),
+      agencies: agenciesSchema,
+      trust: trustSchema.prefault({}),
+      limits: limitsSchema.prefault({}),
+      tls: tlsSectionSchema.optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? `${TOP_LEVEL}; found ${issue.keys.map((key) => `"${key}"`).join(', ')}.` : undefined,
+    },
+  ),
 );

@@ -43,7 +43,12 @@ export function loadFederationConfig(environment: Environment): FederationConfig
   const data = readJsonFile(file, (reason) => `Cannot read federation config ${file}: ${reason}`);
   const { gateway, directory, agencies, trust, limits, tls: tlsSection } = parseConfigFile(federationFileSchema, data, file);
   const { dataDir } = environment;
-  const tls = tlsSettings(tlsSection, environment.federationTls, dataDir);
+  const tls = tlsSettings(tlsSection, environment.federationTls, dataDir, environment.production);
+  if (!tls && (environment.service.tlsCertFile || environment.service.tlsKeyFile)) {
+    throw new ConfigError(
+      'TLS_CERT_FILE or TLS_KEY_FILE is set but the federation runs without TLS: add a "tls" section (or FEDERATION_TLS=true), or unset them.',
+    );
+  }
   const defaultUrl = (port: number) => `${tls ? 'https' : 'http'}://localhost:${port}/`;
   const config: FederationConfig = {
     dataDir,

@@ -61,10 +61,21 @@ export type TlsSection = z.output<typeof tlsSectionSchema>;
  * The TLS settings in force: the file's section, or the dev section when FEDERATION_TLS=true
  * asks for TLS without one; FEDERATION_TLS=false turns a file's section off (development).
  */
-export function tlsSettings(section: TlsSection | undefined, federationTls: string | undefined, dataDir: string): TlsConfig | undefined {
+export function tlsSettings(
+  section: TlsSection | undefined,
+  federationTls: string | undefined,
+  dataDir: string,
+  production: boolean,
+): TlsConfig | undefined {
   const wanted = federationTls === undefined || federationTls === '' ? undefined : federationTls.toLowerCase();
   if (wanted !== undefined && wanted !== 'true' && wanted !== 'false') {
     throw new ConfigError(`FEDERATION_TLS must be "true" or "false", not ${JSON.stringify(federationTls)}.`);
+  }
+  if (wanted === 'false' && section && production) {
+    // One variable must not quietly put production links in clear.
+    throw new ConfigError(
+      'FEDERATION_TLS=false cannot turn off the "tls" section of the federation config in production (NODE_ENV=production).',
+    );
   }
   if (wanted === 'false') return undefined;
   const chosen = section ?? (wanted === 'true' ? DEV_TLS_SECTION : undefined);

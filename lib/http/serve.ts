@@ -85,11 +85,6 @@ export async function serveGraphQL<TContext extends BaseContext>(
     forceCloseConnections: 'idle',
   });
   if (tls) attachTls(app.server, tls, logger);
-  const allowedOrigin = originMatcher(options.http.corsOrigins);
-  await app.register(fastifyCors, {
-    origin: (origin, callback) => callback(null, !origin || allowedOrigin(origin)),
-    maxAge: 600,
-  });
   server.addPlugin(fastifyApolloDrainPlugin(app));
 
   // A stopping service answers what reaches it, each answer closing its connection, and says
@@ -114,6 +109,12 @@ export async function serveGraphQL<TContext extends BaseContext>(
     await options.guard?.onResponse(request, reply);
     if (request.url === '/health' || request.url === '/metrics') return;
     logger.info(requestLogLine(request, reply), 'request');
+  });
+  // CORS after the hooks above: a preflight is answered only over an admitted connection, and counted in flight.
+  const allowedOrigin = originMatcher(options.http.corsOrigins);
+  await app.register(fastifyCors, {
+    origin: (origin, callback) => callback(null, !origin || allowedOrigin(origin)),
+    maxAge: 600,
   });
   app.setErrorHandler((error: FastifyError, request, reply) => replyWithError(error, request, reply, logger));
   app.setNotFoundHandler((request, reply) => {

@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FederationConfig } from '../config/federation.js';
@@ -22,7 +22,8 @@ const CA_NAME = 'Records Federation Development CA';
 export async function ensureDevCertificates(federation: FederationConfig): Promise<string[]> {
   const tls = federation.tls;
   if (!tls?.dev) return [];
-  mkdirSync(tls.certificates, { recursive: true });
+  // Only this user may change what the services trust.
+  mkdirSync(tls.certificates, { recursive: true, mode: 0o700 });
   const caKeyFile = devCaKeyFile(tls);
   mkdirSync(path.dirname(caKeyFile), { recursive: true, mode: 0o700 });
   let authority = readAuthority(tls.ca, caKeyFile);
@@ -102,7 +103,8 @@ function expiresWithin(certificate: X509Certificate, days: number): boolean {
 }
 
 function writeAtomically(file: string, text: string, mode: number): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode });
+  // A new file of its own (never one found in place, whatever its mode), then renamed over the old one.
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, text, { mode, flag: 'wx' });
   renameSync(temporary, file);
 }

@@ -1,5 +1,7 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import { oneLine } from '../text.js';
 import type { TlsWatch } from './material.js';
+import { CLIENT_CERTIFICATE_REFUSED } from './server.js';
 
 // How a service calls the federation's other services: the gateway its nodes and the
 // directory (and, with witnessing, a node another node). On TLS every connection presents
@@ -16,7 +18,10 @@ export interface Links {
   close(): Promise<void>;
 }
 
-export const PLAIN_LINKS: Links = { fetch: (url, init) => fetch(url, init), close: async () => {} };
+// Redirects are never followed: a node answering 3xx would otherwise send the gateway's
+// question (and its client certificate) wherever it likes, plain HTTP included. A 3xx is
+// returned as it is, an answer that is not GraphQL.
+export const PLAIN_LINKS: Links = { fetch: (url, init) => fetch(url, { ...init, redirect: 'manual' }), close: async () => {} };
 
 export function federationLinks(tls: TlsWatch | undefined): Links {
   if (!tls) return PLAIN_LINKS;
@@ -28,7 +33,7 @@ export function federationLinks(tls: TlsWatch | undefined): Links {
     void previous.close().catch(() => {});
   });
   return {
-    fetch: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
+    fetch: (url, init) => undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher: agent }) as unknown as Promise<Response>,
     close: () => agent.close(),
   };
 }
@@ -43,6 +48,37 @@ const TLS_FAILURE = /CERT|^UNABLE_TO_|SELF_SIGNED|^INVALID_(CA|PURPOSE)$|^PATH_L
 export function isTlsFailure(error: unknown): boolean {
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   return typeof code === 'string' && TLS_FAILURE.test(code);
+}
+
+/** How much of a 403 body is read to tell a certificate refusal from anything else. */
+const REFUSAL_BODY_BYTES = 4096;
+
+/**
+ * The message of a service that did not admit this service's client certificate (a 403 with
+ * CLIENT_CERTIFICATE_REFUSED, lib/tls/server.ts); undefined for any other answer. Reads at most
+ * a few KiB of a 403's body and nothing of any other.
+ */
+export async function certificateRefusal(response: Response): Promise<string | undefined> {
+  if (response.status !== 403 || !response.body) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size <= REFUSAL_BODY_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      errors?: { message?: unknown; extensions?: { code?: unknown } }[];
+    };
+    const first = body.errors?.[0];
+    return first?.extensions?.code === CLIENT_CERTIFICATE_REFUSED ? oneLine(String(first.message), 200) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function agentFor(tls: TlsWatch): Agent {

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import path from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { serviceName, type TlsConfig } from '../config/tls.js';
@@ -29,8 +30,9 @@ export interface TlsMaterial {
   partnerCa: string[];
   /** This service's own certificate, for logs and the expiry metric. */
   certificate: X509Certificate;
-  /** SHA-256 fingerprints of the federation's CA certificates: tells a federation link from a partner's. */
-  federationCaFingerprints: ReadonlySet<string>;
+  /** The CA certificates parsed: a client certificate's issuer is looked up among them (lib/tls/server.ts). */
+  federationCas: readonly X509Certificate[];
+  partnerCas: readonly X509Certificate[];
 }
 
 /** The files of one service: `<certificates>/<service>.crt` and `.key` unless TLS_CERT_FILE / TLS_KEY_FILE name others. */
@@ -64,8 +66,25 @@ export function loadTlsMaterial(files: TlsFiles): TlsMaterial {
   if (!certificate.checkPrivateKey(privateKey)) {
     throw new ConfigError(`TLS key ${files.key} does not belong to the certificate ${files.cert}.`);
   }
-  const federationCaFingerprints = new Set(ca.map((pem) => new X509Certificate(pem).fingerprint256));
-  return { files, cert, key, ca, partnerCa, certificate, federationCaFingerprints };
+  try {
+    // What OpenSSL itself will refuse (a key too small, a digest it no longer accepts) is refused
+    // here too, with the file named: a rotation to such a pair must not take the service down.
+    createSecureContext({ cert, key, ca: [...ca, ...partnerCa] });
+  } catch (error) {
+    throw new ConfigError(
+      `TLS certificate ${files.cert} with key ${files.key} is refused by OpenSSL: ${(error as Error).message.split('\n')[0]}.`,
+    );
+  }
+  return {
+    files,
+    cert,
+    key,
+    ca,
+    partnerCa,
+    certificate,
+    federationCas: ca.map((pem) => new X509Certificate(pem)),
+    partnerCas: partnerCa.map((pem) => new X509Certificate(pem)),
+  };
 }
 
 function readPem(file: string, what: string): string {
@@ -133,6 +152,7 @@ export function watchTlsMaterial(files: TlsFiles, logger: Logger): TlsWatch {
     ) {
       return false;
     }
+    const previous = material;
     material = next;
     logger.info(
       {
@@ -143,7 +163,15 @@ export function watchTlsMaterial(files: TlsFiles, logger: Logger): TlsWatch {
       'TLS certificate reloaded',
     );
     warnIfExpiring(next, logger);
-    for (const listener of listeners) listener(next);
+    try {
+      for (const listener of listeners) listener(next);
+    } catch (error) {
+      // Nothing may be half switched: back to the material every listener took before.
+      material = previous;
+      for (const listener of listeners) listener(previous);
+      logger.error({ reason: (error as Error).message }, 'TLS files changed but could not be applied; keeping the current certificate');
+      return false;
+    }
     return true;
   };
   const timer = setInterval(() => {
@@ -157,16 +185,30 @@ export function watchTlsMaterial(files: TlsFiles, logger: Logger): TlsWatch {
     signature = filesSignature(files);
     reload();
   };
-  process.on('SIGHUP', onHangUp);
+  onSighup(onHangUp);
   return {
     current: () => material,
     onChange: (listener) => listeners.push(listener),
     reload,
     stop() {
       clearInterval(timer);
-      process.off('SIGHUP', onHangUp);
+      hangUpListeners.delete(onHangUp);
     },
   };
+}
+
+/** One SIGHUP handler per process for every watch in it (a process would otherwise collect one listener per watch). */
+const hangUpListeners = new Set<() => void>();
+let sighupInstalled = false;
+
+function onSighup(listener: () => void): void {
+  hangUpListeners.add(listener);
+  if (sighupInstalled) return;
+  sighupInstalled = true;
+  // A service's SIGHUP means "read your certificate files again", never "stop".
+  process.on('SIGHUP', () => {
+    for (const hangUp of hangUpListeners) hangUp();
+  });
 }
 
 /** A certificate past its end (or within a week of it) is used (rotation may be on its way) but said loudly. */

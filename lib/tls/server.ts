@@ -1,5 +1,6 @@
 import type { Server as HttpsServer, ServerOptions } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { Counter, Gauge } from 'prom-client';
 import type { ClientCertificateMode } from '../config/tls.js';
 import { metricsRegistry } from '../http/metrics.js';
@@ -93,13 +94,22 @@ export const REFUSAL_MESSAGES: Record<RefusedLink['refused'], string> = {
   expired_certificate: 'The client certificate was refused: it has expired or is not valid yet.',
 };
 
-const linkOfSocket = new WeakMap<TLSSocket, AdmittedLink | RefusedLink>();
+/** A connection's decision, and what it was decided against: new CA bundles or a passing expiry decide again. */
+interface Decision {
+  link: AdmittedLink | RefusedLink;
+  material: TlsMaterial;
+  /** When the client certificate stops being valid (ms); Infinity without one. */
+  validUntil: number;
+}
+
+const decisions = new WeakMap<TLSSocket, Decision>();
 
 /**
- * What link a connection is, decided once per connection (and counted and logged once when
- * refused): a federation link (certificate from the federation's CA), a partner's (from
- * tls.partnerCa), anonymous (no certificate, admitted only where certificates are optional),
- * or refused.
+ * What link a connection is: a federation link (certificate from the federation's CA), a
+ * partner's (from tls.partnerCa), anonymous (no certificate, admitted only where certificates
+ * are optional), or refused. Decided once per connection (and counted and logged once when
+ * refused), and again on a connection kept open past a reload of the CA bundles (a partner's
+ * CA removed cuts its open connections off) or past its certificate's expiry.
  */
 export function admittedLink(
   socket: TLSSocket,
@@ -107,10 +117,12 @@ export function admittedLink(
   mode: ClientCertificateMode,
   logger: Logger,
 ): AdmittedLink | RefusedLink {
-  const known = linkOfSocket.get(socket);
-  if (known) return known;
-  const link = classify(socket, material, mode);
-  linkOfSocket.set(socket, link);
+  const known = decisions.get(socket);
+  if (known && 'refused' in known.link) return known.link;
+  if (known && known.material === material && Date.now() <= known.validUntil) return known.link;
+  const decision = decide(socket, material, mode);
+  decisions.set(socket, decision);
+  const { link } = decision;
   if ('refused' in link) {
     refusals.inc({ reason: link.refused });
     logger.warn({ remote: socket.remoteAddress, reason: link.refused, detail: link.detail, peer: link.peer }, 'client certificate refused');
@@ -118,18 +130,63 @@ export function admittedLink(
   return link;
 }
 
-function classify(socket: TLSSocket, material: TlsMaterial, mode: ClientCertificateMode): AdmittedLink | RefusedLink {
+function decide(socket: TLSSocket, material: TlsMaterial, mode: ClientCertificateMode): Decision {
+  const refused = (link: RefusedLink): Decision => ({ link, material, validUntil: Infinity });
   const peer = socket.getPeerCertificate(true);
   if (!peer || Object.keys(peer).length === 0) {
-    return mode === 'optional' ? { kind: 'anonymous' } : { refused: 'no_certificate', detail: 'no client certificate' };
+    return mode === 'optional'
+      ? { link: { kind: 'anonymous' }, material, validUntil: Infinity }
+      : refused({ refused: 'no_certificate', detail: 'no client certificate' });
   }
   const commonName = typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined;
   if (!socket.authorized) {
     const detail = String((socket.authorizationError as unknown as { code?: string })?.code ?? socket.authorizationError);
-    return { refused: /EXPIRED|NOT_YET_VALID/.test(detail) ? 'expired_certificate' : 'untrusted_certificate', detail, peer: commonName };
+    return refused({
+      refused: /EXPIRED|NOT_YET_VALID/.test(detail) ? 'expired_certificate' : 'untrusted_certificate',
+      detail,
+      peer: commonName,
+    });
   }
-  let root = peer;
-  // The chain Node built ends at the trusted root, which names itself as its issuer.
-  while (root.issuerCertificate && root.issuerCertificate.fingerprint256 !== root.fingerprint256) root = root.issuerCertificate;
-  return { kind: material.federationCaFingerprints.has(root.fingerprint256) ? 'federation' : 'partner', peer: commonName };
+  // OpenSSL verified the chain at the handshake; which bundle anchors it, and whether it still
+  // does after a reload, is checked here, signature by signature (the chain Node reports is
+  // built by name, partly from what the peer sent).
+  const chain = presentedChain(peer);
+  const leaf = chain[0]!;
+  const validUntil = Date.parse(leaf.validTo);
+  if (Date.now() > validUntil) return refused({ refused: 'expired_certificate', detail: 'CERT_HAS_EXPIRED', peer: commonName });
+  if (anchoredIn(leaf, chain.slice(1), material.federationCas))
+    return { link: { kind: 'federation', peer: commonName }, material, validUntil };
+  if (anchoredIn(leaf, chain.slice(1), material.partnerCas)) return { link: { kind: 'partner', peer: commonName }, material, validUntil };
+  return refused({ refused: 'untrusted_certificate', detail: 'issuer no longer trusted', peer: commonName });
+}
+
+/** The leaf and the certificates above it as Node reports them (at most a few: chains are short). */
+function presentedChain(peer: DetailedPeerCertificate): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  for (let entry: DetailedPeerCertificate | undefined = peer; entry && chain.length < MAX_CHAIN; entry = entry.issuerCertificate) {
+    chain.push(new X509Certificate(entry.raw));
+    if (entry.issuerCertificate === entry || entry.issuerCertificate?.fingerprint256 === entry.fingerprint256) break;
+  }
+  return chain;
+}
+
+const MAX_CHAIN = 5;
+
+/** Whether `certificate` is signed by one of `anchors`, directly or through the intermediates. */
+function anchoredIn(
+  certificate: X509Certificate,
+  intermediates: readonly X509Certificate[],
+  anchors: readonly X509Certificate[],
+  depth = 0,
+): boolean {
+  const signedBy = (issuer: X509Certificate) => certificate.checkIssued(issuer) && certificate.verify(issuer.publicKey);
+  if (anchors.some(signedBy)) return true;
+  if (depth >= MAX_CHAIN) return false;
+  return intermediates.some(
+    (issuer) =>
+      issuer.ca &&
+      issuer.fingerprint256 !== certificate.fingerprint256 &&
+      signedBy(issuer) &&
+      anchoredIn(issuer, intermediates, anchors, depth + 1),
+  );
 }

@@ -149,6 +149,16 @@ describe('a node that requires client certificates', () => {
       expect(answer.status, closed).toBe(403);
       expect(answer.text, closed).not.toMatch(/agency_|store/);
     }
+    // A browser's CORS preflight from an allowed origin is no way around it either.
+    const agent = new Agent({ connect: { ca } });
+    const preflight = await fetch(fed.nodeUrl('INTERPOL'), {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' },
+      dispatcher: agent,
+    });
+    await agent.close();
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     // The directory is one of the federation's services too.
     expect((await ask(fed.federation.url('directory'), { ca }, {}, '/metrics')).status).toBe(403);
   });

@@ -107,6 +107,8 @@ describe('the Grafana dashboard', () => {
       'gateway_rate_limited_total',
       'gateway_refused_address_blocked_total',
       'graphql_request_duration_seconds',
+      'tls_certificate_expiry_timestamp_seconds',
+      'tls_connections_refused_total',
     ]);
     for (const name of OURS) expect(shown, name).toContain(name);
   });

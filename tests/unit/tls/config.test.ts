@@ -213,3 +213,24 @@ describe('the "tls" section, strictly', () => {
     }
   });
 });
+
+describe('TLS is never turned off quietly', () => {
+  const tls = { ca: 'ca.pem', certificates: 'certs' };
+
+  it('refuses FEDERATION_TLS=false against a "tls" section in production', () => {
+    const { message } = refusal({ agencies, tls }, { FEDERATION_TLS: 'false', NODE_ENV: 'production' });
+    expect(message).toMatch(/FEDERATION_TLS=false cannot turn off/);
+  });
+
+  it('refuses a misspelt section instead of running without it', () => {
+    const { message } = refusal({ agencies, TLS: tls });
+    expect(message).toContain('"TLS"');
+  });
+
+  it('refuses TLS_CERT_FILE or TLS_KEY_FILE where the federation runs without TLS', () => {
+    for (const variable of ['TLS_CERT_FILE', 'TLS_KEY_FILE']) {
+      const { message } = refusal({ agencies }, { [variable]: '/etc/federation/gateway.pem' });
+      expect(message, variable).toMatch(/runs without TLS/);
+    }
+  });
+});
