@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { readEnvironment } from '../lib/config/env.js';
+import { cpuMsPerRequest, sample } from './proc.js';
 import { parseCommandLine, runCommand } from '../scripts/command-line.js';
 import { AGENCIES, startTestFederation, type TestFederation } from '../tests/helpers/federation.js';
 
@@ -27,8 +27,6 @@ const command = {
 } as const satisfies Parameters<typeof parseCommandLine>[0];
 
 const { seconds: DURATION_S, connections: ATTACKERS } = readEnvironment().bench;
-const CLOCK_TICKS = 100;
-const PAGE_SIZE = 4096;
 
 function nested(levels: number, narrowed: boolean): string {
   let selection = '{ id }';
@@ -47,20 +45,6 @@ const ATTACKS: { name: string; query: string }[] = [
   },
   { name: 'out of range: notices(first: 1000)', query: '{ notices(first: 1000) { id } }' },
 ];
-
-interface ProcessSample {
-  cpuTicks: number;
-  rssBytes: number;
-}
-
-function sample(pid: number): ProcessSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of stat; after the command name they are 12 and 13 (0-based 11, 12).
-  const cpuTicks = Number(fields[11]) + Number(fields[12]);
-  const rssBytes = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE;
-  return { cpuTicks, rssBytes };
-}
 
 async function post(fed: TestFederation, token: string, query: string): Promise<{ status: number; ms: number; errors: string[] }> {
   const started = performance.now();
@@ -139,10 +123,7 @@ runCommand(command, async () => {
       );
       console.log(`  ${sent} attack requests; statuses ${[...statuses].map(([status, count]) => `${status}×${count}`).join(', ')}`);
       const cpu = [...pids.keys()]
-        .map(
-          (name) =>
-            `${name} ${(((after.get(name)!.cpuTicks - before.get(name)!.cpuTicks) / CLOCK_TICKS / Math.max(sent, 1)) * 1000).toFixed(2)}`,
-        )
+        .map((name) => `${name} ${cpuMsPerRequest(before.get(name)!, after.get(name)!, sent).toFixed(2)}`)
         .join(', ');
       console.log(`  CPU ms per attack request: ${cpu}`);
       const memory = [...pids.keys()].map((name) => `${name} ${(peak.get(name)! / 1024 / 1024).toFixed(0)}`).join(', ');
