@@ -29,7 +29,7 @@ export type AccessRequest = {
   decidedAt: Maybe<Scalars['String']['output']>;
   /** Until when an approval grants FULL disclosure (ISO 8601 date-time). */
   expiresAt: Maybe<Scalars['String']['output']>;
-  /** `<OWNER>:AR-<n>`: routed to the owner's node. */
+  /** `<OWNER>:AR-<uuid>`: routed to the owner's node. */
   id: Scalars['ID']['output'];
   justification: Scalars['String']['output'];
   note: Maybe<Scalars['String']['output']>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { AuditLedger, type NewAuditEntry } from './audit.js';
 import type { RecordStore } from './store.js';
@@ -63,7 +64,7 @@ export class AccessRequests {
   /** Creates a PENDING request and its ledger entry; a retry with the same key returns the first. */
   async create(request: NewAccessRequest, audit: AuditOf): Promise<AccessRequestRow> {
     return this.store.writeTransaction(async (trx) => {
-      // Numbering reads the last id: on PostgreSQL hold concurrent creators back (SQLite: writeTransaction's lock).
+      // One request per idempotency key: on PostgreSQL hold concurrent creators back (SQLite: writeTransaction's lock).
       if (this.store.dialect === 'postgres') await sql`lock table access_requests in exclusive mode`.execute(trx);
       const existing = await trx
         .selectFrom('accessRequests')
@@ -75,15 +76,9 @@ export class AccessRequests {
         if (existing.recordId !== request.recordId) throw new IdempotencyKeyReusedError(request.idempotencyKey);
         return existing;
       }
-      // Numeric, not textual, maximum: AR-1000000 comes after AR-999999.
-      const last = await trx
-        .selectFrom('accessRequests')
-        .select(sql<number | null>`max(cast(substr(local_id, 4) as integer))`.as('n'))
-        .executeTakeFirst();
-      const next = Number(last?.n ?? 0) + 1;
       const row: AccessRequestRow = {
         ...request,
-        localId: `AR-${String(next).padStart(6, '0')}`,
+        localId: accessRequestId(),
         status: 'PENDING',
         requestedAt: new Date().toISOString(),
         decidedAt: null,
@@ -118,4 +113,9 @@ export class AccessRequests {
       return updated;
     });
   }
+}
+
+/** A new request's id: `AR-` and a random UUID. No sequence: a requester must not learn how many requests the owner has received. */
+export function accessRequestId(): string {
+  return `AR-${randomUUID()}`;
 }

@@ -81,7 +81,7 @@ describe('access requests after a hit', () => {
     expect(first.errors).toBeUndefined();
     expect(first.data!.requestAccess).toMatchObject({ status: 'PENDING', recordId: record, requester: { code: 'TH-RTP' } });
     requestId = first.data!.requestAccess.id;
-    expect(requestId).toMatch(/^EUROPOL:AR-\d+$/);
+    expect(requestId).toMatch(/^EUROPOL:AR-[0-9a-f-]{36}$/);
 
     const retry = await requestAccess(THAI_OFFICER, record, 'th-rtp-0001');
     expect(retry.data!.requestAccess.id).toBe(requestId);
@@ -96,8 +96,8 @@ describe('access requests after a hit', () => {
       expect(result.errors![0]!.message).toMatch(/Only EUROPOL's reviewers may decide/);
     }
     const direct = await fed.query(
-      'mutation { decideAccessRequest(id: "EUROPOL:AR-000001", decision: DENY) { id } }',
-      {},
+      'mutation($id: ID!) { decideAccessRequest(id: $id, decision: DENY) { id } }',
+      { id: requestId },
       { as: LMLECC_REVIEWER, url: fed.nodeUrl('EUROPOL') },
     );
     expect(direct.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
