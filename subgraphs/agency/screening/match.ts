@@ -93,6 +93,21 @@ function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch
   return { score: Math.max(tokenScore, whole >= 0.95 ? whole : 0), pairs, exact };
 }
 
+/**
+ * How many name parts of the question match distinct name parts of one of the candidate's
+ * names (at the token floor; particles and initials not counted): the best over its names.
+ */
+export function matchedNameParts(askedName: string, names: readonly string[]): number {
+  const askedTokens = nameTokens(askedName);
+  let best = 0;
+  for (const name of names) {
+    const { pairs } = nameSimilarity(askedTokens, name);
+    const counted = (token: string) => token.length > 1 && !PARTICLES.has(token);
+    best = Math.max(best, pairs.filter(([asked, known]) => counted(asked) && counted(known)).length);
+  }
+  return best;
+}
+
 function explainName(name: string, pairs: [string, string, number][]): string {
   const fuzzy = pairs.filter(([a, b]) => a !== b).map(([a, b, s]) => `${a}~${b} ${s.toFixed(2)}`);
   return `"${name}"${fuzzy.length ? `: ${fuzzy.join(', ')}` : ': same name parts'}`;

@@ -1,5 +1,5 @@
 import type { Disclosure, ScreeningKeys } from '../store/rows.js';
-import { scoreCandidate, type Candidate, type MatchReason, type ScreeningQuestion } from './match.js';
+import { matchedNameParts, scoreCandidate, type Candidate, type MatchReason, type ScreeningQuestion } from './match.js';
 import { documentKey, nameKeys } from './normalize.js';
 
 // THE screening rule for records disclosed HIT_ONLY, in one place. A HIT_ONLY subject may be
@@ -8,7 +8,13 @@ import { documentKey, nameKeys } from './normalize.js';
 //   - only name keys find it (a document number finds records disclosed in full only);
 //   - it is scored on the name alone, and coarsely (steps of 0.05), so its score is no
 //     oracle for its date of birth, nationality or documents;
-//   - its hit carries owner, id and score: no matched name, no explanation.
+//   - its hit carries owner, id and score: no matched name, no explanation;
+//   - only a question that identifies a person finds it: at least two of the question's name
+//     parts must match two of the record's (particles not counted), so a withheld name
+//     cannot be confirmed one part at a time ("DAVIES", then "MATTHEW").
+
+/** Name parts a question must match to find a record not disclosed in full. */
+export const WITHHELD_MIN_NAME_PARTS = 2;
 
 /** What one question looks up in the screening index, split by what each key may find. */
 export function screeningKeys(question: ScreeningQuestion): ScreeningKeys {
@@ -30,6 +36,7 @@ export function scoreAsDisclosed(question: ScreeningQuestion, candidate: Candida
     const result = scoreCandidate(question, candidate);
     return result && { score: result.score, matchedName: result.matchedName, reasons: result.reasons };
   }
+  if (matchedNameParts(question.name, candidate.names) < WITHHELD_MIN_NAME_PARTS) return null;
   const result = scoreCandidate({ name: question.name }, { names: candidate.names, birthDates: [], nationalities: [], documents: [] });
   return result && { score: Math.floor(result.score * 20) / 20, matchedName: null, reasons: null };
 }

@@ -45,3 +45,40 @@ describe('scoring as disclosed', () => {
     expect(wrongDocument.score).toBe(hit.score);
   });
 });
+
+describe('what finds a record not disclosed in full', () => {
+  const candidate = { names: ['Matthew James Wilson', 'WILSON, Matt'], birthDates: [], nationalities: ['GB'], documents: [] };
+  const asHitOnly = (name: string) => scoreAsDisclosed({ name }, candidate, 'HIT_ONLY');
+
+  it('is never a single name part, though the same part still finds a record disclosed in full', () => {
+    for (const part of ['Wilson', 'WILSON', 'Matthew', 'Wilsen', 'James']) {
+      expect(asHitOnly(part), part).toBeNull();
+      expect(scoreAsDisclosed({ name: part }, candidate, 'FULL'), part).not.toBeNull();
+    }
+  });
+
+  it('is never a question of several parts of which only one matches, nor one padded with particles', () => {
+    for (const name of ['Wilson Okafor', 'Chen Wilson Li', 'al Wilson', 'van der Wilson', 'Wilson Wilson', 'M. Wilson', 'M J Wilson']) {
+      expect(asHitOnly(name), name).toBeNull();
+    }
+  });
+
+  it('is a question that identifies the person: two or more of its name parts', () => {
+    for (const name of ['Matthew Wilson', 'WILSON Matthew', 'Mathew Willson', 'Matthew James Wilson']) {
+      expect(asHitOnly(name), name).not.toBeNull();
+    }
+  });
+
+  it('holds for any one word asked, whatever the record is named', () => {
+    // One name part each (a change of case inside a word splits it: "WangWei" is two parts).
+    const word = fc.stringMatching(/^[A-Z][a-z]{1,11}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 4 }), word, (nameParts, asked) => {
+        const record = { names: [nameParts.join(' ')], birthDates: [], nationalities: [], documents: [] };
+        expect(scoreAsDisclosed({ name: asked }, record, 'HIT_ONLY')).toBeNull();
+        // Even one of its own parts, exactly.
+        expect(scoreAsDisclosed({ name: nameParts[0]! }, record, 'HIT_ONLY')).toBeNull();
+      }),
+    );
+  });
+});
