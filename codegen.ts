@@ -32,7 +32,7 @@ const config: CodegenConfig = {
           Name: '../store/rows.js#NameRow',
           DateOfBirth: '../store/rows.js#BirthDateRow',
           IdentityDocument: '../store/rows.js#DocumentRow',
-          CaseParticipant: '../store/rows.js#CaseSubjectRow',
+          CaseParticipant: '../store/rows.js#CaseParticipantRow',
           AccessRequest: '../store/access-requests.js#AccessRequestRow',
           AuditEntry: '../store/audit.js#LedgerEntry',
           UnListing: '../store/rows.js#UnListingRow',

@@ -84,6 +84,25 @@ export function decide(caller: PolicyCaller, owner: RecordOwner, labels: Disclos
   return labels.discoverable ? 'HIT_ONLY' : 'NONE';
 }
 
+/**
+ * Links never outrank their ends. A link between two records (a notice's subject, a
+ * subject's notices and cases, a case's subjects and participants with their roles) is
+ * disclosed only when both of its ends are disclosed in full to the caller: a record
+ * disclosed in full shows its links to records the caller also reads in full, and no
+ * others; a HIT_ONLY record shows none (its links are withheld content). A record withheld
+ * behind a link stays discoverable on its own, through lists, lookups and screening.
+ * The store applies this in SQL (policy-sql.ts `linkedEnd`); the record reader follows
+ * links only from records that `showsLinks`.
+ */
+export function linkDisclosed(from: DisclosureLevel, to: DisclosureLevel): boolean {
+  return from === 'FULL' && to === 'FULL';
+}
+
+/** Whether a record at this level shows any of its links. */
+export function showsLinks(level: DisclosureLevel): boolean {
+  return linkDisclosed(level, 'FULL');
+}
+
 /** The only fields a HIT_ONLY record carries; every other field of it is null. */
 export const HIT_ONLY_FIELDS: Readonly<Record<'Notice' | 'Subject' | 'Case', readonly string[]>> = {
   Notice: ['id', 'agency', 'colour', 'disclosure'],

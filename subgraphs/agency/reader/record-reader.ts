@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { formatRecordId } from '../../../lib/ids.js';
-import { fullAccessClauses, type PolicyCaller, type RecordOwner } from '../policy/policy.js';
+import { fullAccessClauses, showsLinks, type PolicyCaller, type RecordOwner } from '../policy/policy.js';
 import { CONTENT, readContent, recordIdOf, type ContentKind, type ContentRow } from '../store/content.js';
 import type {
   CaseQuery,
@@ -15,11 +15,11 @@ import type {
   SubjectQuery,
   SubjectRow,
 } from '../store/rows.js';
-import { casesById, listCases } from '../store/scoped/cases.js';
+import { casesById, linkedCases, listCases } from '../store/scoped/cases.js';
 import { countHoldings } from '../store/scoped/holdings.js';
 import { listNotices, noticesById, noticesOfSubjects } from '../store/scoped/notices.js';
 import { screeningCandidates } from '../store/scoped/screening-candidates.js';
-import { listSubjects, subjectsById } from '../store/scoped/subjects.js';
+import { linkedSubjects, listSubjects, subjectsById } from '../store/scoped/subjects.js';
 import type { RecordStore } from '../store/store.js';
 import type { Tables } from '../store/tables.js';
 import { byKey, grouped, present } from './batch.js';
@@ -50,6 +50,8 @@ export class RecordReader {
   readonly #subjectLoader: DataLoader<string, SubjectRow | null>;
   readonly #caseLoader: DataLoader<string, CaseRow | null>;
   readonly #noticesOfSubjectLoader: DataLoader<string, NoticeRow[]>;
+  readonly #linkedSubjectLoader: DataLoader<string, SubjectRow | null>;
+  readonly #linkedCaseLoader: DataLoader<string, CaseRow | null>;
   readonly #contentLoaders: ContentLoaders;
 
   // ES private fields: a resolver holding the reader cannot reach the store or widen the scope.
@@ -77,6 +79,14 @@ export class RecordReader {
     );
     this.#caseLoader = byKey(
       async (ids) => this.#recorded(await casesById(db, scope, ids)),
+      (row) => row.localId,
+    );
+    this.#linkedSubjectLoader = byKey(
+      async (ids) => this.#recorded(await linkedSubjects(db, scope, ids)),
+      (row) => row.localId,
+    );
+    this.#linkedCaseLoader = byKey(
+      async (ids) => this.#recorded(await linkedCases(db, scope, ids)),
       (row) => row.localId,
     );
     this.#noticesOfSubjectLoader = grouped(
@@ -120,18 +130,32 @@ export class RecordReader {
     return this.#caseLoader.load(localId);
   }
 
-  /** The subjects of these ids the caller may know of, in the order asked. */
-  async subjects(localIds: readonly string[]): Promise<SubjectRow[]> {
-    return present(await this.#subjectLoader.loadMany(localIds));
-  }
+  // ---- Links: from a record this reader handed out, under the policy's link rule ----------
+  // (policy.ts `linkDisclosed`): nothing from a record not disclosed in full, and only records
+  // disclosed in full at the other end.
 
-  async cases(localIds: readonly string[]): Promise<CaseRow[]> {
-    return present(await this.#caseLoader.loadMany(localIds));
-  }
-
-  noticesOfSubject(subject: SubjectRow): Promise<NoticeRow[]> {
-    this.#assertHandedOut(subject);
+  /** A subject's notices. */
+  async noticesOfSubject(subject: SubjectRow): Promise<NoticeRow[]> {
+    if (!this.#followsLinks(subject)) return [];
     return this.#noticesOfSubjectLoader.load(subject.localId);
+  }
+
+  /** The subject at the other end of a link from `from` (a notice's subject), or null. */
+  async linkedSubject(from: RecordRow, localId: string | null): Promise<SubjectRow | null> {
+    if (!localId || !this.#followsLinks(from)) return null;
+    return this.#linkedSubjectLoader.load(localId);
+  }
+
+  /** The subjects at the other ends of links from `from` (a case's subjects), in the order asked. */
+  async linkedSubjects(from: RecordRow, localIds: readonly string[]): Promise<SubjectRow[]> {
+    if (!this.#followsLinks(from)) return [];
+    return present(await this.#linkedSubjectLoader.loadMany(localIds));
+  }
+
+  /** The cases at the other ends of links from `from` (a subject's cases), in the order asked. */
+  async linkedCases(from: RecordRow, localIds: readonly string[]): Promise<CaseRow[]> {
+    if (!this.#followsLinks(from)) return [];
+    return present(await this.#linkedCaseLoader.loadMany(localIds));
   }
 
   /**
@@ -204,6 +228,11 @@ export class RecordReader {
   #handOut<Row extends object>(rows: Row[]): Row[] {
     for (const row of rows) this.#handedOut.add(row);
     return rows;
+  }
+
+  #followsLinks(from: RecordRow): boolean {
+    this.#assertHandedOut(from);
+    return showsLinks(from.disclosure);
   }
 
   #assertHandedOut(record: object): void {

@@ -51,7 +51,7 @@ export const recordResolvers: Resolvers = {
     ...labelFields,
     id: (notice, _args, context) => globalId(context, notice.localId),
     agency: (_notice, _args, context) => ({ code: context.agency }),
-    subject: (notice, _args, context) => context.reader.subject(notice.subjectId),
+    subject: (notice, _args, context) => context.reader.linkedSubject(notice, notice.subjectId),
     title: async (notice, _args, context) => localizedText(await context.reader.content('titles', notice)),
     charges: async (notice, _args, context) => localizedText(await context.reader.content('charges', notice)),
     recipients: async (notice, _args, context) => (await context.reader.content('recipients', notice)).map((row) => ({ code: row.agency })),
@@ -69,7 +69,7 @@ export const recordResolvers: Resolvers = {
     notices: (subject, _args, context) => context.reader.noticesOfSubject(subject),
     cases: async (subject, _args, context) => {
       const links = await context.reader.content('caseLinksOfSubject', subject);
-      return context.reader.cases([...new Set(links.map((link) => link.caseId))]);
+      return context.reader.linkedCases(subject, [...new Set(links.map((link) => link.caseId))]);
     },
   },
 
@@ -88,23 +88,29 @@ export const recordResolvers: Resolvers = {
     subjects: async (record, { roles }, context) => {
       const links = await context.reader.content('caseLinksOfCase', record);
       const wanted = roles?.length ? links.filter((link) => roles.includes(link.role)) : links;
-      return context.reader.subjects([...new Set(wanted.map((link) => link.subjectId))]);
+      return context.reader.linkedSubjects(record, [...new Set(wanted.map((link) => link.subjectId))]);
     },
     participants: async (record, _args, context) => {
-      // A participant whose subject the caller may not know of is left out, like the subject.
+      // A participant whose subject the link rule withholds is left out, role and all, like the subject.
       const links = await context.reader.content('caseLinksOfCase', record);
-      const known = new Set((await context.reader.subjects(links.map((link) => link.subjectId))).map((subject) => subject.localId));
-      return links.filter((link) => known.has(link.subjectId));
+      const subjects = new Map(
+        (
+          await context.reader.linkedSubjects(
+            record,
+            links.map((link) => link.subjectId),
+          )
+        ).map((subject) => [subject.localId, subject]),
+      );
+      return links.flatMap((link) => {
+        const subject = subjects.get(link.subjectId);
+        return subject ? [{ ...link, subject }] : [];
+      });
     },
     participatingAgencies: async (record, _args, context) =>
       (await context.reader.content('caseAgencies', record)).map((row) => ({ code: row.agency })),
   },
 
   CaseParticipant: {
-    subject: async (link, _args, context) => {
-      const subject = await context.reader.subject(link.subjectId);
-      if (!subject) throw new Error(`Case participant ${link.subjectId} has no subject row`);
-      return subject;
-    },
+    subject: (participant) => participant.subject,
   },
 };

@@ -40,6 +40,10 @@ export type RecipientRow = Selectable<NoticeRecipientsTable>;
 export type TextRow = Selectable<TextsTable>;
 export type CrimeTypeRow = Selectable<CaseCrimeTypesTable>;
 export type CaseSubjectRow = Selectable<CaseSubjectsTable>;
+/** A case's participant as it leaves: the link and its subject, read under the link rule. */
+export interface CaseParticipantRow extends CaseSubjectRow {
+  subject: SubjectRow;
+}
 export type CaseAgencyRow = Selectable<CaseAgenciesTable>;
 export type ReleasabilityRow = Selectable<ReleasabilityTable>;
 export type UnListingRow = Selectable<UnListingsTable>;

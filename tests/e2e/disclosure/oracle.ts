@@ -146,9 +146,13 @@ export function buildBatches(stores: readonly Store[], size: number, selections:
 
 type Ref = { id: string; disclosure: Level };
 
+/**
+ * The far end of a link from a record disclosed in full. docs/disclosure.md, "Links": a link
+ * is disclosed only when both of its ends are disclosed in full; a HIT_ONLY record at the far
+ * end is left out like a NONE one (it stays discoverable on its own).
+ */
 function ref(caller: Partner, store: Store, localId: string): Ref | null {
-  const level = levelOf(caller, store, localId);
-  return level === 'NONE' ? null : { id: `${store.owner}:${localId}`, disclosure: level };
+  return levelOf(caller, store, localId) === 'FULL' ? { id: `${store.owner}:${localId}`, disclosure: 'FULL' } : null;
 }
 
 function refs(caller: Partner, store: Store, localIds: readonly string[]): Ref[] {

@@ -196,16 +196,28 @@ describe.each(STORE_KINDS)('a node on %s discloses exactly what its policy decid
             expect(got!.tlp).toBe(records.labels[localId]!.tlp);
             expect(got!.handling).toBe(records.labels[localId]!.handling);
           }
-          // Nested records are decided on their own: a NONE one never appears inside another.
-          for (const nested of [
-            got!.subject,
-            ...((got!.subjects as unknown[]) ?? []),
-            ...((got!.notices as unknown[]) ?? []),
-            ...((got!.cases as unknown[]) ?? []),
-          ]) {
-            if (!nested) continue;
-            const nestedId = (nested as { id: string }).id.split(':')[1]!;
-            expect(level(nestedId), `${nestedId} inside ${localId}`).not.toBe('NONE');
+          // Links never outrank their ends: from a record disclosed in full, exactly its links to
+          // records also disclosed in full (docs/disclosure.md), nothing else, and every one of them.
+          const idsOf = (list: unknown) => ((list as { id: string }[] | null) ?? []).map((item) => item.id.split(':')[1]!).sort();
+          const fullOnly = (ids: string[]) => [...new Set(ids)].filter((id) => level(id) === 'FULL').sort();
+          if (alias.startsWith('n')) {
+            const notice = records.notices.find((n) => n.localId === localId)!;
+            const expected = decided === 'FULL' ? fullOnly([notice.subjectLocalId]) : [];
+            expect(got!.subject ? [(got!.subject as { id: string }).id.split(':')[1]] : [], `subject of ${localId}`).toEqual(expected);
+          }
+          if (alias.startsWith('s')) {
+            const notices = records.notices.filter((n) => n.subjectLocalId === localId).map((n) => n.localId);
+            const cases = records.cases.filter((c) => c.subjects.some((s) => s.subjectLocalId === localId)).map((c) => c.localId);
+            expect(idsOf(got!.notices), `notices of ${localId}`).toEqual(decided === 'FULL' ? fullOnly(notices) : []);
+            expect(idsOf(got!.cases), `cases of ${localId}`).toEqual(decided === 'FULL' ? fullOnly(cases) : []);
+          }
+          if (alias.startsWith('c')) {
+            const record = records.cases.find((c) => c.localId === localId)!;
+            const linked = decided === 'FULL' ? fullOnly(record.subjects.map((s) => s.subjectLocalId)) : [];
+            expect(idsOf(got!.subjects), `subjects of ${localId}`).toEqual(linked);
+            // A participant (and its role) whose subject is withheld is left out with it.
+            const roles = decided === 'FULL' ? record.subjects.filter((s) => level(s.subjectLocalId) === 'FULL').length : 0;
+            expect(((got!.participants as unknown[] | null) ?? []).length, `participants of ${localId}`).toBe(roles);
           }
         }
 

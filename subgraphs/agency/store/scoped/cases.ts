@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseQuery, CaseRow, DisclosureScope } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, newestFirst, visible } from './policy-sql.js';
+import { disclosureOf, fullAccess, linkedEnd, newestFirst, visible } from './policy-sql.js';
 
 // Cases as one caller may know of them. Only the record reader (reader/) calls these.
 
@@ -29,6 +29,14 @@ export function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: Cas
     .orderBy(newestFirst('cases', 'openedOn', scope))
     .orderBy('cases.localId', 'desc')
     .limit(query.first)
+    .execute();
+}
+
+/** Cases reached through a link (a subject's cases): only those the link rule lets through. */
+export function linkedCases(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<CaseRow[]> {
+  return visibleCases(db, scope)
+    .where(linkedEnd('cases', scope))
+    .where('cases.localId', 'in', [...ids])
     .execute();
 }
 

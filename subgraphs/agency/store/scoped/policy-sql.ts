@@ -29,6 +29,14 @@ export function fullAccess(table: RecordTable, scope: DisclosureScope): RawBuild
   return clauses.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(clauses, sql` or `)})`;
 }
 
+/**
+ * SQL for "this row may be reached through a link": the policy's link rule (policy.ts
+ * `linkDisclosed`), whose far end must be disclosed in full. Reads of linked records AND it.
+ */
+export function linkedEnd(table: RecordTable, scope: DisclosureScope): RawBuilder<boolean> {
+  return fullAccess(table, scope);
+}
+
 export function disclosureOf(table: RecordTable, scope: DisclosureScope) {
   return sql<Disclosure>`case when ${fullAccess(table, scope)} then 'FULL' else 'HIT_ONLY' end`.as('disclosure');
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, SubjectQuery, SubjectRow } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, visible } from './policy-sql.js';
+import { disclosureOf, fullAccess, linkedEnd, visible } from './policy-sql.js';
 
 // Subjects as one caller may know of them. Only the record reader (reader/) calls these.
 
@@ -38,6 +38,14 @@ export function listSubjects(db: Kysely<Tables>, scope: DisclosureScope, query: 
     );
   }
   return select.orderBy('subjects.localId').limit(query.first).execute();
+}
+
+/** Subjects reached through a link (a notice's subject, a case's subjects): only those the link rule lets through. */
+export function linkedSubjects(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
+  return visibleSubjects(db, scope)
+    .where(linkedEnd('subjects', scope))
+    .where('subjects.localId', 'in', [...ids])
+    .execute();
 }
 
 export function subjectsById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
