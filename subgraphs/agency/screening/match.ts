@@ -94,18 +94,57 @@ function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch
 }
 
 /**
- * How many name parts of the question match distinct name parts of one of the candidate's
- * names (at the token floor; particles and initials not counted): the best over its names.
+ * Whether a question names a person well enough to find a record it may not read in full
+ * (screening/withheld.ts): at least two words of the question, and all of its words but one,
+ * each match a distinct part of one of the record's names as a whole word. A word is what
+ * the question separates by spaces or commas ("Jean-Pierre", "MacDonald" and "小明" are one
+ * word each, however many tokens they transliterate to); particles and parts shorter than
+ * three letters do not count; "alike" is strict here (the same word, a close spelling of
+ * about the same length, or the same consonant skeleton of four or more), so a prefix
+ * ("Ma") or a skeleton ("Mt") cannot stand in for a name part, and padding a question with
+ * guesses does not help.
  */
-export function matchedNameParts(askedName: string, names: readonly string[]): number {
-  const askedTokens = nameTokens(askedName);
-  let best = 0;
-  for (const name of names) {
-    const { pairs } = nameSimilarity(askedTokens, name);
-    const counted = (token: string) => token.length > 1 && !PARTICLES.has(token);
-    best = Math.max(best, pairs.filter(([asked, known]) => counted(asked) && counted(known)).length);
-  }
-  return best;
+export function identifiesPerson(askedName: string, names: readonly string[]): boolean {
+  const words = askedName
+    .split(/[\s,]+/)
+    .map((word) => nameTokens(word).filter(countsAsPart))
+    .filter((tokens) => tokens.length > 0);
+  if (words.length < 2) return false;
+  return names.some((name) => {
+    const known = nameTokens(name).filter(countsAsPart);
+    // Each (question word, record part) pair that is strictly alike, best first; then each side used once.
+    const pairs: { w: number; k: number; similarity: number }[] = [];
+    words.forEach((tokens, w) =>
+      known.forEach((b, k) => {
+        const alike = tokens.filter((a) => strictlyAlike(a, b)).map((a) => tokenSimilarity(a, b));
+        if (alike.length > 0) pairs.push({ w, k, similarity: Math.max(...alike) });
+      }),
+    );
+    pairs.sort((x, y) => y.similarity - x.similarity);
+    const usedWords = new Set<number>();
+    const usedKnown = new Set<number>();
+    for (const { w, k } of pairs) {
+      if (usedWords.has(w) || usedKnown.has(k)) continue;
+      usedWords.add(w);
+      usedKnown.add(k);
+    }
+    return usedWords.size >= 2 && words.length - usedWords.size <= 1;
+  });
+}
+
+const countsAsPart = (token: string) => token.length >= 3 && !PARTICLES.has(token);
+
+/**
+ * The same name part, strictly: equal, a close spelling of about the same length, or the same
+ * consonant skeleton of four or more (a name written without vowels, "mhmd" for Muhammad; a
+ * shorter skeleton is guessed too easily: "jms" would confirm James).
+ */
+function strictlyAlike(a: string, b: string): boolean {
+  if (a === b) return true;
+  const lengths = Math.min(a.length, b.length) / Math.max(a.length, b.length);
+  if (lengths >= 0.75 && jaroWinkler(a, b) >= 0.9) return true;
+  const bones = skeleton(a);
+  return bones.length >= 4 && bones === skeleton(b);
 }
 
 function explainName(name: string, pairs: [string, string, number][]): string {

@@ -1,5 +1,5 @@
 import type { Disclosure, ScreeningKeys } from '../store/rows.js';
-import { matchedNameParts, scoreCandidate, type Candidate, type MatchReason, type ScreeningQuestion } from './match.js';
+import { identifiesPerson, scoreCandidate, type Candidate, type MatchReason, type ScreeningQuestion } from './match.js';
 import { documentKey, nameKeys } from './normalize.js';
 
 // THE screening rule for records disclosed HIT_ONLY, in one place. A HIT_ONLY subject may be
@@ -9,12 +9,14 @@ import { documentKey, nameKeys } from './normalize.js';
 //   - it is scored on the name alone, and coarsely (steps of 0.05), so its score is no
 //     oracle for its date of birth, nationality or documents;
 //   - its hit carries owner, id and score: no matched name, no explanation;
-//   - only a question that identifies a person finds it: at least two of the question's name
-//     parts must match two of the record's (particles not counted), so a withheld name
-//     cannot be confirmed one part at a time ("DAVIES", then "MATTHEW").
+//   - only a question that identifies a person finds it (match.ts `identifiesPerson`: two or
+//     more of its words, and all but one, each match a part of one of the record's names),
+//     so a withheld name cannot be confirmed one part at a time ("DAVIES", then "MATTHEW"),
+//     by prefixes ("DAVIES Ma") or by padding a question with guesses;
+//   - and only at a score of WITHHELD_MIN_SCORE or more, whatever minScore the caller asks.
 
-/** Name parts a question must match to find a record not disclosed in full. */
-export const WITHHELD_MIN_NAME_PARTS = 2;
+/** The lowest score at which a record not disclosed in full is a hit. */
+export const WITHHELD_MIN_SCORE = 0.8;
 
 /** What one question looks up in the screening index, split by what each key may find. */
 export function screeningKeys(question: ScreeningQuestion): ScreeningKeys {
@@ -36,7 +38,9 @@ export function scoreAsDisclosed(question: ScreeningQuestion, candidate: Candida
     const result = scoreCandidate(question, candidate);
     return result && { score: result.score, matchedName: result.matchedName, reasons: result.reasons };
   }
-  if (matchedNameParts(question.name, candidate.names) < WITHHELD_MIN_NAME_PARTS) return null;
+  if (!identifiesPerson(question.name, candidate.names)) return null;
   const result = scoreCandidate({ name: question.name }, { names: candidate.names, birthDates: [], nationalities: [], documents: [] });
-  return result && { score: Math.floor(result.score * 20) / 20, matchedName: null, reasons: null };
+  if (!result) return null;
+  const score = Math.floor(result.score * 20) / 20;
+  return score >= WITHHELD_MIN_SCORE ? { score, matchedName: null, reasons: null } : null;
 }
