@@ -1,3 +1,4 @@
+import { toPort } from '../lib/config/federation-schema.js';
 import { loadConfig, type Config } from '../lib/config/index.js';
 import { isWellFormedAgencyCode } from '../lib/ids.js';
 import { createLogger } from '../lib/logger.js';
@@ -103,8 +104,9 @@ function targetOf(config: Config, name: string): Target {
 
 function portOf(fromEnvironment: string | undefined, fromConfig?: number): number {
   if (fromEnvironment === undefined) return fromConfig!;
-  const port = Number(fromEnvironment);
-  if (!/^\d+$/.test(fromEnvironment) || port < 1 || port > 65535) {
+  // The same reading of a port as the services' own (lib/config/federation-schema.ts); 0 is no port to ask.
+  const port = toPort(fromEnvironment.trim() === '' ? undefined : fromEnvironment);
+  if (!port) {
     throw new Error(`PORT must be a port number (1-65535), not ${JSON.stringify(oneLine(fromEnvironment, 40))}`);
   }
   return port;

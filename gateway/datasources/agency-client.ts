@@ -1,8 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { DEADLINE_HEADER } from '../../lib/limits/deadline.js';
-import { isTlsFailure, PLAIN_LINKS, type LinkFetch } from '../../lib/tls/links.js';
-import { CLIENT_CERTIFICATE_REFUSED } from '../../lib/tls/server.js';
-import { oneLine } from '../../lib/text.js';
+import { AnswerTooLargeError, readAtMost } from '../../lib/http/read-at-most.js';
+import { isTlsFailure, PLAIN_LINKS, refusalIn, type LinkFetch } from '../../lib/tls/links.js';
 
 // How the gateway talks to one agency node. The sovereign data source only needs this;
 // tests substitute in-process nodes for unit tests of routing.
@@ -110,13 +109,9 @@ export class HttpAgencyClient implements AgencyClient {
       throw new AgencyFailureError(this.agency, unusable, `HTTP ${response.status}, not a GraphQL response`);
     }
     // The node did not admit the gateway's connection (lib/tls/server.ts): nothing was asked.
-    if (response.status === 403 && body.errors?.[0]?.extensions?.code === CLIENT_CERTIFICATE_REFUSED) {
-      throw new AgencyFailureError(
-        this.agency,
-        'certificate_refused',
-        `the node refused the gateway's client certificate: ${oneLine(String(body.errors[0].message), 200)}`,
-      );
-    }
+    const refused = refusalIn(response.status, body);
+    if (refused)
+      throw new AgencyFailureError(this.agency, 'certificate_refused', `the node refused the gateway's client certificate: ${refused}`);
     return body;
   }
 
@@ -131,35 +126,6 @@ export class HttpAgencyClient implements AgencyClient {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message, beforeResponse);
   }
-}
-
-class AnswerTooLargeError extends Error {}
-
-/**
- * The body as text, read chunk by chunk and given up (the connection closed, nothing more
- * downloaded) as soon as it passes `maxBytes`: a node's 100 MB answer costs the gateway
- * `maxBytes`, not 100 MB.
- */
-async function readAtMost(response: Response, maxBytes: number): Promise<string> {
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw new AnswerTooLargeError();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new AnswerTooLargeError();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isGraphQLResponse(body: unknown): body is NodeResponse {

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { writeAtomically } from '../write-atomically.js';
 import type { Role } from './caller.js';
 
 // A development token issuer: an ES256 key pair made on first use under DATA_DIR and
@@ -47,9 +48,7 @@ export async function ensureDevIssuer(dataDir: string): Promise<DevIssuer> {
   }
   const { d: _private, ...publicJwk } = privateJwk;
   const jwksFile = path.join(dir, 'jwks.json');
-  const temporary = `${jwksFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ keys: [{ ...publicJwk, alg: DEV_ALGORITHM, use: 'sig' }] }, null, 2));
-  renameSync(temporary, jwksFile);
+  writeAtomically(jwksFile, JSON.stringify({ keys: [{ ...publicJwk, alg: DEV_ALGORITHM, use: 'sig' }] }, null, 2));
   return { key: (await importJWK(privateJwk, DEV_ALGORITHM)) as CryptoKey, kid: privateJwk.kid! };
 }
 

@@ -91,17 +91,13 @@ export async function serveGraphQL<TContext extends BaseContext>(
   // it is not ready; it closes once no request is in flight (bounded), so none is cut off.
   let closing = false;
   let inFlight = 0;
+  // Nodes and the directory decide each connection's client certificate; the gateway asks for none.
+  const admission = tls && tls.clientCertificates !== 'none' ? { watch: tls.watch, mode: tls.clientCertificates } : undefined;
   app.addHook('onRequest', async (request, reply) => {
     inFlight += 1;
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
-    if (
-      tls &&
-      tls.clientCertificates !== 'none' &&
-      !admitLink(request, reply, { ...tls, clientCertificates: tls.clientCertificates }, logger)
-    ) {
-      return reply;
-    }
+    if (admission && !admitLink(request, reply, admission, logger)) return reply;
     if (options.guard && (await options.guard.onRequest(request, reply))) return reply;
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -194,10 +190,10 @@ export async function serveGraphQL<TContext extends BaseContext>(
 function admitLink(
   request: FastifyRequest,
   reply: FastifyReply,
-  tls: ServerTls & { clientCertificates: ClientCertificateMode },
+  admission: { watch: ServerTls['watch']; mode: ClientCertificateMode },
   logger: Logger,
 ): boolean {
-  const link = admittedLink(request.raw.socket as TLSSocket, tls.watch.current(), tls.clientCertificates, logger);
+  const link = admittedLink(request.raw.socket as TLSSocket, admission.watch.current(), admission.mode, logger);
   if ('refused' in link) {
     if (request.url === '/health') return true;
     void reply.code(403).header('connection', 'close').send(graphqlErrors(REFUSAL_MESSAGES[link.refused], CLIENT_CERTIFICATE_REFUSED));

@@ -1,9 +1,10 @@
-import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FederationConfig } from '../config/federation.js';
 import { isIP } from 'node:net';
 import { serviceName, type TlsConfig } from '../config/tls.js';
+import { writeAtomically } from '../write-atomically.js';
 import { issueCertificate, makeCertificateAuthority, type CertificateAuthority } from './certificates.js';
 
 // The development CA: `FEDERATION_TLS=true npm start` makes a CA and one certificate per
@@ -100,11 +101,4 @@ function isCurrent(certFile: string, keyFile: string, authority: CertificateAuth
 
 function expiresWithin(certificate: X509Certificate, days: number): boolean {
   return new Date(certificate.validTo).getTime() - Date.now() < days * DAY_MS;
-}
-
-function writeAtomically(file: string, text: string, mode: number): void {
-  // A new file of its own (never one found in place, whatever its mode), then renamed over the old one.
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, text, { mode, flag: 'wx' });
-  renameSync(temporary, file);
 }

@@ -1,4 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import { readAtMost } from '../http/read-at-most.js';
 import { oneLine } from '../text.js';
 import type { TlsWatch } from './material.js';
 import { CLIENT_CERTIFICATE_REFUSED } from './server.js';
@@ -59,26 +60,19 @@ const REFUSAL_BODY_BYTES = 4096;
  * a few KiB of a 403's body and nothing of any other.
  */
 export async function certificateRefusal(response: Response): Promise<string | undefined> {
-  if (response.status !== 403 || !response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size <= REFUSAL_BODY_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  await reader.cancel().catch(() => {});
+  if (response.status !== 403) return undefined;
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-      errors?: { message?: unknown; extensions?: { code?: unknown } }[];
-    };
-    const first = body.errors?.[0];
-    return first?.extensions?.code === CLIENT_CERTIFICATE_REFUSED ? oneLine(String(first.message), 200) : undefined;
+    return refusalIn(response.status, JSON.parse(await readAtMost(response, REFUSAL_BODY_BYTES)));
   } catch {
     return undefined;
   }
+}
+
+/** The same, for an answer already read: its status and parsed body. */
+export function refusalIn(status: number, body: unknown): string | undefined {
+  if (status !== 403) return undefined;
+  const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors?.[0];
+  return first?.extensions?.code === CLIENT_CERTIFICATE_REFUSED ? oneLine(String(first.message), 200) : undefined;
 }
 
 function agentFor(tls: TlsWatch): Agent {

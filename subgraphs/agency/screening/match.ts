@@ -66,20 +66,15 @@ interface NameMatch {
 function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch {
   const tokens = nameTokens(name);
   if (askedTokens.length === 0 || tokens.length === 0) return { score: 0, pairs: [], exact: false };
-  const candidates = askedTokens
-    .flatMap((a, i) => tokens.map((b, j) => ({ i, j, a, b, similarity: tokenSimilarity(a, b) })))
-    .sort((x, y) => y.similarity - x.similarity);
-  const usedAsked = new Set<number>();
-  const usedName = new Set<number>();
-  const pairs: [string, string, number][] = [];
-  let total = 0;
-  for (const pair of candidates) {
-    if (usedAsked.has(pair.i) || usedName.has(pair.j) || pair.similarity < TOKEN_FLOOR) continue;
-    usedAsked.add(pair.i);
-    usedName.add(pair.j);
-    pairs.push([pair.a, pair.b, pair.similarity]);
-    total += pair.similarity;
-  }
+  const chosen = bestPairs(
+    askedTokens
+      .flatMap((a, i) => tokens.map((b, j) => ({ i, j, a, b, similarity: tokenSimilarity(a, b) })))
+      .filter((pair) => pair.similarity >= TOKEN_FLOOR),
+  );
+  const usedAsked = new Set(chosen.map((pair) => pair.i));
+  const usedName = new Set(chosen.map((pair) => pair.j));
+  const pairs = chosen.map((pair): [string, string, number] => [pair.a, pair.b, pair.similarity]);
+  const total = chosen.reduce((sum, pair) => sum + pair.similarity, 0);
   const unmatched = (list: readonly string[], used: Set<number>) => list.filter((token, i) => !used.has(i) && !PARTICLES.has(token)).length;
   const extraAsked = unmatched(askedTokens, usedAsked);
   const extraKnown = unmatched(tokens, usedName);
@@ -112,23 +107,15 @@ export function identifiesPerson(askedName: string, names: readonly string[]): b
   if (words.length < 2) return false;
   return names.some((name) => {
     const known = nameTokens(name).filter(countsAsPart);
-    // Each (question word, record part) pair that is strictly alike, best first; then each side used once.
-    const pairs: { w: number; k: number; similarity: number }[] = [];
-    words.forEach((tokens, w) =>
-      known.forEach((b, k) => {
+    // Each (question word, record part) pair that is strictly alike; each side used once.
+    const alikePairs = words.flatMap((tokens, i) =>
+      known.flatMap((b, j) => {
         const alike = tokens.filter((a) => strictlyAlike(a, b)).map((a) => tokenSimilarity(a, b));
-        if (alike.length > 0) pairs.push({ w, k, similarity: Math.max(...alike) });
+        return alike.length > 0 ? [{ i, j, similarity: Math.max(...alike) }] : [];
       }),
     );
-    pairs.sort((x, y) => y.similarity - x.similarity);
-    const usedWords = new Set<number>();
-    const usedKnown = new Set<number>();
-    for (const { w, k } of pairs) {
-      if (usedWords.has(w) || usedKnown.has(k)) continue;
-      usedWords.add(w);
-      usedKnown.add(k);
-    }
-    return usedWords.size >= 2 && words.length - usedWords.size <= 1;
+    const matched = bestPairs(alikePairs).length;
+    return matched >= 2 && words.length - matched <= 1;
   });
 }
 
@@ -145,6 +132,20 @@ function strictlyAlike(a: string, b: string): boolean {
   if (lengths >= 0.75 && jaroWinkler(a, b) >= 0.9) return true;
   const bones = skeleton(a);
   return bones.length >= 4 && bones === skeleton(b);
+}
+
+/** Pairs of the most alike first, each left (i) and right (j) item used at most once. */
+function bestPairs<Pair extends { i: number; j: number; similarity: number }>(candidates: Pair[]): Pair[] {
+  const usedLeft = new Set<number>();
+  const usedRight = new Set<number>();
+  const chosen: Pair[] = [];
+  for (const pair of [...candidates].sort((x, y) => y.similarity - x.similarity)) {
+    if (usedLeft.has(pair.i) || usedRight.has(pair.j)) continue;
+    usedLeft.add(pair.i);
+    usedRight.add(pair.j);
+    chosen.push(pair);
+  }
+  return chosen;
 }
 
 function explainName(name: string, pairs: [string, string, number][]): string {

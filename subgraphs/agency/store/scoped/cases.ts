@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseQuery, CaseRow, DisclosureScope } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, linkedEnd, newestFirst, visible } from './policy-sql.js';
+import { disclosureOf, fullAccess, linkedDisclosure, linkedEnd, newestFirst, visible } from './policy-sql.js';
 
 // Cases as one caller may know of them. Only the record reader (reader/) calls these.
 
@@ -34,7 +34,10 @@ export function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: Cas
 
 /** Cases reached through a link (a subject's cases): only those the link rule lets through. */
 export function linkedCases(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<CaseRow[]> {
-  return visibleCases(db, scope)
+  return db
+    .selectFrom('cases')
+    .selectAll('cases')
+    .select(linkedDisclosure())
     .where(linkedEnd('cases', scope))
     .where('cases.localId', 'in', [...ids])
     .execute();

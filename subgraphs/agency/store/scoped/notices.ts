@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, NoticeQuery, NoticeRow } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, linkedEnd, newestFirst, visible } from './policy-sql.js';
+import { disclosureOf, fullAccess, linkedDisclosure, linkedEnd, newestFirst, visible } from './policy-sql.js';
 
 // Notices as one caller may know of them. Only the record reader (reader/) calls these:
 // what they return is what the ledger must record.
@@ -31,10 +31,13 @@ export function noticesById(db: Kysely<Tables>, scope: DisclosureScope, ids: rea
 
 /** The notices linked to these subjects: only those the link rule lets through (disclosed in full). */
 export function noticesOfSubjects(db: Kysely<Tables>, scope: DisclosureScope, subjectIds: readonly string[]): Promise<NoticeRow[]> {
-  return visibleNotices(db, scope)
+  return db
+    .selectFrom('notices')
+    .selectAll('notices')
+    .select(linkedDisclosure())
     .where(linkedEnd('notices', scope))
     .where('notices.subjectId', 'in', [...subjectIds])
-    .orderBy(newestFirst('notices', 'issuedOn', scope))
+    .orderBy(sql`${sql.ref('notices.issuedOn')} desc nulls last`)
     .orderBy('notices.localId', 'desc')
     .execute();
 }

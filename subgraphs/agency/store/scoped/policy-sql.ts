@@ -37,6 +37,11 @@ export function linkedEnd(table: RecordTable, scope: DisclosureScope): RawBuilde
   return fullAccess(table, scope);
 }
 
+/** The disclosure column of rows read under `linkedEnd`: FULL by that condition, not evaluated again per row. */
+export function linkedDisclosure() {
+  return sql<Disclosure>`'FULL'`.as('disclosure');
+}
+
 export function disclosureOf(table: RecordTable, scope: DisclosureScope) {
   return sql<Disclosure>`case when ${fullAccess(table, scope)} then 'FULL' else 'HIT_ONLY' end`.as('disclosure');
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, SubjectQuery, SubjectRow } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, linkedEnd, visible } from './policy-sql.js';
+import { disclosureOf, fullAccess, linkedDisclosure, linkedEnd, visible } from './policy-sql.js';
 
 // Subjects as one caller may know of them. Only the record reader (reader/) calls these.
 
@@ -42,7 +42,10 @@ export function listSubjects(db: Kysely<Tables>, scope: DisclosureScope, query: 
 
 /** Subjects reached through a link (a notice's subject, a case's subjects): only those the link rule lets through. */
 export function linkedSubjects(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
-  return visibleSubjects(db, scope)
+  return db
+    .selectFrom('subjects')
+    .selectAll('subjects')
+    .select(linkedDisclosure())
     .where(linkedEnd('subjects', scope))
     .where('subjects.localId', 'in', [...ids])
     .execute();
