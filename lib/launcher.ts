@@ -85,6 +85,14 @@ export class Federation {
     await child.exited;
   }
 
+  /** Starts a service again that was stopped or killed (same settings, same port), once it is ready. */
+  async restart(service: string): Promise<void> {
+    const child = this.children.get(service);
+    if (!child) throw new Error(`No service ${service} was started`);
+    await stopChild(child);
+    await this.spawn(child.spec);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.children.values()].map((child) => stopChild(child)));

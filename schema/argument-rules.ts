@@ -87,6 +87,7 @@ export const ARGUMENT_RULES: ArgumentRules = new Map<string, Record<string, Argu
     },
   ],
   ['Query.auditTrail', { first: page, after: integer(0, 2 ** 31 - 1) }],
+  ['Query.witnessedHeads', { first: page }],
   ['Query.accessRequests', { agencies: agencyList }],
   [
     'Mutation.requestAccess',

@@ -28,6 +28,8 @@ export interface ServiceEnvironment {
   /** TLS_CERT_FILE, TLS_KEY_FILE: this service's certificate and key, instead of <tls.certificates>/<service>.crt and .key. */
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
+  /** AUDIT_SIGNING_KEY_FILE: the node's private audit signing key (default DATA_DIR/audit-keys/<agency>.private.jwk.json; made when missing). */
+  auditSigningKeyFile: string | undefined;
 }
 
 /** Knobs of the benchmarks (bench/). */
@@ -92,6 +94,7 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
       seedDemoData: env.SEED_DEMO_DATA === undefined || env.SEED_DEMO_DATA === '' ? undefined : env.SEED_DEMO_DATA !== 'false',
       tlsCertFile: env.TLS_CERT_FILE || undefined,
       tlsKeyFile: env.TLS_KEY_FILE || undefined,
+      auditSigningKeyFile: env.AUDIT_SIGNING_KEY_FILE || undefined,
     },
     bench: {
       subjects: Number(env.BENCH_SUBJECTS ?? 100_000),

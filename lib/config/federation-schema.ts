@@ -61,6 +61,8 @@ const agencyNodeSchema = z
     // null, like a key left out, means "the default".
     url: z.string().nullish(),
     database: z.string().nullish(),
+    // The node's public audit signing key (a JWK file, relative to DATA_DIR): witnesses check its heads with it.
+    auditKey: z.string().nullish(),
   })
   .transform((node, context) => {
     const port = toPort(node.port);
@@ -137,7 +139,12 @@ const nullAsAbsent = (file: unknown) =>
     ? Object.fromEntries(Object.entries(file).filter(([key, value]) => !(value === null && key !== 'agencies')))
     : file;
 
-const TOP_LEVEL = 'The federation config takes only "gateway", "directory", "agencies", "trust", "limits" and "tls"';
+const TOP_LEVEL = 'The federation config takes only "gateway", "directory", "agencies", "trust", "limits", "audit" and "tls"';
+
+/** Witnessed audit heads (docs/audit.md): how often a node offers its ledger's head to the other nodes. */
+const auditSchema = z.object({
+  witnessIntervalMs: setting(upTo(3_600_000), 'audit.witnessIntervalMs (1-3600000)', 5000),
+});
 
 /** The file, in the order its parts are checked: gateway, directory, agency nodes, trust. Strict: a misspelt section ("TLS") is refused, not ignored. */
 export const federationFileSchema = z.preprocess(
@@ -177,6 +184,7 @@ export const federationFileSchema = z.preprocess(
       agencies: agenciesSchema,
       trust: trustSchema.prefault({}),
       limits: limitsSchema.prefault({}),
+      audit: auditSchema.prefault({}),
       tls: tlsSectionSchema.optional(),
     },
     {

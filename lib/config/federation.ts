@@ -18,6 +18,8 @@ export interface AgencyNodeConfig {
   url: string;
   /** The node's own store: a SQLite file path, or a postgres:// URL. */
   database: string;
+  /** The node's public audit signing key (a JWK file): other nodes check its signed ledger heads with it. */
+  auditKey: string;
 }
 
 export interface FederationConfig {
@@ -30,6 +32,8 @@ export interface FederationConfig {
   agencies: AgencyNodeConfig[];
   /** The shape limits every operation must keep, at the gateway and at every node. */
   limits: OperationLimits;
+  /** Witnessed audit heads: how often each node offers its ledger's head to the others (ms). */
+  audit: { witnessIntervalMs: number };
   /** The federation's links on mutual TLS (lib/tls/); undefined: plain HTTP, or TLS ended by a proxy in front. */
   tls: TlsConfig | undefined;
 }
@@ -41,7 +45,7 @@ export interface FederationConfig {
 export function loadFederationConfig(environment: Environment): FederationConfig {
   const file = environment.federationFile;
   const data = readJsonFile(file, (reason) => `Cannot read federation config ${file}: ${reason}`);
-  const { gateway, directory, agencies, trust, limits, tls: tlsSection } = parseConfigFile(federationFileSchema, data, file);
+  const { gateway, directory, agencies, trust, limits, audit, tls: tlsSection } = parseConfigFile(federationFileSchema, data, file);
   const { dataDir } = environment;
   const tls = tlsSettings(tlsSection, environment.federationTls, dataDir, environment.production);
   if (!tls && (environment.service.tlsCertFile || environment.service.tlsKeyFile)) {
@@ -54,6 +58,7 @@ export function loadFederationConfig(environment: Environment): FederationConfig
     dataDir,
     trust,
     limits,
+    audit,
     tls,
     gateway: {
       ...gateway,
@@ -67,6 +72,7 @@ export function loadFederationConfig(environment: Environment): FederationConfig
       port: node.port,
       url: node.url || defaultUrl(node.port),
       database: storeLocation(dataDir, node.database || `${node.code.toLowerCase()}.sqlite`),
+      auditKey: path.resolve(dataDir, node.auditKey || defaultAuditKeyFile(node.code)),
     })),
   };
   if (tls) requireHttpsLinks(config, file);
@@ -106,6 +112,11 @@ function requireHttpsLinks(config: FederationConfig, file: string): void {
 
 function overridden(fromFile: number, fromEnvironment: string | undefined, schema: ReturnType<typeof setting>): number {
   return fromEnvironment === undefined ? fromFile : parseSetting(schema, fromEnvironment);
+}
+
+/** Where a node publishes its public audit signing key when federation.json names no other file (relative to DATA_DIR). */
+export function defaultAuditKeyFile(agency: string): string {
+  return path.join('audit-keys', `${agency.toLowerCase()}.public.jwk.json`);
 }
 
 export function isPostgresUrl(database: string): boolean {

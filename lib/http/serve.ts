@@ -4,7 +4,14 @@ import type { TLSSocket } from 'node:tls';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { HttpSettings } from '../config/http.js';
 import type { Logger } from '../logger.js';
 import type { ClientCertificateMode } from '../config/tls.js';
@@ -49,6 +56,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   guard?: RequestGuard;
   /** HTTPS with this service's certificate (lib/tls/); left out: plain HTTP (or TLS ended by a proxy in front). */
   tls?: ServerTls;
+  /** More routes beside GraphQL, behind the same admission, limits and logging (a node's witness doors). */
+  routes?: (app: FastifyInstance) => void;
 }
 
 /** Checks before a request is parsed, and what its answer was (gateway/refusal-meter.ts). */
@@ -125,6 +134,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     return reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? 'ready' : 'unready', checks: readiness.checks });
   });
   app.get('/metrics', async (_request, reply) => reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()));
+  options.routes?.(app);
 
   await server.start();
   const graphql = fastifyApolloHandler(server, {
@@ -240,7 +250,8 @@ function graphqlErrors(message: string, code: string) {
 function replyWithError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
   const status = error.statusCode ?? 500;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return reply.code(413).send(graphqlErrors(`The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'BAD_REQUEST'));
+    const limit = request.routeOptions.bodyLimit ?? MAX_BODY_BYTES;
+    return reply.code(413).send(graphqlErrors(`The request body is larger than ${limit} bytes.`, 'BAD_REQUEST'));
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return reply.code(415).send(graphqlErrors('Send GraphQL as POST with "content-type: application/json".', 'BAD_REQUEST'));

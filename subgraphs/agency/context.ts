@@ -7,6 +7,9 @@ import { readerFor, type RecordReader } from './reader/record-reader.js';
 import { AccessRequests } from './store/access-requests.js';
 import { AuditLedger } from './store/audit.js';
 import type { RecordStore } from './store/store.js';
+import { WitnessRecords } from './store/witnessing.js';
+import { AuditKeys } from './witness/keys.js';
+import { verifyLedger, type FullVerification } from './witness/verify.js';
 import { Deadline, type DeadlineContext } from '../../lib/limits/deadline.js';
 import { DEFAULT_LIMITS } from '../../lib/limits/operation-limits.js';
 
@@ -34,6 +37,8 @@ export class NodeContext implements LoggedContext, DeadlineContext {
     readonly requestLog: RequestLogFields = {},
     /** When this request's work stops (the gateway's remaining time, or the node's own budget). */
     readonly deadline: Deadline = new Deadline(DEFAULT_LIMITS.deadlineMs),
+    /** Verifies the owner's ledger with its witnesses (witness/); by default against nothing but the chain. */
+    private readonly ledgerCheck?: () => Promise<FullVerification>,
   ) {}
 
   get agency(): string {
@@ -49,6 +54,16 @@ export class NodeContext implements LoggedContext, DeadlineContext {
   /** The owner's audit ledger (its auditors read it; access requests append to it). */
   get ledger(): AuditLedger {
     return new AuditLedger(this.store);
+  }
+
+  /** The chain walked, and compared with what the other nodes countersigned of it. */
+  verifyLedger(): Promise<FullVerification> {
+    return this.ledgerCheck?.() ?? verifyLedger(this.agency, this.ledger, this.witnessRecords, AuditKeys.of([]), undefined);
+  }
+
+  /** Receipts for the owner's ledger heads, and what it countersigned for others. */
+  get witnessRecords(): WitnessRecords {
+    return new WitnessRecords(this.store);
   }
 
   get accessRequests(): AccessRequests {

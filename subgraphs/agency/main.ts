@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { TokenVerifier } from '../../lib/auth/verify.js';
 import { configFrom, readEnvironment } from '../../lib/config/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { runService } from '../../lib/service.js';
+import { defaultAuditKeyFile } from '../../lib/config/federation.js';
+import { federationLinks } from '../../lib/tls/links.js';
 import { serviceTls } from '../../lib/tls/service-tls.js';
+import { defaultSigningKeyFile, ensureSigningKey } from './witness/keys.js';
 import { startAgencyNode } from './server.js';
 
 // One agency node. AGENCY_CODE picks the agency; its port and database come from the
@@ -26,7 +30,15 @@ await runService(`Agency node ${agency}`, logger, async () => {
     );
   }
   const tls = serviceTls(config, agency, logger);
-  return startAgencyNode({
+  const signer = await ensureSigningKey(
+    agency,
+    service.auditSigningKeyFile ?? defaultSigningKeyFile(federation.dataDir, agency),
+    path.resolve(federation.dataDir, defaultAuditKeyFile(agency)),
+    node?.auditKey ?? path.resolve(federation.dataDir, defaultAuditKeyFile(agency)),
+  );
+  // Node to node (witnessing) on the same mutual TLS as the gateway's calls, with this node's certificate.
+  const links = federationLinks(tls);
+  const started = await startAgencyNode({
     agency,
     tls: tls && { watch: tls, clientCertificates: federation.tls!.clientCertificates },
     port: Number(service.port ?? node?.port),
@@ -37,8 +49,16 @@ await runService(`Agency node ${agency}`, logger, async () => {
     http: config.http,
     limits: federation.limits,
     production: config.production,
+    witnessing: { signer, federation, fetch: links.fetch },
     logger,
   });
+  return {
+    url: started.url,
+    async stop() {
+      await started.stop();
+      await links.close();
+    },
+  };
 });
 
 /** Compose and Kubernetes hand the database password over as a secret file, not in the URL. */

@@ -40,6 +40,9 @@ import { openStore } from './store/open.js';
 import { indexMissingSubjects } from './store/screening-index.js';
 import type { RecordStore } from './store/store.js';
 import { insertDataset } from './store/writes.js';
+import { witnessRoutes } from './witness/routes.js';
+import type { FullVerification } from './witness/verify.js';
+import { nodeWitnessing, type WitnessingOptions } from './witness/witnessing.js';
 
 export interface AgencyNodeOptions {
   agency: string;
@@ -66,6 +69,8 @@ export interface AgencyNodeOptions {
   production?: boolean;
   /** HTTPS, and the client certificates callers must present (lib/tls/); left out: plain HTTP. */
   tls?: ServerTls;
+  /** Witnessed audit heads (witness/): this node's signing key, the other nodes and how to reach them; left out: none. */
+  witnessing?: Omit<WitnessingOptions, 'store' | 'logger'>;
 }
 
 /** What buildSubgraphSchema accepts as resolvers (not exported by @apollo/subgraph itself). */
@@ -84,6 +89,8 @@ export interface NodeServerOptions {
   extension?: { typeDefs: DocumentNode; resolvers: Resolvers };
   limits?: OperationLimits;
   production?: boolean;
+  /** How verifyAuditTrail checks the ledger with its witnesses (default: the chain alone). */
+  ledgerCheck?: () => Promise<FullVerification>;
 }
 
 /**
@@ -126,7 +133,14 @@ export function createNodeServer(options: NodeServerOptions): {
   return {
     server,
     context: (request = { requestId: 'in-process', requestLog: {} }) =>
-      new NodeContext(owner, store, request.requestId, request.requestLog, request.deadline ?? new Deadline(limits.deadlineMs)),
+      new NodeContext(
+        owner,
+        store,
+        request.requestId,
+        request.requestLog,
+        request.deadline ?? new Deadline(limits.deadlineMs),
+        options.ledgerCheck,
+      ),
   };
 }
 
@@ -134,7 +148,8 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
   const { agency, logger, database } = options;
   const store = await openStore({ agency, database, onQuery: recordSqlQuery });
   try {
-    const { server, context } = createNodeServer({ ...options, store });
+    const witnessing = options.witnessing && nodeWitnessing({ ...options.witnessing, store, logger });
+    const { server, context } = createNodeServer({ ...options, store, ledgerCheck: witnessing?.verify });
     const budgetMs = (options.limits ?? DEFAULT_LIMITS).deadlineMs;
     let prepared = false;
     // The node holds its store and its port before it writes anything: a node that cannot
@@ -147,6 +162,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       context: async ({ requestId, raw, abandoned }) =>
         context({ requestId, requestLog: logFieldsOf(raw), deadline: Deadline.fromHeaders(raw.headers, budgetMs, abandoned) }),
       ready: async () => (prepared ? storeReadiness(store, database) : { ready: false, checks: { store: 'preparing' } }),
+      routes: witnessing && witnessRoutes(witnessing.witness),
     });
     try {
       await prepareStore(store, options);
@@ -155,9 +171,11 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       throw error;
     }
     prepared = true;
+    witnessing?.publisher.start();
     return {
       url: running.url,
       async stop() {
+        await witnessing?.publisher.stop();
         await running.stop();
         await store.close();
       },

@@ -84,6 +84,8 @@ export interface TestFederationOptions {
    * `FEDERATION_TLS=true` (the dev section); an object is written as federation.json's "tls".
    */
   tls?: true | { clientCertificates?: 'required' | 'optional'; partnerCa?: string };
+  /** How often nodes offer their audit heads to their witnesses (federation.json audit.witnessIntervalMs). */
+  witnessIntervalMs?: number;
   /** Runs after the data directory, keys and certificates are made, before any process starts (e.g. to put a bad certificate in place). */
   prepare?: (config: Config) => Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function writeTestConfig(
     gateway?: Partial<GatewayGuards>;
     urls?: Record<string, string>;
     tls?: TestFederationOptions['tls'];
+    witnessIntervalMs?: number;
   } = {},
 ): Promise<string> {
   const file = path.join(dataDir, 'federation.json');
@@ -114,6 +117,7 @@ export async function writeTestConfig(
       AGENCIES.map(async (code) => ({ code, port: await getPort(), database: options.databases?.[code], url: options.urls?.[code] })),
     ),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.witnessIntervalMs ? { audit: { witnessIntervalMs: options.witnessIntervalMs } } : {}),
     ...(typeof options.tls === 'object' ? { tls: { ...DEV_TLS_SECTION, ...options.tls } } : {}),
   };
   await writeFile(file, JSON.stringify(config, null, 2));
@@ -136,6 +140,7 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     gateway: options.gateway,
     urls: options.urls,
     tls: options.tls,
+    witnessIntervalMs: options.witnessIntervalMs,
     databases: Object.fromEntries(databases.map((db, i) => [AGENCIES[i]!, db.database])),
   });
   const env: Record<string, string> = {

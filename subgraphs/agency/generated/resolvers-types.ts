@@ -86,7 +86,10 @@ export type AuditVerification = {
   /** Hash of the last entry; keep it to detect a later truncation. */
   head: Scalars['String']['output'];
   length: Scalars['Int']['output'];
+  /** True when the chain holds and agrees with every head its witnesses countersigned. */
   ok: Scalars['Boolean']['output'];
+  /** The chain compared with the heads other agencies' nodes countersigned. */
+  witnessed: WitnessedVerification;
 };
 
 export type Case = {
@@ -225,6 +228,24 @@ export type IdentityDocument = {
   number: Scalars['String']['output'];
   type: DocumentType;
 };
+
+export type LedgerContradiction = {
+  __typename?: 'LedgerContradiction';
+  /** ISO 8601 date-time. */
+  countersignedAt: Scalars['String']['output'];
+  kind: LedgerContradictionKind;
+  /** The highest witnessed sequence below it the chain still agrees with; null when none. */
+  lastAgreedSequence: Maybe<Scalars['Int']['output']>;
+  sequence: Scalars['Int']['output'];
+  /** The agency whose node countersigned that sequence. */
+  witness: Scalars['String']['output'];
+};
+
+export type LedgerContradictionKind =
+  /** The chain's entries up to the witnessed sequence are not the ones countersigned. */
+  | 'REWRITTEN'
+  /** The chain ends (or breaks) before the witnessed sequence. */
+  | 'SHORTENED';
 
 /** Text meant for people, in the language it was written in, with any translations. */
 export type LocalizedText = {
@@ -425,8 +446,16 @@ export type Query = {
   subject: Maybe<Subject>;
   /** Suspects and persons of interest; same fan-out and `first` rule as `notices`. */
   subjects: Array<Subject>;
-  /** Walks the owner's hash chain; for that agency's auditors only. */
+  /**
+   * Walks the owner's hash chain and compares it with what the other agencies' nodes
+   * countersigned of it (witnessed heads, docs/audit.md); for that agency's auditors only.
+   */
   verifyAuditTrail: Maybe<AuditVerification>;
+  /**
+   * The receipts the owner holds: heads of its ledger other agencies' nodes countersigned as
+   * witnesses, newest first; for that agency's auditors only. `witness` keeps one witness's.
+   */
+  witnessedHeads: Maybe<Array<WitnessReceipt>>;
 };
 
 
@@ -489,6 +518,13 @@ export type QuerySubjectsArgs = {
 
 export type QueryVerifyAuditTrailArgs = {
   agency: Scalars['ID']['input'];
+};
+
+
+export type QueryWitnessedHeadsArgs = {
+  agency: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  witness?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ScreeningHit = {
@@ -623,6 +659,45 @@ export type UnPlace = {
   stateProvince: Maybe<Scalars['String']['output']>;
   street: Maybe<Scalars['String']['output']>;
   zipCode: Maybe<Scalars['String']['output']>;
+};
+
+export type WitnessReceipt = {
+  __typename?: 'WitnessReceipt';
+  /** ISO 8601 date-time. */
+  countersignedAt: Scalars['String']['output'];
+  /** The head hash countersigned: SHA-256 folded over the ledger's entry hashes (docs/audit.md). */
+  hash: Scalars['String']['output'];
+  /** The witness's signed receipt (compact JWS), checkable with its public audit key. */
+  receipt: Scalars['String']['output'];
+  sequence: Scalars['Int']['output'];
+  witness: Scalars['String']['output'];
+};
+
+export type WitnessStatus = {
+  __typename?: 'WitnessStatus';
+  /** Heads of this ledger it refused as contradicting one it countersigned. */
+  contradictionsRecorded: Maybe<Scalars['Int']['output']>;
+  countersignedAt: Maybe<Scalars['String']['output']>;
+  /** Why it did not answer, or why its answer was not used. */
+  problem: Maybe<Scalars['String']['output']>;
+  reachable: Scalars['Boolean']['output'];
+  /** The latest sequence of this ledger it countersigned, and when. */
+  sequence: Maybe<Scalars['Int']['output']>;
+  witness: Scalars['String']['output'];
+};
+
+export type WitnessedVerification = {
+  __typename?: 'WitnessedVerification';
+  /** The lowest witnessed sequence the chain contradicts; null when it agrees with all. */
+  contradiction: Maybe<LedgerContradiction>;
+  /** False when the chain contradicts a receipt the owner holds or a head a witness holds. */
+  ok: Scalars['Boolean']['output'];
+  /** Receipts checked (their witness's signature verifies). */
+  receiptsChecked: Scalars['Int']['output'];
+  /** Receipts whose signature or content does not verify; they are not used. */
+  receiptsUnverified: Scalars['Int']['output'];
+  /** What each other agency's node answered about this ledger. */
+  witnesses: Array<WitnessStatus>;
 };
 
 
@@ -760,6 +835,8 @@ export type ResolversTypes = {
   HandlingCode: HandlingCode;
   Holdings: ResolverTypeWrapper<Holdings>;
   IdentityDocument: ResolverTypeWrapper<DocumentRow>;
+  LedgerContradiction: ResolverTypeWrapper<LedgerContradiction>;
+  LedgerContradictionKind: LedgerContradictionKind;
   LocalizedText: ResolverTypeWrapper<LocalizedText>;
   MatchField: MatchField;
   MatchOutcome: MatchOutcome;
@@ -786,6 +863,9 @@ export type ResolversTypes = {
   UnListEntry: ResolverTypeWrapper<UnListingRow>;
   UnListing: ResolverTypeWrapper<UnListingRow>;
   UnPlace: ResolverTypeWrapper<UnPlace>;
+  WitnessReceipt: ResolverTypeWrapper<WitnessReceipt>;
+  WitnessStatus: ResolverTypeWrapper<WitnessStatus>;
+  WitnessedVerification: ResolverTypeWrapper<WitnessedVerification>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -804,6 +884,7 @@ export type ResolversParentTypes = {
   DateOfBirth: BirthDateRow;
   Holdings: Holdings;
   IdentityDocument: DocumentRow;
+  LedgerContradiction: LedgerContradiction;
   LocalizedText: LocalizedText;
   MatchReason: MatchReason;
   Mutation: Record<PropertyKey, never>;
@@ -821,6 +902,9 @@ export type ResolversParentTypes = {
   UnListEntry: UnListingRow;
   UnListing: UnListingRow;
   UnPlace: UnPlace;
+  WitnessReceipt: WitnessReceipt;
+  WitnessStatus: WitnessStatus;
+  WitnessedVerification: WitnessedVerification;
 };
 
 export type AccessRequestResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AccessRequest'] = ResolversParentTypes['AccessRequest']> = {
@@ -864,6 +948,7 @@ export type AuditVerificationResolvers<ContextType = NodeContext, ParentType ext
   head?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  witnessed?: Resolver<ResolversTypes['WitnessedVerification'], ParentType, ContextType>;
 };
 
 export type CaseResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Case'] = ResolversParentTypes['Case'], FederationReferenceType extends FederationReferenceTypes['Case'] = FederationReferenceTypes['Case']> = {
@@ -907,6 +992,14 @@ export type IdentityDocumentResolvers<ContextType = NodeContext, ParentType exte
   issuingCountry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['DocumentType'], ParentType, ContextType>;
+};
+
+export type LedgerContradictionResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['LedgerContradiction'] = ResolversParentTypes['LedgerContradiction']> = {
+  countersignedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LedgerContradictionKind'], ParentType, ContextType>;
+  lastAgreedSequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  witness?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type LocalizedTextResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['LocalizedText'] = ResolversParentTypes['LocalizedText']> = {
@@ -965,6 +1058,7 @@ export type QueryResolvers<ContextType = NodeContext, ParentType extends Resolve
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
   subjects?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectsArgs, 'first'>>;
   verifyAuditTrail?: Resolver<Maybe<ResolversTypes['AuditVerification']>, ParentType, ContextType, RequireFields<QueryVerifyAuditTrailArgs, 'agency'>>;
+  witnessedHeads?: Resolver<Maybe<Array<ResolversTypes['WitnessReceipt']>>, ParentType, ContextType, RequireFields<QueryWitnessedHeadsArgs, 'agency' | 'first'>>;
 };
 
 export type ScreeningHitResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['ScreeningHit'] = ResolversParentTypes['ScreeningHit']> = {
@@ -1039,6 +1133,31 @@ export type UnPlaceResolvers<ContextType = NodeContext, ParentType extends Resol
   zipCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type WitnessReceiptResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['WitnessReceipt'] = ResolversParentTypes['WitnessReceipt']> = {
+  countersignedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receipt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  witness?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WitnessStatusResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['WitnessStatus'] = ResolversParentTypes['WitnessStatus']> = {
+  contradictionsRecorded?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  countersignedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reachable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  witness?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WitnessedVerificationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['WitnessedVerification'] = ResolversParentTypes['WitnessedVerification']> = {
+  contradiction?: Resolver<Maybe<ResolversTypes['LedgerContradiction']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  receiptsChecked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  receiptsUnverified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  witnesses?: Resolver<Array<ResolversTypes['WitnessStatus']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = NodeContext> = {
   AccessRequest?: AccessRequestResolvers<ContextType>;
   Agency?: AgencyResolvers<ContextType>;
@@ -1049,6 +1168,7 @@ export type Resolvers<ContextType = NodeContext> = {
   DateOfBirth?: DateOfBirthResolvers<ContextType>;
   Holdings?: HoldingsResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
+  LedgerContradiction?: LedgerContradictionResolvers<ContextType>;
   LocalizedText?: LocalizedTextResolvers<ContextType>;
   MatchReason?: MatchReasonResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1062,5 +1182,8 @@ export type Resolvers<ContextType = NodeContext> = {
   UnListEntry?: UnListEntryResolvers<ContextType>;
   UnListing?: UnListingResolvers<ContextType>;
   UnPlace?: UnPlaceResolvers<ContextType>;
+  WitnessReceipt?: WitnessReceiptResolvers<ContextType>;
+  WitnessStatus?: WitnessStatusResolvers<ContextType>;
+  WitnessedVerification?: WitnessedVerificationResolvers<ContextType>;
 };
 

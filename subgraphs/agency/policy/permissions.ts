@@ -62,6 +62,7 @@ export const permissions = shield(
       _service: allow,
       auditTrail: ownStaff('auditor', 'read its audit ledger'),
       verifyAuditTrail: ownStaff('auditor', 'verify its audit ledger'),
+      witnessedHeads: ownStaff('auditor', 'read the receipts of its audit ledger'),
       accessRequests: isAuthenticated,
     },
     Mutation: {

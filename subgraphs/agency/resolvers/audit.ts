@@ -44,7 +44,8 @@ function expiryOf(expiresAt: string | null | undefined): string {
 export const auditResolvers: Resolvers = {
   Query: {
     auditTrail: (_root, { first, after }, context) => context.ledger.entries(pageSize(first), after),
-    verifyAuditTrail: (_root, _args, context) => context.ledger.verify(),
+    verifyAuditTrail: (_root, _args, context) => context.verifyLedger(),
+    witnessedHeads: (_root, { first, witness }, context) => context.witnessRecords.receipts(pageSize(first), witness),
     accessRequests: (_root, { status, agencies }, context) => {
       if (!isAddressed(agencies, context)) return [];
       const caller = context.caller!;

@@ -107,6 +107,18 @@ export class AuditLedger {
     return rows.map(fromRow);
   }
 
+  /** The entry hashes after sequence `after` up to `upTo`, in order (what witnesses check heads with). */
+  async entryHashes(after: number, upTo: number): Promise<{ sequence: number; hash: string }[]> {
+    const rows = await this.store.db
+      .selectFrom('auditLedger')
+      .select(['sequence', 'hash'])
+      .where('sequence', '>', after)
+      .where('sequence', '<=', upTo)
+      .orderBy('sequence')
+      .execute();
+    return rows.map((row) => ({ sequence: Number(row.sequence), hash: row.hash }));
+  }
+
   /** Walks the whole chain; reports the first entry whose sequence, link or hash is wrong. */
   async verify(): Promise<ChainVerification> {
     let expected = 1;

@@ -25,6 +25,9 @@ export const TABLE_KEYS: { [T in keyof Tables]: (keyof Tables[T] & string)[] } =
   accessRequests: ['localId'],
   auditLedger: ['sequence'],
   screeningKeys: ['subjectId', 'key'],
+  auditReceipts: ['witness', 'sequence'],
+  witnessedHeads: ['agency', 'sequence'],
+  witnessContradictions: ['agency', 'offeredSequence', 'offeredHash'],
 };
 
 /**

@@ -186,6 +186,39 @@ export interface ScreeningKeysTable {
   key: string;
 }
 
+/** A receipt another node (the witness) signed for one of this owner's ledger heads. */
+export interface AuditReceiptsTable {
+  witness: string;
+  sequence: number;
+  hash: string;
+  countersignedAt: string;
+  /** The witness's signed receipt (compact JWS). */
+  receipt: string;
+}
+
+/** A head of another agency's ledger this node countersigned as its witness. */
+export interface WitnessedHeadsTable {
+  agency: string;
+  sequence: number;
+  hash: string;
+  signedAt: string;
+  countersignedAt: string;
+  /** The owner's signed head and this node's receipt (compact JWS each). */
+  head: string;
+  receipt: string;
+}
+
+/** A signed head this node refused because it contradicts one it countersigned. */
+export interface WitnessContradictionsTable {
+  agency: string;
+  kind: string;
+  heldHead: string;
+  offeredSequence: number;
+  offeredHash: string;
+  offeredHead: string;
+  recordedAt: string;
+}
+
 export interface Tables {
   subjects: SubjectsTable;
   subjectNames: SubjectNamesTable;
@@ -204,4 +237,7 @@ export interface Tables {
   accessRequests: AccessRequestsTable;
   screeningKeys: ScreeningKeysTable;
   unListings: UnListingsTable;
+  auditReceipts: AuditReceiptsTable;
+  witnessedHeads: WitnessedHeadsTable;
+  witnessContradictions: WitnessContradictionsTable;
 }

@@ -200,6 +200,8 @@ describe('federation.json: null is a setting left out', () => {
       port: 4101,
       url: 'http://localhost:4101/',
       database: path.join(dir, 'interpol.sqlite'),
+      auditKey: path.join(dir, 'audit-keys', 'interpol.public.jwk.json'),
     });
+    expect(federation.audit).toEqual({ witnessIntervalMs: 5000 });
   });
 });

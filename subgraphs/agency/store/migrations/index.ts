@@ -4,6 +4,7 @@ import { disclosure } from './0002-disclosure.js';
 import { auditMigration } from './0003-audit.js';
 import { unListMigration } from './0004-un-list.js';
 import { screeningMigration } from './0005-screening.js';
+import { witnessingMigration } from './0006-witnessing.js';
 
 // Migrations are code, one file each, applied in name order on every start; written with
 // Kysely's schema builder so the same steps run on SQLite and PostgreSQL. The names are the
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_audit': auditMigration,
   '0004_un_list': unListMigration,
   '0005_screening': screeningMigration,
+  '0006_witnessing': witnessingMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
