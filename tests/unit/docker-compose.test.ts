@@ -261,6 +261,32 @@ describe('docker-compose.yml on mutual TLS', () => {
     }
   });
 
+  it("gives every node its own audit signing key, and every agency's public audit key where the config names it", () => {
+    const privateFiles = config.agencies.map((node) => {
+      const service = compose.services[node.code.toLowerCase()]!;
+      const keyFile = service.environment?.AUDIT_SIGNING_KEY_FILE;
+      expect(keyFile, node.code).toMatch(/^\/run\/secrets\//);
+      const source = secretAt(service, keyFile!);
+      expect(source, `${node.code} mounts its audit signing key`).toBeDefined();
+      for (const other of config.agencies) {
+        expect(secretAt(service, other.auditKey), `${node.code} has ${other.code}'s public audit key`).toBeDefined();
+        expect(compose.secrets[secretAt(service, other.auditKey)!]!.file).toMatch(/\.public\.jwk\.json$/);
+      }
+      // Where it publishes its own public key (DATA_DIR/audit-keys) must be writable: the image's /data volume.
+      expect(service.environment?.DATA_DIR, node.code).toBe('/data');
+      return { code: node.code, file: path.posix.normalize(compose.secrets[source!]!.file) };
+    });
+    expect(new Set(privateFiles.map((key) => key.file)).size, 'an audit key file shared by two nodes').toBe(privateFiles.length);
+    for (const [name, service] of Object.entries(compose.services)) {
+      const own = privateFiles.find((key) => key.code.toLowerCase() === name);
+      for (const { source } of mountsOf(service)) {
+        const file = path.posix.normalize(compose.secrets[source]?.file ?? '');
+        if (own && file === own.file) continue;
+        expect(file, `${name} mounts another service's private audit key`).not.toMatch(/private/);
+      }
+    }
+  });
+
   it('checks every Node service with scripts/healthcheck.ts <its own name>, in time', () => {
     expect(existsSync(path.join(PROJECT_ROOT, 'scripts/healthcheck.ts'))).toBe(true);
     expect(readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8')).toMatch(/^COPY scripts \.\/scripts$/m);
