@@ -112,6 +112,13 @@ function report(agency: string, result: FullVerification, where: string, note: s
     );
     return 1;
   }
+  if (!witnessed.ok) {
+    console.error(
+      `${agency} audit ledger holds as a chain but CANNOT BE CONFIRMED by its witnesses (${where}): ` +
+        "a receipt or a witness answer does not verify, or a witness recorded contradicting heads signed with this agency's key (see above).",
+    );
+    return 1;
+  }
   const checked = `${witnessed.receiptsChecked} receipt(s) and ${witnessed.witnesses.filter((w) => w.sequence !== null).length} witness head(s) agree`;
   console.log(`${agency} audit ledger holds: ${result.length} entries, head ${result.head}; ${checked} (${where})`);
   return 0;

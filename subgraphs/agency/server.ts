@@ -162,7 +162,7 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       context: async ({ requestId, raw, abandoned }) =>
         context({ requestId, requestLog: logFieldsOf(raw), deadline: Deadline.fromHeaders(raw.headers, budgetMs, abandoned) }),
       ready: async () => (prepared ? storeReadiness(store, database) : { ready: false, checks: { store: 'preparing' } }),
-      routes: witnessing && witnessRoutes(witnessing.witness),
+      routes: witnessing && witnessRoutes(witnessing.witness, () => prepared),
     });
     try {
       await prepareStore(store, options);

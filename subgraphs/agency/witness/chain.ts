@@ -43,6 +43,7 @@ export class HeadChain {
       for (const row of rows) {
         if (row.sequence !== this.sequence + 1) {
           // A gap: the chain itself is broken; offer nothing past it (audit:verify names it).
+          this.logger.error({ after: this.sequence, next: row.sequence }, 'audit ledger has a gap: heads are offered only up to it');
           return;
         }
         this.hash = foldHashes(this.hash, [row.hash]);
@@ -54,13 +55,23 @@ export class HeadChain {
     }
   }
 
-  /** W at `sequence` (at most the current one), with the entry hashes after `from` up to it. */
-  async at(sequence: number, from: number): Promise<{ hash: string; entryHashes: string[] }> {
-    const checkpoint = Math.min(Math.floor(sequence / CHECKPOINT) * CHECKPOINT, Math.floor(from / CHECKPOINT) * CHECKPOINT);
+  /**
+   * W at `sequence` (at most the current one) and at `from` (at most `sequence`), with the
+   * entry hashes after `from` up to `sequence`. Throws when the store no longer has every entry
+   * in between: a head is never signed over a ledger read in part.
+   */
+  async at(sequence: number, from: number): Promise<{ hash: string; previous: string; entryHashes: string[] }> {
+    const checkpoint = Math.floor(Math.min(sequence, from) / CHECKPOINT) * CHECKPOINT;
+    const start = this.checkpoints.get(checkpoint);
+    if (start === undefined || sequence > this.sequence) throw new Error(`no head of this ledger at sequence ${sequence} yet`);
     const rows = await this.ledger.entryHashes(checkpoint, sequence);
+    if (rows.length !== sequence - checkpoint || rows.some((row, index) => row.sequence !== checkpoint + index + 1)) {
+      throw new Error(`the ledger no longer holds every entry from ${checkpoint + 1} to ${sequence}`);
+    }
     const hashes = rows.map((row) => row.hash);
-    const hash = foldHashes(this.checkpoints.get(checkpoint) ?? WITNESS_GENESIS, hashes);
-    return { hash, entryHashes: hashes.slice(from - checkpoint) };
+    const before = hashes.slice(0, from - checkpoint);
+    const previous = foldHashes(start, before);
+    return { hash: foldHashes(previous, hashes.slice(from - checkpoint)), previous, entryHashes: hashes.slice(from - checkpoint) };
   }
 
   private reset(): void {

@@ -51,15 +51,18 @@ export async function ensureSigningKey(
     }
   }
   const signer = await signerOf(agency, privateJwk, privateFile);
-  mkdirSync(path.dirname(publishAt), { recursive: true });
-  writeAtomically(publishAt, JSON.stringify(signer.publicJwk, null, 2));
-  const published = readJwk(configuredPublic);
+  // Checked before anything is written: a key made anew (its file lost or moved) must not
+  // quietly replace the published one, whose heads the witnesses hold.
+  const published = readJwk(configuredPublic) ?? readJwk(publishAt);
   if (published && (await thumbprint(published)) !== signer.publicJwk.kid) {
     throw new AuditKeyError(
-      `The audit signing key ${privateFile} of ${agency} does not match the public key the federation config names for it ` +
-        `(${configuredPublic}): other nodes would refuse every head it signs. Publish ${publishAt} there, or restore the matching key.`,
+      `The audit signing key ${privateFile} of ${agency} does not match its published public key ` +
+        `(${readJwk(configuredPublic) ? configuredPublic : publishAt}): witnesses hold heads signed with that key. Restore the matching ` +
+        'private key; to change keys on purpose, publish the new public key to every node first and remove the old one (docs/audit.md).',
     );
   }
+  mkdirSync(path.dirname(publishAt), { recursive: true });
+  writeAtomically(publishAt, JSON.stringify(signer.publicJwk, null, 2));
   return signer;
 }
 

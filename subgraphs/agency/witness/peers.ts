@@ -21,13 +21,20 @@ export interface PeerAnswer {
 /** A witness's answers are small: a receipt, or an error with the head it holds. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-export async function callPeer(fetchWith: LinkFetch, peer: Peer, path: string, body: unknown, timeoutMs: number): Promise<PeerAnswer> {
+export async function callPeer(
+  fetchWith: LinkFetch,
+  peer: Peer,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<PeerAnswer> {
   try {
     const response = await fetchWith(new URL(path, peer.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
     });
     const text = await readAtMost(response, MAX_ANSWER_BYTES);
     try {
@@ -42,6 +49,7 @@ export async function callPeer(fetchWith: LinkFetch, peer: Peer, path: string, b
 }
 
 export function errorOf(answer: PeerAnswer): { code?: string; message?: string; held?: { sequence?: unknown } } | undefined {
-  const error = (answer.body as { error?: unknown } | null)?.error;
+  const body = answer.body !== null && typeof answer.body === 'object' ? (answer.body as { error?: unknown }) : undefined;
+  const error = body?.error;
   return error && typeof error === 'object' ? (error as never) : undefined;
 }

@@ -7,6 +7,7 @@ import type { AuditKeys, AuditSigner } from './keys.js';
 import { callPeer, errorOf, type Peer } from './peers.js';
 import { HEAD_TYPE, RECEIPT_TYPE, sign, StatementRefused, verified } from './statements.js';
 import { MAX_HASHES_PER_OFFER } from './witness.js';
+import { oneLine } from '../../../lib/text.js';
 
 // The owner's side of witnessing: every interval, when its ledger has grown, the node signs
 // its head and offers it to each other node, with the entry hashes since the head that node
@@ -18,8 +19,8 @@ import { MAX_HASHES_PER_OFFER } from './witness.js';
 const CALL_TIMEOUT_MS = 5000;
 /** The longest wait before offering again to a witness that failed or refused. */
 const MAX_BACKOFF_MS = 60_000;
-/** Offers to one witness in one round: a witness far behind is caught up over several rounds. */
-const MAX_STEPS_PER_ROUND = 50;
+/** Offers to one witness in one go: a witness far behind is caught up over several rounds. */
+const MAX_STEPS_PER_ROUND = 20;
 
 export interface PublisherMetrics {
   head(sequence: number): void;
@@ -51,6 +52,9 @@ export interface PublisherOptions {
 export class HeadPublisher {
   private readonly chain: HeadChain;
   private readonly states = new Map<string, WitnessState>();
+  /** Each witness is offered to on its own: a slow or hostile one never holds up the others. */
+  private readonly offering = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private started = false;
@@ -66,75 +70,99 @@ export class HeadPublisher {
     void this.round();
   }
 
+  /** Stops offering: calls in flight are cut off, so a black-holed witness cannot hold up a shutdown. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.running;
+    await Promise.allSettled(this.offering.values());
   }
 
-  /** One round: offer the current head to every witness that does not hold it yet. */
+  /** One round: follow the ledger, and start an offer to every witness that does not hold its head yet. */
   round(): Promise<void> {
     this.running ??= this.offerAll().finally(() => (this.running = undefined));
     return this.running;
   }
 
   private async offerAll(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     try {
       if (!this.started) {
         const held = await this.options.records.lastReceiptSequences();
         for (const peer of this.options.peers) this.states.set(peer.code, newState(held.get(peer.code) ?? null));
         this.started = true;
       }
-      await this.chain.advance();
+      if (this.offering.size === 0) await this.chain.advance();
       this.options.metrics.head(this.chain.sequence);
       if (this.chain.sequence === 0) return;
       const now = Date.now();
-      await Promise.all(
-        this.options.peers
-          .filter((peer) => {
-            const state = this.states.get(peer.code)!;
-            return state.holds !== this.chain.sequence && state.retryAt <= now;
-          })
-          .map((peer) => this.offerTo(peer, this.states.get(peer.code)!)),
-      );
+      for (const peer of this.options.peers) {
+        const state = this.states.get(peer.code)!;
+        if (this.offering.has(peer.code) || state.holds === this.chain.sequence || state.retryAt > now) continue;
+        const offer = this.offerTo(peer, state)
+          .catch((error: unknown) => this.failed(peer, state, 'refused', `offering to ${peer.code} failed: ${oneLine(String(error), 200)}`))
+          .finally(() => this.offering.delete(peer.code));
+        this.offering.set(peer.code, offer);
+      }
     } catch (error) {
       this.options.logger.error({ err: error }, 'offering the audit head to witnesses failed');
     }
   }
 
   private async offerTo(peer: Peer, state: WitnessState): Promise<void> {
-    const { signer, logger } = this.options;
-    for (let step = 0; step < MAX_STEPS_PER_ROUND && state.holds !== this.chain.sequence; step += 1) {
+    const { signer } = this.options;
+    const target = this.chain.sequence;
+    for (let step = 0; step < MAX_STEPS_PER_ROUND && state.holds !== target && !this.stopping.signal.aborted; step += 1) {
       const from = state.holds;
-      if (from !== null && from > this.chain.sequence) {
+      if (from !== null && from > target) {
         return this.failed(
           peer,
           state,
           'shortened',
-          `${peer.code} countersigned sequence ${from}, but this ledger ends at ${this.chain.sequence}: it was shortened`,
+          `${peer.code} countersigned sequence ${from}, but this ledger ends at ${target}: it was shortened`,
           true,
         );
       }
-      const target = from === null ? this.chain.sequence : Math.min(this.chain.sequence, from + MAX_HASHES_PER_OFFER);
-      const { hash, entryHashes } = from === null ? { hash: this.chain.hash, entryHashes: [] } : await this.chain.at(target, from);
-      const head = { agency: signer.agency, witness: peer.code, sequence: target, hash, signedAt: new Date().toISOString() };
+      const sequence = from === null ? target : Math.min(target, from + MAX_HASHES_PER_OFFER);
+      const { hash, entryHashes, previous } = await this.chain.at(sequence, from ?? sequence);
+      const head = {
+        agency: signer.agency,
+        witness: peer.code,
+        sequence,
+        hash,
+        signedAt: new Date().toISOString(),
+        previous: from === null ? null : { sequence: from, hash: previous },
+      };
       const token = await sign(signer, HEAD_TYPE, head);
-      const answer = await callPeer(this.options.fetch, peer, 'audit/heads', { head: token, from, hashes: entryHashes }, CALL_TIMEOUT_MS);
+      const hashes = from === null ? [] : entryHashes;
+      const answer = await callPeer(
+        this.options.fetch,
+        peer,
+        'audit/heads',
+        { head: token, from, hashes },
+        CALL_TIMEOUT_MS,
+        this.stopping.signal,
+      );
+      if (this.stopping.signal.aborted) return;
+      const body = answer.body !== null && typeof answer.body === 'object' ? (answer.body as { receipt?: unknown }) : {};
       if (answer.status === 200) {
-        const receipt = (answer.body as { receipt?: unknown }).receipt;
-        if (!(await this.keep(peer, head, receipt)))
+        if (!(await this.keep(peer, head, body.receipt))) {
           return this.failed(peer, state, 'bad_receipt', `${peer.code} answered with a receipt that does not verify`);
-        state.holds = target;
+        }
+        state.holds = sequence;
         state.failures = 0;
-        if (state.problem) logger.info({ witness: peer.code, sequence: target }, 'witness countersigns the audit head again');
+        if (state.problem) this.options.logger.info({ witness: peer.code, sequence }, 'witness countersigns the audit head again');
         state.problem = null;
-        this.options.metrics.witnessed(peer.code, target);
+        this.options.metrics.witnessed(peer.code, sequence);
         continue;
       }
       const error = errorOf(answer);
-      if (answer.status === 409 && error?.code === 'RESEND_FROM' && typeof error.held?.sequence === 'number') {
-        if (error.held.sequence === from)
-          return this.failed(peer, state, 'refused', `${peer.code} asks again for the head after sequence ${from}`);
-        state.holds = error.held.sequence;
+      const held = error?.held?.sequence;
+      if (answer.status === 409 && error?.code === 'RESEND_FROM' && Number.isInteger(held) && (held as number) >= 0) {
+        // Once per witness word: a witness that keeps naming other sequences is failing, not behind.
+        if (held === from || step > 0)
+          return this.failed(peer, state, 'refused', `${peer.code} asks again for the head after sequence ${String(held)}`);
+        state.holds = held as number;
         continue;
       }
       if (answer.status === 409 && error?.code === 'CONTRADICTION') {
@@ -142,7 +170,7 @@ export class HeadPublisher {
           peer,
           state,
           'contradiction',
-          `${peer.code} refused the head as contradicting one it countersigned: ${error.message}`,
+          `${peer.code} refused the head as contradicting one it countersigned: ${oneLine(String(error.message), 300)}`,
           true,
         );
       }
@@ -151,7 +179,7 @@ export class HeadPublisher {
         peer,
         state,
         'refused',
-        `${peer.code} refused the head (${answer.status}): ${error?.message ?? 'no reason given'}`,
+        `${peer.code} refused the head (${answer.status}): ${oneLine(String(error?.message ?? 'no reason given'), 300)}`,
       );
     }
   }

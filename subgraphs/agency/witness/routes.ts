@@ -11,8 +11,13 @@ const MAX_OFFER_BYTES = 128 * 1024;
 export const OFFER_PATH = '/audit/heads';
 export const QUESTION_PATH = '/audit/witnessed';
 
-export function witnessRoutes(witness: Witness): (app: FastifyInstance) => void {
+/** `ready`: false while the node prepares its store (migrations): offers wait for it. */
+export function witnessRoutes(witness: Witness, ready: () => boolean): (app: FastifyInstance) => void {
+  const notYet = { error: { code: 'NOT_READY', message: 'This node is preparing its store; offer the head again shortly.' } };
   return (app) => {
+    app.addHook('preHandler', async (request, reply) => {
+      if ((request.url === OFFER_PATH || request.url === QUESTION_PATH) && !ready()) return reply.code(503).send(notYet);
+    });
     app.post(OFFER_PATH, { bodyLimit: MAX_OFFER_BYTES }, async (request, reply) => {
       const answer = await witness.receive(request.body);
       return reply.code(answer.status).send(answer.body);

@@ -33,16 +33,26 @@ export const WITNESS_GENESIS = GENESIS_HASH;
 const agencyCode = z.string().refine(isWellFormedAgencyCode, { error: 'must be an agency code' });
 const isoTime = z.iso.datetime({ offset: true });
 
+/** Sequences are stored as 32-bit integers (PostgreSQL integer, GraphQL Int). */
+export const MAX_SEQUENCE = 2 ** 31 - 1;
+const sequence = z.number().int().min(0).max(MAX_SEQUENCE);
+
 const headSchema = z.strictObject({
   agency: agencyCode,
   witness: agencyCode,
-  sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  sequence: sequence.min(1),
   hash: z.string().regex(HEX_HASH),
   signedAt: isoTime,
+  /**
+   * The head this one extends, as the owner computes it from its own ledger (null on a first
+   * offer): signed, so a witness holding another hash at that sequence holds proof of a
+   * rewrite, and nobody on the way can make an honest owner look like one.
+   */
+  previous: z.strictObject({ sequence, hash: z.string().regex(HEX_HASH) }).nullable(),
 });
 export type Head = z.infer<typeof headSchema>;
 
-const receiptSchema = headSchema.extend({ countersignedAt: isoTime });
+const receiptSchema = headSchema.omit({ previous: true }).extend({ countersignedAt: isoTime });
 export type Receipt = z.infer<typeof receiptSchema>;
 
 const questionSchema = z.strictObject({ agency: agencyCode, witness: agencyCode, askedAt: isoTime });

@@ -1,3 +1,4 @@
+import { oneLine } from '../../../lib/text.js';
 import type { LinkFetch } from '../../../lib/tls/links.js';
 import type { AuditLedger, ChainVerification } from '../store/audit.js';
 import type { WitnessRecords } from '../store/witnessing.js';
@@ -80,11 +81,17 @@ export async function verifyLedger(
   const claims = [...receipts.claims, ...asked.claims];
   const chain = await ledger.verify();
   const contradiction = await firstContradiction(ledger, claims);
+  // Not confirmed either: a receipt or a witness's answer that does not verify (a key changed
+  // or pointed elsewhere, an answer tampered with), or a witness that kept contradicting heads
+  // signed with this agency's key.
+  const unconfirmed =
+    receipts.unverified > 0 ||
+    asked.statuses.some((status) => status.reachable && (status.problem !== null || (status.contradictionsRecorded ?? 0) > 0));
   return {
     ...chain,
-    ok: chain.ok && !contradiction,
+    ok: chain.ok && !contradiction && !unconfirmed,
     witnessed: {
-      ok: !contradiction,
+      ok: !contradiction && !unconfirmed,
       contradiction,
       receiptsChecked: receipts.claims.length,
       receiptsUnverified: receipts.unverified,
@@ -129,13 +136,15 @@ async function askWitness(agency: string, panel: WitnessPanel, peer: Peer): Prom
   const question = await sign(panel.signer, QUESTION_TYPE, { agency, witness: peer.code, askedAt: new Date().toISOString() });
   const answer = await callPeer(panel.fetch, peer, 'audit/witnessed', { question }, QUESTION_TIMEOUT_MS);
   if (answer.status !== 200) {
-    status.problem =
-      answer.status === 0
-        ? `did not answer (${answer.failure})`
-        : `refused (${answer.status}): ${errorOf(answer)?.message ?? 'no reason given'}`;
+    const reason = oneLine(String(errorOf(answer)?.message ?? 'no reason given'), 200);
+    status.problem = answer.status === 0 ? `did not answer (${answer.failure})` : `refused (${answer.status}): ${reason}`;
     return { status };
   }
   status.reachable = true;
+  if (answer.body === null || typeof answer.body !== 'object') {
+    status.problem = 'answered with something that is not a witness answer (ignored)';
+    return { status };
+  }
   const body = answer.body as { head?: unknown; receipt?: unknown; contradictions?: unknown };
   status.contradictionsRecorded = typeof body.contradictions === 'number' ? body.contradictions : null;
   if (body.head === null) return { status };

@@ -7,6 +7,7 @@ import {
   claimedSigner,
   foldHashes,
   HEAD_TYPE,
+  MAX_SEQUENCE,
   QUESTION_TYPE,
   RECEIPT_TYPE,
   sign,
@@ -30,7 +31,7 @@ const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 /** How old (or early) a question may be: one that is replayed later is refused. */
 const QUESTION_WINDOW_MS = 5 * 60_000;
 
-export type ContradictionKind = 'FORK' | 'REWRITTEN' | 'SHORTENED';
+export type ContradictionKind = 'FORK' | 'REWRITTEN';
 
 export interface HeldHead {
   sequence: number;
@@ -53,7 +54,7 @@ export interface WitnessMetrics {
 
 const offerSchema = z.strictObject({
   head: z.string().max(4096),
-  from: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  from: z.number().int().min(0).max(MAX_SEQUENCE).nullable(),
   hashes: z
     .array(z.string().regex(/^[0-9a-f]{64}$/))
     .max(MAX_HASHES_PER_OFFER)
@@ -147,12 +148,15 @@ export class Witness {
           ? { status: 200, body: { receipt: earlier.receipt } }
           : this.contradicted('FORK', head, token, earlier);
       }
-      // Signed after the longer head it holds: the owner's ledger got shorter. Signed before:
-      // an old head arriving late (or replayed), which says nothing new.
-      if (Date.parse(head.signedAt) > Date.parse(held.signedAt)) return this.contradicted('SHORTENED', head, token, held);
+      // A shorter head than the one it holds says nothing provable by itself (an old head
+      // arriving late, a clock stepped back): the owner is told what this witness holds, and
+      // verification finds a ledger that really ends before it.
       return this.resendFrom(held);
     }
-    if (from !== held.sequence) return this.resendFrom(held);
+    if (from !== held.sequence || head.previous?.sequence !== held.sequence) return this.resendFrom(held);
+    // The owner signed another hash for a sequence this witness countersigned: its ledger up to
+    // there is not the one it was.
+    if (head.previous.hash !== held.hash) return this.contradicted('REWRITTEN', head, token, held);
     if (hashes.length !== head.sequence - held.sequence) {
       return this.refuse(
         400,
@@ -160,13 +164,17 @@ export class Witness {
         `An offer from sequence ${from} to ${head.sequence} carries the ${head.sequence - from} entry hashes in between, not ${hashes.length}.`,
       );
     }
-    if (foldHashes(held.hash, hashes) !== head.hash) return this.contradicted('REWRITTEN', head, token, held);
+    // Not recorded: the hashes are not signed, so anyone on the way could have changed them.
+    if (foldHashes(held.hash, hashes) !== head.hash) {
+      return this.refuse(400, 'BAD_OFFER', `The entry hashes after sequence ${from} do not fold to the offered head; offer them again.`);
+    }
     return this.countersign(head, token);
   }
 
   private async countersign(head: Head, token: string): Promise<WitnessAnswer> {
     const countersignedAt = new Date().toISOString();
-    const receipt = await sign(this.self, RECEIPT_TYPE, { ...head, countersignedAt });
+    const { previous: _previous, ...countersigned } = head;
+    const receipt = await sign(this.self, RECEIPT_TYPE, { ...countersigned, countersignedAt });
     await this.records.addHead({
       agency: head.agency,
       sequence: head.sequence,
@@ -248,9 +256,7 @@ export class Witness {
 const EXPLAIN: Record<ContradictionKind, (head: Head, held: WitnessedHeadsTable) => string> = {
   FORK: (head) => `The head gives sequence ${head.sequence} another hash than the one countersigned for it.`,
   REWRITTEN: (head, held) =>
-    `The entries up to sequence ${head.sequence} do not extend the ledger countersigned at sequence ${held.sequence}: entries up to ${held.sequence} were changed.`,
-  SHORTENED: (head, held) =>
-    `The head, signed at ${head.signedAt}, ends at sequence ${head.sequence}, before sequence ${held.sequence} signed at ${held.signedAt}: the ledger was shortened.`,
+    `The head extends another ledger than the one countersigned: it gives sequence ${held.sequence} another hash, so entries up to ${held.sequence} were changed.`,
 };
 
 function heldOf(held: WitnessedHeadsTable): HeldHead {

@@ -171,7 +171,14 @@ describe.each(STORE_KINDS)('witnessed audit heads on %s', (store) => {
     const held = await allCountersigned('EUROPOL');
     const { privateKey } = await generateKeyPair('ES256');
     const forger = { agency: 'EUROPOL', key: privateKey } as AuditSigner;
-    const head = { agency: 'EUROPOL', witness: 'INTERPOL', sequence: held + 1, hash: 'a'.repeat(64), signedAt: new Date().toISOString() };
+    const head = {
+      agency: 'EUROPOL',
+      witness: 'INTERPOL',
+      sequence: held + 1,
+      hash: 'a'.repeat(64),
+      signedAt: new Date().toISOString(),
+      previous: null,
+    };
     const forged = await offer('INTERPOL', { head: await sign(forger, HEAD_TYPE, head), from: held, hashes: ['b'.repeat(64)] });
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('BAD_SIGNATURE');
@@ -196,13 +203,20 @@ describe.each(STORE_KINDS)('witnessed audit heads on %s', (store) => {
   it('a witness refuses a signed head that contradicts the one it holds, and records the contradiction', async () => {
     const held = await allCountersigned('EUROPOL');
     const europol = (await signerOf('EUROPOL'))!;
-    const fork = { agency: 'EUROPOL', witness: 'ASEANAPOL', sequence: held, hash: 'c'.repeat(64), signedAt: new Date().toISOString() };
+    const fork = {
+      agency: 'EUROPOL',
+      witness: 'ASEANAPOL',
+      sequence: held,
+      hash: 'c'.repeat(64),
+      signedAt: new Date().toISOString(),
+      previous: null,
+    };
     const answer = await offer('ASEANAPOL', { head: await sign(europol, HEAD_TYPE, fork), from: null, hashes: [] });
     expect(answer.status).toBe(409);
     const body = (await answer.json()) as { error: { code: string; kind: string; held: { sequence: number } } };
     expect(body.error).toMatchObject({ code: 'CONTRADICTION', kind: 'FORK', held: { sequence: held } });
-    // An extension that does not fold from the held head.
-    const rewritten = { ...fork, sequence: held + 2, hash: 'd'.repeat(64) };
+    // An extension of another ledger: the owner's signed head gives the held sequence another hash.
+    const rewritten = { ...fork, sequence: held + 2, hash: 'd'.repeat(64), previous: { sequence: held, hash: 'a'.repeat(64) } };
     const second = await offer('ASEANAPOL', {
       head: await sign(europol, HEAD_TYPE, rewritten),
       from: held,

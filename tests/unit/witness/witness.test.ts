@@ -72,8 +72,16 @@ async function offer(
   from: number | null,
   hashes: string[] = [],
   signedAt = new Date(),
+  previous: { sequence: number; hash: string } | null = from === null ? null : { sequence: from, hash: headAt(from) },
 ): Promise<WitnessAnswer> {
-  const head = await sign(owner, HEAD_TYPE, { agency: 'EUROPOL', witness: 'INTERPOL', sequence, hash, signedAt: signedAt.toISOString() });
+  const head = await sign(owner, HEAD_TYPE, {
+    agency: 'EUROPOL',
+    witness: 'INTERPOL',
+    sequence,
+    hash,
+    signedAt: signedAt.toISOString(),
+    previous,
+  });
   return witness.receive({ head, from, hashes });
 }
 
@@ -114,19 +122,33 @@ describe('a witness', () => {
     expect(counted.contradictions).toEqual([]);
   });
 
-  it('refuses an extension whose hashes do not fold from the held head as REWRITTEN, and keeps both heads', async () => {
+  it('refuses an extension of another ledger as REWRITTEN, and keeps both signed heads', async () => {
     await offer(5, headAt(5), null);
-    // The owner changed entry 4 and re-hashed: its new chain folds to another W(5), and so to another W(8).
-    const rewritten = foldHashes(foldHashes(WITNESS_GENESIS, [hex(1), hex(2), hex(3), hex(99), hex(5)]), between(5, 8));
-    const answer = await offer(8, rewritten, 5, between(5, 8));
+    // The owner changed entry 4 and re-hashed: its own W(5) is another, and so is every W after it.
+    const rewritten5 = foldHashes(WITNESS_GENESIS, [hex(1), hex(2), hex(3), hex(99), hex(5)]);
+    const rewritten8 = foldHashes(rewritten5, between(5, 8));
+    const answer = await offer(8, rewritten8, 5, between(5, 8), new Date(), { sequence: 5, hash: rewritten5 });
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ error: { code: 'CONTRADICTION', kind: 'REWRITTEN', held: { sequence: 5 } } });
     const [kept] = await new WitnessRecords(store).contradictions('EUROPOL');
-    expect(kept).toMatchObject({ kind: 'REWRITTEN', offeredSequence: 8, offeredHash: rewritten });
-    // Both are the owner's own signatures: evidence anyone with its public key can check.
-    await expect(verified(kept!.heldHead, HEAD_TYPE, owner.publicKey)).resolves.toMatchObject({ sequence: 5 });
-    await expect(verified(kept!.offeredHead, HEAD_TYPE, owner.publicKey)).resolves.toMatchObject({ sequence: 8 });
+    expect(kept).toMatchObject({ kind: 'REWRITTEN', offeredSequence: 8, offeredHash: rewritten8 });
+    // Both are the owner's own signatures, giving sequence 5 two hashes: evidence anyone with its public key can check.
+    await expect(verified(kept!.heldHead, HEAD_TYPE, owner.publicKey)).resolves.toMatchObject({ sequence: 5, hash: headAt(5) });
+    await expect(verified(kept!.offeredHead, HEAD_TYPE, owner.publicKey)).resolves.toMatchObject({
+      previous: { sequence: 5, hash: rewritten5 },
+    });
     expect((await new WitnessRecords(store).latestHead('EUROPOL'))!.sequence).toBe(5);
+  });
+
+  it('refuses, without recording anything, entry hashes changed on the way (they are not signed)', async () => {
+    await offer(5, headAt(5), null);
+    const tampered = between(5, 8);
+    tampered[1] = hex(4242);
+    const answer = await offer(8, headAt(8), 5, tampered);
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'BAD_OFFER' } } });
+    expect(counted.contradictions).toEqual([]);
+    // The untouched offer is countersigned.
+    expect((await offer(8, headAt(8), 5, between(5, 8))).status).toBe(200);
   });
 
   it('refuses another hash at a sequence it countersigned as a FORK', async () => {
@@ -138,14 +160,11 @@ describe('a witness', () => {
     expect(counted.contradictions).toEqual(['FORK', 'FORK']);
   });
 
-  it('refuses a shorter head signed after a longer one as SHORTENED, but takes an old head arriving late as stale', async () => {
-    const earlier = new Date(Date.now() - 60_000);
+  it('answers a shorter head it does not hold with the head it holds, and records nothing (not provable by itself)', async () => {
     await offer(10, headAt(10), null);
-    const late = await offer(6, headAt(6), null, [], earlier);
-    expect(codeOf(late)).toBe('RESEND_FROM');
-    const shortened = await offer(6, headAt(6), null);
-    expect(shortened.body).toMatchObject({ error: { code: 'CONTRADICTION', kind: 'SHORTENED' } });
-    expect(counted.contradictions).toEqual(['SHORTENED']);
+    expect(codeOf(await offer(6, headAt(6), null))).toBe('RESEND_FROM');
+    expect(codeOf(await offer(6, hex(77), null, [], new Date(Date.now() - 60_000)))).toBe('RESEND_FROM');
+    expect(counted.contradictions).toEqual([]);
   });
 
   it('refuses heads it cannot trust: another key, another witness, its own agency, a bad offer, a head from the future', async () => {
@@ -156,6 +175,7 @@ describe('a witness', () => {
       sequence: 1,
       hash: hex(1),
       signedAt: new Date().toISOString(),
+      previous: null,
     });
     expect(await witness.receive({ head: forged, from: null, hashes: [] })).toMatchObject({
       status: 403,
@@ -167,6 +187,7 @@ describe('a witness', () => {
       sequence: 1,
       hash: hex(1),
       signedAt: new Date().toISOString(),
+      previous: null,
     });
     expect(await witness.receive({ head: unknown, from: null, hashes: [] })).toMatchObject({
       status: 403,
@@ -178,6 +199,7 @@ describe('a witness', () => {
       sequence: 1,
       hash: hex(1),
       signedAt: new Date().toISOString(),
+      previous: null,
     });
     expect((await witness.receive({ head: own, from: null, hashes: [] })).status).toBe(400);
     // A receipt is not a head, even with a valid signature.
@@ -197,6 +219,7 @@ describe('a witness', () => {
       sequence: 1,
       hash: hex(1),
       signedAt: new Date().toISOString(),
+      previous: null,
     });
     expect((await witness.receive({ head: impersonating, from: null, hashes: [] })).status).toBe(400);
     expect((await offer(1, hex(1), null, [], new Date(Date.now() + 3_600_000))).status).toBe(400);
