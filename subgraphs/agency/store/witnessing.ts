@@ -7,6 +7,15 @@ import type { AuditReceiptsTable, WitnessContradictionsTable, WitnessedHeadsTabl
 
 /** How many contradictions a witness keeps per agency: a flood of signed nonsense must not fill its store. */
 export const MAX_CONTRADICTIONS_PER_AGENCY = 1000;
+/**
+ * Receipts and countersigned heads are thinned as they arrive: of each span of this many
+ * sequences, the first and the latest are kept. Verification then places a rewrite within one
+ * span (and `lastAgreedSequence` narrows it), and storage grows with the ledger divided by the
+ * span, not with the number of countersignings (one every few seconds per witness).
+ */
+export const KEPT_SPAN = 1000;
+
+const spanOf = (sequence: number) => Math.floor(sequence / KEPT_SPAN);
 
 export class WitnessRecords {
   constructor(private readonly store: RecordStore) {}
@@ -14,11 +23,28 @@ export class WitnessRecords {
   // --- the owner's receipts ---
 
   async addReceipt(row: AuditReceiptsTable): Promise<void> {
-    await this.store.db
-      .insertInto('auditReceipts')
-      .values(row)
-      .onConflict((conflict) => conflict.columns(['witness', 'sequence']).doNothing())
-      .execute();
+    await this.store.writeTransaction(async (trx) => {
+      await trx
+        .insertInto('auditReceipts')
+        .values(row)
+        .onConflict((conflict) => conflict.columns(['witness', 'sequence']).doNothing())
+        .execute();
+      // The receipts of this span other than its first and this one.
+      const span = spanOf(row.sequence);
+      const first = await trx
+        .selectFrom('auditReceipts')
+        .select((eb) => eb.fn.min<number>('sequence').as('sequence'))
+        .where('witness', '=', row.witness)
+        .where('sequence', '>=', span * KEPT_SPAN)
+        .where('sequence', '<', (span + 1) * KEPT_SPAN)
+        .executeTakeFirst();
+      await trx
+        .deleteFrom('auditReceipts')
+        .where('witness', '=', row.witness)
+        .where('sequence', '>', Number(first?.sequence ?? row.sequence))
+        .where('sequence', '<', row.sequence)
+        .execute();
+    });
   }
 
   /** The highest sequence each witness has countersigned, by its receipts. */
@@ -80,7 +106,23 @@ export class WitnessRecords {
   }
 
   async addHead(row: WitnessedHeadsTable): Promise<void> {
-    await this.store.db.insertInto('witnessedHeads').values(row).execute();
+    await this.store.writeTransaction(async (trx) => {
+      await trx.insertInto('witnessedHeads').values(row).execute();
+      const span = spanOf(row.sequence);
+      const first = await trx
+        .selectFrom('witnessedHeads')
+        .select((eb) => eb.fn.min<number>('sequence').as('sequence'))
+        .where('agency', '=', row.agency)
+        .where('sequence', '>=', span * KEPT_SPAN)
+        .where('sequence', '<', (span + 1) * KEPT_SPAN)
+        .executeTakeFirst();
+      await trx
+        .deleteFrom('witnessedHeads')
+        .where('agency', '=', row.agency)
+        .where('sequence', '>', Number(first?.sequence ?? row.sequence))
+        .where('sequence', '<', row.sequence)
+        .execute();
+    });
   }
 
   /** Records a refused head; false when it was recorded before or the agency's cap is reached. */

@@ -30,6 +30,12 @@ export const MAX_HASHES_PER_OFFER = 1000;
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 /** How old (or early) a question may be: one that is replayed later is refused. */
 const QUESTION_WINDOW_MS = 5 * 60_000;
+/**
+ * Countersignings per agency per window: an owner catching a witness up needs a handful, a
+ * compromised node signing made-up heads as fast as it can must not fill the witness's store.
+ */
+export const COUNTERSIGNS_PER_WINDOW = 50;
+const COUNTERSIGN_WINDOW_MS = 10_000;
 
 export type ContradictionKind = 'FORK' | 'REWRITTEN';
 
@@ -44,7 +50,7 @@ export interface HeldHead {
 export type WitnessAnswer =
   | { status: 200; body: { receipt: string } }
   | { status: 200; body: { head: string | null; receipt: string | null; contradictions: number } }
-  | { status: 400 | 403 | 409; body: { error: { code: string; message: string; kind?: ContradictionKind; held?: HeldHead } } };
+  | { status: 400 | 403 | 409 | 429; body: { error: { code: string; message: string; kind?: ContradictionKind; held?: HeldHead } } };
 
 export interface WitnessMetrics {
   countersigned(agency: string): void;
@@ -67,6 +73,7 @@ const questionBodySchema = z.strictObject({ question: z.string().max(4096) });
 export class Witness {
   /** One decision at a time per agency, so two offers cannot both extend the same held head. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly recent = new Map<string, { since: number; count: number }>();
 
   constructor(
     private readonly self: AuditSigner,
@@ -172,6 +179,16 @@ export class Witness {
   }
 
   private async countersign(head: Head, token: string): Promise<WitnessAnswer> {
+    const now = Date.now();
+    const window = this.recent.get(head.agency);
+    if (!window || now - window.since >= COUNTERSIGN_WINDOW_MS) this.recent.set(head.agency, { since: now, count: 1 });
+    else if (++window.count > COUNTERSIGNS_PER_WINDOW) {
+      return this.refuse(
+        429,
+        'SLOW_DOWN',
+        `More than ${COUNTERSIGNS_PER_WINDOW} heads of ${head.agency} in ${COUNTERSIGN_WINDOW_MS / 1000} s; offer again later.`,
+      );
+    }
     const countersignedAt = new Date().toISOString();
     const { previous: _previous, ...countersigned } = head;
     const receipt = await sign(this.self, RECEIPT_TYPE, { ...countersigned, countersignedAt });
@@ -236,7 +253,7 @@ export class Witness {
     };
   }
 
-  private refuse(status: 400 | 403, code: string, message: string): WitnessAnswer {
+  private refuse(status: 400 | 403 | 429, code: string, message: string): WitnessAnswer {
     this.metrics.refused(code);
     return { status, body: { error: { code, message } } };
   }

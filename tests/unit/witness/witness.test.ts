@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import type { RecordStore } from '../../../subgraphs/agency/store/store.js';
-import { MAX_CONTRADICTIONS_PER_AGENCY, WitnessRecords } from '../../../subgraphs/agency/store/witnessing.js';
+import { KEPT_SPAN, MAX_CONTRADICTIONS_PER_AGENCY, WitnessRecords } from '../../../subgraphs/agency/store/witnessing.js';
 import { AuditKeys, ensureSigningKey, type AuditSigner } from '../../../subgraphs/agency/witness/keys.js';
 import {
   foldHashes,
@@ -16,7 +16,7 @@ import {
   verified,
   WITNESS_GENESIS,
 } from '../../../subgraphs/agency/witness/statements.js';
-import { Witness, type WitnessAnswer } from '../../../subgraphs/agency/witness/witness.js';
+import { COUNTERSIGNS_PER_WINDOW, Witness, type WitnessAnswer } from '../../../subgraphs/agency/witness/witness.js';
 
 // A witness's decisions, on a real store: what it countersigns, what it asks again for, and
 // what it refuses and keeps as a contradiction. The owner's heads are signed here with the
@@ -261,6 +261,34 @@ describe('a witness', () => {
       });
     }
     expect(await records.contradictionCount('EUROPOL')).toBe(MAX_CONTRADICTIONS_PER_AGENCY);
+  });
+
+  it('keeps of each span of sequences the first receipt and the latest, so storage grows with the ledger, not with time', async () => {
+    const records = new WitnessRecords(store);
+    const sequences = Array.from({ length: 400 }, (_, i) => 1 + i * 7); // 1 .. 2794, every few entries
+    for (const sequence of sequences) {
+      await records.addReceipt({ witness: 'LMLECC', sequence, hash: hex(sequence), countersignedAt: '', receipt: 'r' });
+    }
+    const kept = (await records.receipts(100, 'LMLECC')).map((r) => r.sequence).sort((a, b) => a - b);
+    const expected = new Set<number>();
+    for (let span = 0; span * KEPT_SPAN <= sequences.at(-1)!; span += 1) {
+      const inSpan = sequences.filter((s) => Math.floor(s / KEPT_SPAN) === span);
+      if (inSpan.length > 0) expected.add(inSpan[0]!).add(inSpan.at(-1)!);
+    }
+    // The last of an earlier span stays too (it was the latest when the next span began).
+    expect(kept).toEqual([...expected].sort((a, b) => a - b));
+    expect((await records.lastReceiptSequences()).get('LMLECC')).toBe(sequences.at(-1));
+  });
+
+  it('countersigns a bounded number of heads per agency in a window', async () => {
+    await offer(1, headAt(1), null);
+    let refused: WitnessAnswer | undefined;
+    for (let n = 2; n <= COUNTERSIGNS_PER_WINDOW + 2 && !refused; n += 1) {
+      const answer = await offer(n, headAt(n), n - 1, [hex(n)]);
+      if (answer.status !== 200) refused = answer;
+    }
+    expect(refused).toMatchObject({ status: 429, body: { error: { code: 'SLOW_DOWN' } } });
+    expect(counted.countersigned).toBe(COUNTERSIGNS_PER_WINDOW);
   });
 
   it('answers the owner what it holds, only to a fresh question signed by the owner', async () => {
