@@ -1,8 +1,9 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { parse, type DocumentNode } from 'graphql';
+import type { LogEvent } from 'kysely';
 import { applyMiddleware } from 'graphql-middleware';
 import { authenticationPlugin } from '../../lib/auth/authenticate.js';
 import type { TokenVerifier } from '../../lib/auth/verify.js';
@@ -69,6 +70,8 @@ export interface AgencyNodeOptions {
   production?: boolean;
   /** HTTPS, and the client certificates callers must present (lib/tls/); left out: plain HTTP. */
   tls?: ServerTls;
+  /** Also told of every SQL statement the node sends to its store (the benchmark's floor harness records them). */
+  onQuery?: (event: LogEvent) => void;
   /** Witnessed audit heads (witness/): this node's signing key, the other nodes and how to reach them; left out: none. */
   witnessing?: Omit<WitnessingOptions, 'store' | 'logger'>;
 }
@@ -119,6 +122,9 @@ export function createNodeServer(options: NodeServerOptions): {
     logger,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints are set or used (answers are per caller, never cached): Apollo's cache-control
+      // plugin would still wrap every field's resolution, about a tenth of a node's CPU per request.
+      ApolloServerPluginCacheControlDisabled(),
       inOrder<NodeContext>(authenticationPlugin(verifier), knownOperationPlugin(), argumentRulesPlugin(ARGUMENT_RULES, ARGUMENT_BOUNDS)),
       auditPlugin(store, logger, auditMetrics(options.directory)),
       requestMetricsPlugin<NodeContext>(agency),
@@ -146,7 +152,17 @@ export function createNodeServer(options: NodeServerOptions): {
 
 export async function startAgencyNode(options: AgencyNodeOptions): Promise<Service> {
   const { agency, logger, database } = options;
-  const store = await openStore({ agency, database, onQuery: recordSqlQuery });
+  const onQuery = options.onQuery;
+  const store = await openStore({
+    agency,
+    database,
+    onQuery: onQuery
+      ? (event) => {
+          recordSqlQuery(event);
+          onQuery(event);
+        }
+      : recordSqlQuery,
+  });
   try {
     const witnessing = options.witnessing && nodeWitnessing({ ...options.witnessing, store, logger });
     const { server, context } = createNodeServer({ ...options, store, ledgerCheck: witnessing?.verify });

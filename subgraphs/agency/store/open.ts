@@ -5,6 +5,7 @@ import pg from 'pg';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Dialect, type LogEvent } from 'kysely';
 import { isPostgresUrl } from '../../../lib/config/federation.js';
 import { migrationProvider } from './migrations/index.js';
+import { withStatementCache } from './statement-cache.js';
 import { RecordStore } from './store.js';
 import type { Tables } from './tables.js';
 
@@ -128,7 +129,7 @@ function sqliteDialect(options: OpenStoreOptions): OpenedDialect {
     sqlite.close();
     throw error;
   }
-  return { dialect: new SqliteDialect({ database: sqlite }), check: async () => undefined };
+  return { dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), check: async () => undefined };
 }
 
 /**
