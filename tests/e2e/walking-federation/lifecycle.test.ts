@@ -138,6 +138,8 @@ describe('a node refuses a database it cannot use', () => {
       env: {
         ...process.env,
         FEDERATION_CONFIG: await writeTestConfig(dataDir),
+        // Its own data directory: a node makes its audit signing key there on start.
+        DATA_DIR: dataDir,
         AGENCY_CODE: 'EUROPOL',
         PORT: '0',
         DATABASE_PATH: database,

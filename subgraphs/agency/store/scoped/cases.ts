@@ -15,13 +15,10 @@ export function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: Cas
   if (query.crimeTypes?.length || query.statuses?.length) select = select.where(fullAccess('cases', scope));
   if (query.crimeTypes?.length) {
     const crimeTypes = [...query.crimeTypes];
-    select = select.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('caseCrimeTypes')
-          .select('caseCrimeTypes.caseId')
-          .whereRef('caseCrimeTypes.caseId', '=', 'cases.localId')
-          .where('caseCrimeTypes.crimeType', 'in', crimeTypes),
-      ),
+    // Driven from the crime-type index (cases_by_crime_type): the cases of those types are
+    // looked up, not every case scanned and tested (which is what a correlated EXISTS gives).
+    select = select.where('cases.localId', 'in', (eb) =>
+      eb.selectFrom('caseCrimeTypes').select('caseCrimeTypes.caseId').where('caseCrimeTypes.crimeType', 'in', crimeTypes),
     );
   }
   if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
