@@ -42,7 +42,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
   const tls = serviceTls(config, 'gateway', logger);
   const links = federationLinks(tls);
   const records = new SovereignDataSource({
-    clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url, links.fetch, federation.gateway.maxAnswerBytes)),
+    clients: federation.agencies.map((node) => new HttpAgencyClient(node.code, node.url, links.post, federation.gateway.maxAnswerBytes)),
     listFields: listRootFields(readSdl('records')),
     // Every node answer is checked against the records contract before it is merged.
     contract: buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true }),

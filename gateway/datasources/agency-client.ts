@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { DEADLINE_HEADER } from '../../lib/limits/deadline.js';
-import { AnswerTooLargeError, readAtMost } from '../../lib/http/read-at-most.js';
-import { isTlsFailure, PLAIN_LINKS, refusalIn, type LinkFetch } from '../../lib/tls/links.js';
+import { AnswerTooLargeError } from '../../lib/http/read-at-most.js';
+import { isTlsFailure, PLAIN_LINKS, refusalIn, type LinkAnswer, type LinkPost } from '../../lib/tls/links.js';
 
 // How the gateway talks to one agency node. The sovereign data source only needs this;
 // tests substitute in-process nodes for unit tests of routing.
@@ -63,17 +63,16 @@ export class HttpAgencyClient implements AgencyClient {
   constructor(
     readonly agency: string,
     private readonly url: string,
-    /** The link to the node: plain fetch, or mutual TLS with the gateway's certificate (lib/tls/links.ts). */
-    private readonly fetch: LinkFetch = PLAIN_LINKS.fetch,
+    /** The link to the node: plain HTTP, or mutual TLS with the gateway's certificate (lib/tls/links.ts). */
+    private readonly post: LinkPost = PLAIN_LINKS.post,
     /** The largest answer body read; the rest is not downloaded (default 4 MiB). */
     private readonly maxAnswerBytes = 4 * 1024 * 1024,
   ) {}
 
   async send(request: AgencyRequest, signal: AbortSignal, budgetMs?: number): Promise<NodeResponse> {
-    let response: Response;
+    let response: LinkAnswer;
     try {
-      response = await this.fetch(this.url, {
-        method: 'POST',
+      response = await this.post(this.url, {
         headers: {
           ...request.headers,
           'content-type': 'application/json',
@@ -88,10 +87,10 @@ export class HttpAgencyClient implements AgencyClient {
       throw this.failure(error, signal, isTlsFailure(error) ? 'certificate_refused' : 'unreachable', undefined, true);
     }
     // Without a GraphQL body an error status is the reason (a proxy's 502 page); with a success status, the body is.
-    const unusable: AgencyFailureReason = response.ok ? 'bad_response' : 'http_error';
+    const unusable: AgencyFailureReason = response.status >= 200 && response.status < 300 ? 'bad_response' : 'http_error';
     let text: string;
     try {
-      text = await readAtMost(response, this.maxAnswerBytes);
+      text = await response.read(this.maxAnswerBytes);
     } catch (error) {
       if (error instanceof AnswerTooLargeError) {
         throw new AgencyFailureError(this.agency, 'too_large', `answer over ${this.maxAnswerBytes} bytes`);
@@ -123,7 +122,8 @@ export class HttpAgencyClient implements AgencyClient {
     beforeResponse = false,
   ): AgencyFailureError {
     if (signal.aborted) return new AgencyFailureError(this.agency, 'timeout', String(signal.reason));
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const failed = error as { code?: string; cause?: { code?: string } };
+    const cause = failed.cause?.code ?? failed.code;
     return new AgencyFailureError(this.agency, reason, detail ?? cause ?? (error as Error).message, beforeResponse);
   }
 }

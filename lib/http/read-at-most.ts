@@ -28,3 +28,30 @@ export async function readAtMost(response: Response, maxBytes: number): Promise<
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * The same for a Node stream (undici's request API): read chunk by chunk, destroyed (the
+ * connection closed) as soon as it passes `maxBytes` or says it will (`contentLength`).
+ */
+export async function readStreamAtMost(
+  body: NodeJS.ReadableStream & { destroy(): void },
+  contentLength: number,
+  maxBytes: number,
+): Promise<string> {
+  if (contentLength > maxBytes) {
+    body.destroy();
+    throw new AnswerTooLargeError();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.byteLength;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new AnswerTooLargeError();
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

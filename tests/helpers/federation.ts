@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../lib/config/index.js';
 import { Federation } from '../../lib/launcher.js';
 import { DEV_TLS_SECTION } from '../../lib/config/tls.js';
 import { ensureDevCertificates } from '../../lib/tls/dev-ca.js';
-import { federationLinks, type LinkFetch } from '../../lib/tls/links.js';
+import { federationLinks, type LinkFetch, type LinkPost } from '../../lib/tls/links.js';
 import { serviceTlsFiles, watchTlsMaterial } from '../../lib/tls/material.js';
 import { pino } from 'pino';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.js';
@@ -51,6 +51,8 @@ export interface TestFederation {
   nodeUrl(agency: string): string;
   /** Calls any of its services as the federation does (on TLS: trusting its CA, with the gateway's client certificate). */
   fetch: LinkFetch;
+  /** The same links through undici's request API, as the gateway calls its nodes. */
+  post: LinkPost;
   logs: string[];
   token(caller: CallerSpec): Promise<string>;
   query<T = Record<string, unknown>>(
@@ -185,6 +187,7 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
     gatewayUrl: federation.url('gateway'),
     nodeUrl: (agency) => federation.url(agency),
     fetch: fetchWith.fetch,
+    post: fetchWith.post,
     logs,
     token,
     query,

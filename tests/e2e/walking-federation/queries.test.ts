@@ -137,7 +137,7 @@ describe.each(SETUPS)('walking federation on $name', ({ store: kind, tls }) => {
       const mixed = [ids[2], ids[7], ids[0], ids[4], ids[3], ids[6], ids[1], ids[5]] as string[];
       const token = await fed.token({ agency: 'TH-RTP', roles: ['officer'] });
       const source = new SovereignDataSource({
-        clients: fed.config.federation.agencies.map((node) => new HttpAgencyClient(node.code, fed.nodeUrl(node.code), fed.fetch)),
+        clients: fed.config.federation.agencies.map((node) => new HttpAgencyClient(node.code, fed.nodeUrl(node.code), fed.post)),
         listFields: listRootFields(readSdl('records')),
         timeoutMs: 2000,
         logger: pino({ level: 'silent' }),

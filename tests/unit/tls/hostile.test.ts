@@ -66,7 +66,7 @@ describe('a rogue node answering with a redirect', () => {
     const links = gatewayLinks(onTestFinished);
     const response = await links.fetch(`https://localhost:${port}/`, { method: 'POST', body: '{"query":"{ notices { id } }"}' });
     expect(response.status).toBe(307);
-    const client = new HttpAgencyClient('INTERPOL', `https://localhost:${port}/`, links.fetch);
+    const client = new HttpAgencyClient('INTERPOL', `https://localhost:${port}/`, links.post);
     await expect(
       client.send({ query: '{ notices { id } }', variables: {}, headers: {} }, new AbortController().signal),
     ).rejects.toMatchObject({
