@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from '../lib/config/env.js';
 
 // A benchmark baseline in its own process (its CPU is read from /proc apart from the rest):
 // started with tsx, ready when it sends { type: 'ready', url }.
@@ -16,7 +17,7 @@ export interface Child {
 
 export function startChild(file: string, env: Record<string, string>): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, ['--import', TSX, path.join(HERE, file)], {
-    env: { ...process.env, ...env },
+    env: childEnvironment(env),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import Database from 'better-sqlite3';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { readEnvironment } from '../lib/config/env.js';
 import { entryHash, GENESIS_HASH } from '../subgraphs/agency/store/audit.js';
 
 // The floor a node's answer is measured against (issue 15): the same request's SQL, as the
@@ -26,7 +27,7 @@ export interface FloorPlan {
   scenarios: Record<string, Record<string, { database: string; statements: FloorStatement[] }>>;
 }
 
-const plan = JSON.parse(readFileSync(process.env.BENCH_FLOOR_PLAN!, 'utf8')) as FloorPlan;
+const plan = JSON.parse(readFileSync(readEnvironment().bench.floorPlan!, 'utf8')) as FloorPlan;
 const keys = createLocalJWKSet(plan.jwks as never);
 
 class FloorStore {

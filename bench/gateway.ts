@@ -89,7 +89,7 @@ runCommand(command, async () => {
   const { values } = parseCommandLine(command);
   const environment = readEnvironment().bench;
   const quick = values.quick === true;
-  const seconds = quick && !process.env.BENCH_SECONDS ? 2 : environment.seconds;
+  const seconds = quick && !environment.secondsGiven ? 2 : environment.seconds;
   const warmSeconds = quick ? 1 : 3;
   const connections = environment.connections;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-'));

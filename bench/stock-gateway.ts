@@ -1,6 +1,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { readEnvironment } from '../lib/config/env.js';
 import { readSupergraph } from '../schema/supergraph.js';
 
 // The baseline the gateway is measured against on one-agency questions: a stock
@@ -8,10 +9,10 @@ import { readSupergraph } from '../schema/supergraph.js';
 // purpose) over the same directory and ONE agency node as its "records" subgraph. Started
 // by bench/gateway.ts in its own process, so its CPU is read apart from everything else.
 
-const { BENCH_DIRECTORY_URL, BENCH_RECORDS_URL, BENCH_PORT } = process.env;
+const { directoryUrl, recordsUrl, port } = readEnvironment().bench;
 const supergraphSdl = readSupergraph()
-  .replace('http://directory.federation.invalid/', BENCH_DIRECTORY_URL!)
-  .replace('http://records.federation.invalid/', BENCH_RECORDS_URL!);
+  .replace('http://directory.federation.invalid/', directoryUrl!)
+  .replace('http://records.federation.invalid/', recordsUrl!);
 
 interface Context {
   headers: Record<string, string | string[] | undefined>;
@@ -32,7 +33,7 @@ const gateway = new ApolloGateway({
 });
 const server = new ApolloServer<Context>({ gateway });
 const { url } = await startStandaloneServer(server, {
-  listen: { port: Number(BENCH_PORT), host: '127.0.0.1' },
+  listen: { port: Number(port), host: '127.0.0.1' },
   context: async ({ req }) => ({ headers: req.headers }),
 });
 process.send?.({ type: 'ready', url });

@@ -40,6 +40,13 @@ export interface BenchEnvironment {
   /** BENCH_SECONDS, BENCH_CONNECTIONS: length and load of the gateway benchmark. */
   seconds: number;
   connections: number;
+  /** Whether BENCH_SECONDS was given (--quick shortens the runs only when it was not). */
+  secondsGiven: boolean;
+  /** What the benchmark tells its baselines' processes: the floor's plan file, the stock gateway's subgraphs and port. */
+  floorPlan: string | undefined;
+  directoryUrl: string | undefined;
+  recordsUrl: string | undefined;
+  port: string | undefined;
 }
 
 export interface Environment {
@@ -101,6 +108,11 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
       queries: Number(env.BENCH_QUERIES ?? 300),
       seconds: Number(env.BENCH_SECONDS ?? 10),
       connections: Number(env.BENCH_CONNECTIONS ?? 10),
+      secondsGiven: env.BENCH_SECONDS !== undefined,
+      floorPlan: env.BENCH_FLOOR_PLAN,
+      directoryUrl: env.BENCH_DIRECTORY_URL,
+      recordsUrl: env.BENCH_RECORDS_URL,
+      port: env.BENCH_PORT,
     },
   };
 }
