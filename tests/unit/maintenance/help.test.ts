@@ -15,6 +15,7 @@ const COMMANDS = [
   'bench',
   'bench:attacks',
   'bench:tls',
+  'bench:soak',
   'healthcheck',
   'start',
 ];
