@@ -64,7 +64,7 @@ runCommand(command, async () => {
       ),
     });
     const memories = [memory('start')];
-    const counts = { ok: 0, degraded: 0, mixedUp: 0, serverErrors: 0, otherStatus: 0, failed: 0 };
+    const counts = { ok: 0, degraded: 0, mixedUp: 0, shed: 0, serverErrors: 0, otherStatus: 0, failed: 0 };
     const latencies: number[] = [];
     const mixedUpExamples: { caller: string; answer: Answer }[] = [];
     const started = Date.now();
@@ -105,10 +105,12 @@ runCommand(command, async () => {
     console.log(
       `${os.cpus().length} CPUs, Node ${process.version}; ${PARTNERS} partners of ${AGENCIES_ASKING.length} agencies for ${seconds} s\n`,
     );
-    console.log(`| answers | ok | degraded (a service named unavailable) | mixed up | 5xx | other status | no answer | p50 ms | p99 ms |`);
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     console.log(
-      `| ${latencies.length} | ${counts.ok} | ${counts.degraded} | ${counts.mixedUp} | ${counts.serverErrors} | ${counts.otherStatus} | ${counts.failed} | ${at(0.5)} | ${at(0.99)} |\n`,
+      `| answers | ok | degraded (a service named unavailable) | mixed up | busy (503 OVERLOADED) | other 5xx | other status | no answer | p50 ms | p99 ms |`,
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      `| ${latencies.length} | ${counts.ok} | ${counts.degraded} | ${counts.mixedUp} | ${counts.shed} | ${counts.serverErrors} | ${counts.otherStatus} | ${counts.failed} | ${at(0.5)} | ${at(0.99)} |\n`,
     );
     console.log(`Errors in degraded answers: ${[...errorCodes].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'}\n`);
     for (const example of mixedUpExamples) {
@@ -128,7 +130,8 @@ runCommand(command, async () => {
  * unavailable), and every record in it is one of the caller's, at the caller's level. Mixed
  * up: a record that is not in the caller's answer, or at another disclosure level.
  */
-function judge(answer: Answer, expected: Answer): 'ok' | 'degraded' | 'mixedUp' | 'serverErrors' | 'otherStatus' {
+function judge(answer: Answer, expected: Answer): 'ok' | 'degraded' | 'mixedUp' | 'shed' | 'serverErrors' | 'otherStatus' {
+  if (answer.status === 503 && answer.errors?.[0]?.extensions?.code === 'OVERLOADED') return 'shed';
   if (answer.status >= 500) return 'serverErrors';
   if (answer.status !== 200) return 'otherStatus';
   if (!answer.errors?.length) return isDeepStrictEqual(answer.data, expected.data) ? 'ok' : 'mixedUp';

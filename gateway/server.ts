@@ -25,6 +25,7 @@ import { SovereignDataSource } from './datasources/sovereign-data-source.js';
 import { landingPage } from './landing-page.js';
 import { reservedAliasRule } from './reserved-alias.js';
 import { createRateLimiter } from './rate-limit.js';
+import { admission, guards } from './admission.js';
 import { refusalMeter } from './refusal-meter.js';
 import { federationReadinessCheck } from './readiness.js';
 
@@ -131,7 +132,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     ready: federationReadinessCheck(federation, links.fetch),
     tls: tls && { watch: tls, clientCertificates: 'none' },
     landingPage: landingPage(config),
-    guard: refusalMeter({ refusals: federation.gateway.refusalsPerAddress, windowSeconds: federation.gateway.rateLimitWindowSeconds }),
+    // Refusals are metered before a question waits for its turn: a refused address does not queue.
+    guard: guards(
+      refusalMeter({ refusals: federation.gateway.refusalsPerAddress, windowSeconds: federation.gateway.rateLimitWindowSeconds }),
+      admission({ maxInFlight: federation.gateway.maxConcurrentRequests, queueTimeoutMs: federation.gateway.queueTimeoutMs }),
+    ),
   });
   return {
     url: running.url,

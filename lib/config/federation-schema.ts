@@ -178,6 +178,16 @@ export const federationFileSchema = z.preprocess(
             'gateway.refusalsPerAddress (1-1000000000)',
             DEFAULT_GATEWAY_GUARDS.refusalsPerAddress,
           ),
+          maxConcurrentRequests: setting(
+            upTo(100_000),
+            'gateway.maxConcurrentRequests (1-100000)',
+            DEFAULT_GATEWAY_GUARDS.maxConcurrentRequests,
+          ),
+          queueTimeoutMs: setting(
+            upTo(MAX_TIMEOUT_MS),
+            `gateway.queueTimeoutMs (1-${MAX_TIMEOUT_MS})`,
+            DEFAULT_GATEWAY_GUARDS.queueTimeoutMs,
+          ),
         })
         .prefault({}),
       directory: z.object({ port: setting(toPort, 'directory port', 4001), url: z.string().nullish() }).prefault({}),

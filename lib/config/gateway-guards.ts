@@ -21,6 +21,10 @@ export interface GatewayGuards {
    * answered 429 before parsing: refusals come before authentication and the rate limits.
    */
   refusalsPerAddress: number;
+  /** Partner questions worked on at once (gateway/admission.ts); the next ones wait their turn... */
+  maxConcurrentRequests: number;
+  /** ...for at most this long, then are answered 503 OVERLOADED with a Retry-After. */
+  queueTimeoutMs: number;
 }
 
 export const DEFAULT_GATEWAY_GUARDS: GatewayGuards = {
@@ -31,4 +35,6 @@ export const DEFAULT_GATEWAY_GUARDS: GatewayGuards = {
   rateLimitAgencyRequests: 6000,
   rateLimitWindowSeconds: 60,
   refusalsPerAddress: 300,
+  maxConcurrentRequests: 32,
+  queueTimeoutMs: 5000,
 };

@@ -8,7 +8,9 @@ import '../../../lib/metrics/request-metrics.js';
 import '../../../gateway/datasources/fetch-metrics.js';
 import '../../../gateway/rate-limit.js';
 import '../../../gateway/refusal-meter.js';
+import '../../../gateway/admission.js';
 import '../../../subgraphs/agency/metrics.js';
+import '../../../subgraphs/agency/witness/metrics.js';
 
 // The dashboard and the operations doc name the metrics the code registers, with the
 // labels the code gives them: a renamed metric or label fails here, not on a dark panel.
@@ -99,6 +101,12 @@ describe('the Grafana dashboard', () => {
       'agency_requests_stopped_total',
       'agency_sql_query_duration_seconds',
       'agency_sql_statements_total',
+      'audit_head_sequence',
+      'audit_witness_contradictions_total',
+      'audit_witness_countersigned_total',
+      'audit_witness_offer_failures_total',
+      'audit_witness_refusals_total',
+      'audit_witnessed_sequence',
       'gateway_agency_circuit_state',
       'gateway_agency_fetch_duration_seconds',
       'gateway_agency_fetch_failures_total',
@@ -106,6 +114,9 @@ describe('the Grafana dashboard', () => {
       'gateway_agency_retries_total',
       'gateway_rate_limited_total',
       'gateway_refused_address_blocked_total',
+      'gateway_requests_in_flight',
+      'gateway_requests_queued',
+      'gateway_requests_shed_total',
       'graphql_request_duration_seconds',
       'tls_certificate_expiry_timestamp_seconds',
       'tls_connections_refused_total',
