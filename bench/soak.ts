@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { parseCommandLine, runCommand } from '../scripts/command-line.js';
+import { parseCommandLine, runCommand, UsageError } from '../scripts/command-line.js';
 import { progress } from '../scripts/progress.js';
 import { AGENCIES, startTestFederation, type CallerSpec } from '../tests/helpers/federation.js';
 import { sample } from './proc.js';
@@ -15,13 +15,16 @@ import { sample } from './proc.js';
 
 const command = {
   name: 'bench:soak',
-  usage: '[--quick]',
+  usage: '[--quick | --seconds N]',
   summary:
     'Runs 200 concurrent partners against the real federation (six processes, temporary stores) for 2 minutes\n' +
     '(--quick: 20 s), checks every answer against its caller, and reports 5xx, mixed-up and degraded answers,\n' +
-    'latency and memory (RSS) of every process at start, middle and end.',
-  options: { quick: { type: 'boolean' } },
-  help: [['--quick', '20 seconds instead of 2 minutes']],
+    'latency and memory (RSS) of every process at start, at each sixth of the run and at the end.',
+  options: { quick: { type: 'boolean' }, seconds: { type: 'string' } },
+  help: [
+    ['--quick', '20 seconds instead of 2 minutes'],
+    ['--seconds N', 'another length, e.g. 600 to see whether memory levels off'],
+  ],
   environment: [],
   example: 'npm run bench:soak -- --quick',
 } as const satisfies Parameters<typeof parseCommandLine>[0];
@@ -40,7 +43,9 @@ type Row = { id: string; disclosure?: string; agency?: { code: string } | null }
 
 runCommand(command, async () => {
   const { values } = parseCommandLine(command);
-  const seconds = values.quick ? 20 : 120;
+  const seconds = values.seconds ? Number(values.seconds) : values.quick ? 20 : 120;
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400)
+    throw new UsageError('--seconds must be a whole number of seconds from 1 to 86400');
   const fed = await startTestFederation();
   const bar = progress();
   try {
@@ -69,14 +74,15 @@ runCommand(command, async () => {
     const mixedUpExamples: { caller: string; answer: Answer }[] = [];
     const started = Date.now();
     const until = started + seconds * 1000;
-    let middleTaken = false;
+    // Memory at start, at each sixth of the run (the middle among them) and at the end.
+    let nextSample = 1;
     bar.step('soaking', seconds);
     const ticking = setInterval(() => {
       const elapsed = Math.round((Date.now() - started) / 1000);
       bar.update(elapsed, `${latencies.length} answers`);
-      if (!middleTaken && elapsed >= seconds / 2) {
-        middleTaken = true;
-        memories.push(memory('middle'));
+      if (nextSample < 6 && elapsed >= (seconds * nextSample) / 6) {
+        memories.push(memory(nextSample === 3 ? `middle (${elapsed} s)` : `${elapsed} s`));
+        nextSample += 1;
       }
     }, 1000);
     await Promise.all(
