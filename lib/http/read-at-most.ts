@@ -8,50 +8,42 @@ export class AnswerTooLargeError extends Error {}
  * `maxBytes`, not 100 MB.
  */
 export async function readAtMost(response: Response, maxBytes: number): Promise<string> {
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw new AnswerTooLargeError();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new AnswerTooLargeError();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = response.body;
+  if (!body) return '';
+  return readChunksAtMost(body, Number(response.headers.get('content-length') ?? 0), maxBytes, () => body.cancel());
 }
 
-/**
- * The same for a Node stream (undici's request API): read chunk by chunk, destroyed (the
- * connection closed) as soon as it passes `maxBytes` or says it will (`contentLength`).
- */
-export async function readStreamAtMost(
+/** The same for a Node stream (undici's request API), destroyed when given up. */
+export function readStreamAtMost(
   body: NodeJS.ReadableStream & { destroy(): void },
   contentLength: number,
   maxBytes: number,
 ): Promise<string> {
+  return readChunksAtMost(body, contentLength, maxBytes, async () => body.destroy());
+}
+
+/**
+ * Refused before reading when it says (`contentLength`) it is too large, `giveUp` closing it
+ * unread; past `maxBytes` while reading, leaving the loop closes it (a web stream's iterator
+ * cancels it, a Node stream's destroys it).
+ */
+async function readChunksAtMost(
+  chunks: AsyncIterable<Uint8Array | string>,
+  contentLength: number,
+  maxBytes: number,
+  giveUp: () => Promise<void>,
+): Promise<string> {
   if (contentLength > maxBytes) {
-    body.destroy();
+    await giveUp();
     throw new AnswerTooLargeError();
   }
-  const chunks: Buffer[] = [];
+  const read: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     size += bytes.byteLength;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new AnswerTooLargeError();
-    }
-    chunks.push(bytes);
+    if (size > maxBytes) throw new AnswerTooLargeError();
+    read.push(bytes);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(read).toString('utf8');
 }

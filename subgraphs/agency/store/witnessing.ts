@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RecordStore } from './store.js';
-import type { AuditReceiptsTable, WitnessContradictionsTable, WitnessedHeadsTable } from './tables.js';
+import type { AuditReceiptsTable, Tables, WitnessContradictionsTable, WitnessedHeadsTable } from './tables.js';
 
 // The witnessing tables (migration 0006): receipts this node holds for its own ledger's
 // heads, and, as a witness, the heads it countersigned for others and the ones it refused.
@@ -15,7 +15,34 @@ export const MAX_CONTRADICTIONS_PER_AGENCY = 1000;
  */
 export const KEPT_SPAN = 1000;
 
-const spanOf = (sequence: number) => Math.floor(sequence / KEPT_SPAN);
+/**
+ * Of the rows of one witness (receipts) or one agency (heads) in the span of `sequence`, keeps
+ * the first and the one just written (`sequence`, the latest): deletes those in between.
+ */
+async function thinSpan(
+  trx: Kysely<Tables>,
+  table: 'auditReceipts' | 'witnessedHeads',
+  party: 'witness' | 'agency',
+  code: string,
+  sequence: number,
+): Promise<void> {
+  const start = Math.floor(sequence / KEPT_SPAN) * KEPT_SPAN;
+  // Both tables have (party, sequence) as their key; Kysely cannot type a column over a union of tables.
+  const db = trx as unknown as Kysely<Record<typeof table, { witness: string; agency: string; sequence: number }>>;
+  const first = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.min<number>('sequence').as('sequence'))
+    .where(party, '=', code)
+    .where('sequence', '>=', start)
+    .where('sequence', '<', start + KEPT_SPAN)
+    .executeTakeFirst();
+  await db
+    .deleteFrom(table)
+    .where(party, '=', code)
+    .where('sequence', '>', Number(first?.sequence ?? sequence))
+    .where('sequence', '<', sequence)
+    .execute();
+}
 
 export class WitnessRecords {
   constructor(private readonly store: RecordStore) {}
@@ -29,21 +56,7 @@ export class WitnessRecords {
         .values(row)
         .onConflict((conflict) => conflict.columns(['witness', 'sequence']).doNothing())
         .execute();
-      // The receipts of this span other than its first and this one.
-      const span = spanOf(row.sequence);
-      const first = await trx
-        .selectFrom('auditReceipts')
-        .select((eb) => eb.fn.min<number>('sequence').as('sequence'))
-        .where('witness', '=', row.witness)
-        .where('sequence', '>=', span * KEPT_SPAN)
-        .where('sequence', '<', (span + 1) * KEPT_SPAN)
-        .executeTakeFirst();
-      await trx
-        .deleteFrom('auditReceipts')
-        .where('witness', '=', row.witness)
-        .where('sequence', '>', Number(first?.sequence ?? row.sequence))
-        .where('sequence', '<', row.sequence)
-        .execute();
+      await thinSpan(trx, 'auditReceipts', 'witness', row.witness, row.sequence);
     });
   }
 
@@ -108,20 +121,7 @@ export class WitnessRecords {
   async addHead(row: WitnessedHeadsTable): Promise<void> {
     await this.store.writeTransaction(async (trx) => {
       await trx.insertInto('witnessedHeads').values(row).execute();
-      const span = spanOf(row.sequence);
-      const first = await trx
-        .selectFrom('witnessedHeads')
-        .select((eb) => eb.fn.min<number>('sequence').as('sequence'))
-        .where('agency', '=', row.agency)
-        .where('sequence', '>=', span * KEPT_SPAN)
-        .where('sequence', '<', (span + 1) * KEPT_SPAN)
-        .executeTakeFirst();
-      await trx
-        .deleteFrom('witnessedHeads')
-        .where('agency', '=', row.agency)
-        .where('sequence', '>', Number(first?.sequence ?? row.sequence))
-        .where('sequence', '<', row.sequence)
-        .execute();
+      await thinSpan(trx, 'witnessedHeads', 'agency', row.agency, row.sequence);
     });
   }
 
