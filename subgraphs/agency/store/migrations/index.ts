@@ -5,6 +5,7 @@ import { auditMigration } from './0003-audit.js';
 import { unListMigration } from './0004-un-list.js';
 import { screeningMigration } from './0005-screening.js';
 import { witnessingMigration } from './0006-witnessing.js';
+import { listOrderMigration } from './0007-list-order.js';
 
 // Migrations are code, one file each, applied in name order on every start; written with
 // Kysely's schema builder so the same steps run on SQLite and PostgreSQL. The names are the
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_un_list': unListMigration,
   '0005_screening': screeningMigration,
   '0006_witnessing': witnessingMigration,
+  '0007_list_order': listOrderMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

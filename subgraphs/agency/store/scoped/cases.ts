@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseQuery, CaseRow, DisclosureScope } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, linkedDisclosure, linkedEnd, newestFirst, visible } from './policy-sql.js';
+import { disclosureOf, fullThenHitOnly, inTier, linkedDisclosure, linkedEnd, tierDisclosure, visible } from './policy-sql.js';
 
 // Cases as one caller may know of them. Only the record reader (reader/) calls these.
 
@@ -9,24 +9,59 @@ function visibleCases(db: Kysely<Tables>, scope: DisclosureScope) {
   return db.selectFrom('cases').selectAll('cases').select(disclosureOf('cases', scope)).where(visible('cases', scope));
 }
 
-export function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: CaseQuery): Promise<CaseRow[]> {
-  let select = visibleCases(db, scope);
+/**
+ * Above this many cases of the asked crime types, a list walks the cases newest first and
+ * stops at its page (a case of those types is then met every few rows); below, it looks the
+ * few cases up in cases_by_crime_type and sorts them. Either way a page costs at most a few
+ * hundred rows read, where one plan alone costs a scan for a common or a rare type.
+ */
+const COMMON_CRIME_TYPES = 500;
+
+export async function listCases(db: Kysely<Tables>, scope: DisclosureScope, query: CaseQuery): Promise<CaseRow[]> {
+  const crimeTypes = query.crimeTypes?.length ? [...query.crimeTypes] : null;
+  // Counted up to the threshold only, from the index alone.
+  const common =
+    crimeTypes !== null &&
+    (
+      await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('caseCrimeTypes')
+            .select('caseCrimeTypes.caseId')
+            .where('caseCrimeTypes.crimeType', 'in', crimeTypes)
+            .limit(COMMON_CRIME_TYPES)
+            .as('found'),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('found'))
+        .executeTakeFirstOrThrow()
+    ).found >= COMMON_CRIME_TYPES;
   // Crime types and status are withheld content: only records disclosed in full answer them.
-  if (query.crimeTypes?.length || query.statuses?.length) select = select.where(fullAccess('cases', scope));
-  if (query.crimeTypes?.length) {
-    const crimeTypes = [...query.crimeTypes];
-    // Driven from the crime-type index (cases_by_crime_type): the cases of those types are
-    // looked up, not every case scanned and tested (which is what a correlated EXISTS gives).
-    select = select.where('cases.localId', 'in', (eb) =>
-      eb.selectFrom('caseCrimeTypes').select('caseCrimeTypes.caseId').where('caseCrimeTypes.crimeType', 'in', crimeTypes),
-    );
-  }
-  if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
-  return select
-    .orderBy(newestFirst('cases', 'openedOn', scope))
-    .orderBy('cases.localId', 'desc')
-    .limit(query.first)
-    .execute();
+  const fullOnly = Boolean(crimeTypes || query.statuses?.length);
+  return fullThenHitOnly(query.first, fullOnly, (tier, first) => {
+    let select = db
+      .selectFrom('cases')
+      .selectAll('cases')
+      .select(tierDisclosure(tier))
+      .where(inTier('cases', scope, tier));
+    if (crimeTypes && common) {
+      select = select.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('caseCrimeTypes')
+            .select('caseCrimeTypes.caseId')
+            .whereRef('caseCrimeTypes.caseId', '=', 'cases.localId')
+            .where('caseCrimeTypes.crimeType', 'in', crimeTypes),
+        ),
+      );
+    } else if (crimeTypes) {
+      select = select.where('cases.localId', 'in', (eb) =>
+        eb.selectFrom('caseCrimeTypes').select('caseCrimeTypes.caseId').where('caseCrimeTypes.crimeType', 'in', crimeTypes),
+      );
+    }
+    if (query.statuses?.length) select = select.where('cases.status', 'in', [...query.statuses]);
+    // cases_by_opened_on drives the first tier; the primary key the second.
+    if (tier === 'FULL') select = select.orderBy('cases.openedOn', 'desc');
+    return select.orderBy('cases.localId', 'desc').limit(first).execute();
+  });
 }
 
 /** Cases reached through a link (a subject's cases): only those the link rule lets through. */

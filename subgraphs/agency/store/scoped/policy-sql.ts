@@ -51,10 +51,33 @@ export function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<
   return sql<boolean>`(${fullAccess(table, scope)} or ${sql.ref(`${table}.discoverable`)} = 1)`;
 }
 
+export type Tier = Exclude<Disclosure, 'NONE'>;
+
+/** The rows of one tier: disclosed in full, or known to exist only (discoverable, not in full). */
+export function inTier(table: RecordTable, scope: DisclosureScope, tier: Tier): RawBuilder<boolean> {
+  return tier === 'FULL'
+    ? fullAccess(table, scope)
+    : sql<boolean>`(${sql.ref(`${table}.discoverable`)} = 1 and not ${fullAccess(table, scope)})`;
+}
+
+/** The disclosure column of rows read under `inTier(tier)`: that tier, not evaluated again per row. */
+export function tierDisclosure(tier: Tier) {
+  return sql<Disclosure>`${sql.lit(tier)}`.as('disclosure');
+}
+
 /**
- * Newest first by a content date, for records disclosed in full; HIT_ONLY records follow,
- * by id, so their place in a list tells nothing about their withheld dates.
+ * A list page: records disclosed in full first, newest first; then, when the page is not
+ * full yet (and the question may be answered by HIT_ONLY records at all), HIT_ONLY records
+ * by id, so their place in a list tells nothing about their withheld dates. `page` reads one
+ * tier as one statement that walks an index in list order and stops at its page, so the
+ * policy is evaluated once for each row read, however many records the store holds.
  */
-export function newestFirst(table: RecordTable, column: 'issuedOn' | 'openedOn', scope: DisclosureScope): RawBuilder<unknown> {
-  return sql`case when ${fullAccess(table, scope)} then ${sql.ref(`${table}.${column}`)} end desc nulls last`;
+export async function fullThenHitOnly<Row>(
+  first: number,
+  fullOnly: boolean,
+  page: (tier: Tier, first: number) => Promise<Row[]>,
+): Promise<Row[]> {
+  const full = await page('FULL', first);
+  if (fullOnly || full.length >= first) return full;
+  return [...full, ...(await page('HIT_ONLY', first - full.length))];
 }
