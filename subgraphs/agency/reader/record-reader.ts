@@ -40,7 +40,7 @@ type ContentLoaders = { [K in ContentKind]: DataLoader<string, ContentRow<K>[]> 
  * access (policy/policy.ts), and what it returns is noted in `disclosures`.
  */
 export function readerFor(store: RecordStore, owner: RecordOwner, caller: PolicyCaller, disclosures: DisclosureRecord): RecordReader {
-  return new RecordReader(store.db, owner.code, fullAccessClauses(caller, owner), disclosures);
+  return new RecordReader(store.db, store.dialect, owner.code, fullAccessClauses(caller, owner), disclosures);
 }
 
 export class RecordReader {
@@ -56,17 +56,20 @@ export class RecordReader {
 
   // ES private fields: a resolver holding the reader cannot reach the store or widen the scope.
   readonly #db: Kysely<Tables>;
+  readonly #dialect: RecordStore['dialect'];
   readonly #scope: DisclosureScope;
   readonly #disclosures: DisclosureRecord;
 
   constructor(
     db: Kysely<Tables>,
+    dialect: RecordStore['dialect'],
     /** The owner of every record in this store. */
     readonly agency: string,
     scope: DisclosureScope,
     disclosures: DisclosureRecord,
   ) {
     this.#db = db;
+    this.#dialect = dialect;
     this.#scope = scope;
     this.#disclosures = disclosures;
     this.#noticeLoader = byKey(
@@ -207,7 +210,7 @@ export class RecordReader {
      * `screen` records the hits that do.
      */
     screeningCandidates: async (keys: ScreeningKeys, limit: number): Promise<SubjectRow[]> =>
-      this.#handOut(await screeningCandidates(this.#db, this.#scope, keys, limit)),
+      this.#handOut(await screeningCandidates(this.#db, this.#dialect, this.#scope, keys, limit)),
 
     /** Whether the caller may know that a record exists (an access request's check); answers a boolean only. */
     isKnown: async (localId: string): Promise<boolean> => {

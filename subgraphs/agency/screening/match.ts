@@ -66,11 +66,14 @@ interface NameMatch {
 function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch {
   const tokens = nameTokens(name);
   if (askedTokens.length === 0 || tokens.length === 0) return { score: 0, pairs: [], exact: false };
-  const chosen = bestPairs(
-    askedTokens
-      .flatMap((a, i) => tokens.map((b, j) => ({ i, j, a, b, similarity: tokenSimilarity(a, b) })))
-      .filter((pair) => pair.similarity >= TOKEN_FLOOR),
+  const alike: { i: number; j: number; a: string; b: string; similarity: number }[] = [];
+  askedTokens.forEach((a, i) =>
+    tokens.forEach((b, j) => {
+      const similarity = tokenSimilarity(a, b);
+      if (similarity >= TOKEN_FLOOR) alike.push({ i, j, a, b, similarity });
+    }),
   );
+  const chosen = bestPairs(alike);
   const usedAsked = new Set(chosen.map((pair) => pair.i));
   const usedName = new Set(chosen.map((pair) => pair.j));
   const pairs = chosen.map((pair): [string, string, number] => [pair.a, pair.b, pair.similarity]);
@@ -81,8 +84,13 @@ function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch
   const tokenScore = pairs.length === 0 ? 0 : total / (pairs.length + EXTRA_ASKED * extraAsked + EXTRA_KNOWN * extraKnown);
   const exact = extraAsked === 0 && extraKnown === 0 && pairs.every(([a, b]) => a === b);
   if (tokenScore >= 0.95) return { score: tokenScore, pairs, exact };
+  // Whole names count only from 0.95, which Jaro-Winkler cannot reach for lengths less alike
+  // than 3:4 (Jaro is at most (2 + shorter/longer) / 3, the prefix boost adds at most 40 % of
+  // what is left): most candidates are settled here without comparing whole names.
+  const [asked, known] = [askedTokens.join(''), tokens.join('')];
+  if (Math.min(asked.length, known.length) < 0.75 * Math.max(asked.length, known.length)) return { score: tokenScore, pairs, exact };
   const whole = Math.max(
-    jaroWinkler(askedTokens.join(''), tokens.join('')),
+    jaroWinkler(asked, known),
     jaroWinkler([...askedTokens].sort().join(''), [...tokens].sort().join('')),
   );
   return { score: Math.max(tokenScore, whole >= 0.95 ? whole : 0), pairs, exact };

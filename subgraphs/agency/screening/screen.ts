@@ -52,19 +52,27 @@ export async function screen(
 ): Promise<ScreeningHitModel[]> {
   validateQuestion(question, minScore);
   return reader.screen(screeningKeys(question), CANDIDATES, questionFingerprint(question), async (candidates) => {
+    // Names score every candidate. The rest is read only where it can count: for records
+    // disclosed in full (the others are scored on their names alone, withheld.ts), and only
+    // the fields the question asks about (match.ts compares nothing else).
+    const full = candidates.filter((subject) => subject.disclosure === 'FULL');
+    const readFor = <K extends 'birthDates' | 'nationalities' | 'documents'>(kind: K, asked: unknown) =>
+      asked ? reader.contentOfEach(kind, full) : Promise.resolve(full.map(() => []));
     const [names, birthDates, nationalities, documents] = await Promise.all([
       reader.contentOfEach('names', candidates),
-      reader.contentOfEach('birthDates', candidates),
-      reader.contentOfEach('nationalities', candidates),
-      reader.contentOfEach('documents', candidates),
+      readFor('birthDates', question.dateOfBirth),
+      readFor('nationalities', question.nationality),
+      readFor('documents', question.documentNumber),
     ]);
+    const ofFull = new Map(full.map((subject, i) => [subject, i]));
     const hits: ScreeningHitModel[] = [];
     candidates.forEach((subject, i) => {
+      const f = ofFull.get(subject);
       const candidate = {
         names: names[i]!.map((n) => n.full),
-        birthDates: birthDates[i]!.map((d) => ({ qualifier: d.qualifier, date: d.date, from: d.dateFrom, to: d.dateTo })),
-        nationalities: nationalities[i]!.map((n) => n.country),
-        documents: documents[i]!.map((d) => d.number),
+        birthDates: f === undefined ? [] : birthDates[f]!.map((d) => ({ qualifier: d.qualifier, date: d.date, from: d.dateFrom, to: d.dateTo })),
+        nationalities: f === undefined ? [] : nationalities[f]!.map((n) => n.country),
+        documents: f === undefined ? [] : documents[f]!.map((d) => d.number),
       };
       const scored = scoreAsDisclosed(question, candidate, subject.disclosure);
       if (scored && scored.score >= minScore) hits.push({ ...scored, subject });
