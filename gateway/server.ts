@@ -47,7 +47,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     listFields: listRootFields(readSdl('records')),
     // Every node answer is checked against the records contract before it is merged.
     contract: buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true }),
-    isAgency: (code) => config.directory.hasAgency(code),
+    directory: config.directory,
     // Screening hits from all nodes come back best first.
     rankedFields: new Map([['screen', 'score']]),
     timeoutMs: federation.gateway.nodeTimeoutMs,

@@ -8,7 +8,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { AgencyFailureError, type NodeResponse } from './agency-client.js';
-import { AnswerWalker, INVALID, TooManyValuesError } from './answer-walker.js';
+import { AnswerWalker, INVALID, TooManyValuesError, type DirectoryFacts } from './answer-walker.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
 import { RANK_ALIAS, withRankKey } from './split.js';
 import { MAX_PAGE } from '../../schema/argument-rules.js';
@@ -48,10 +48,10 @@ export function checkAnswer(
   fields: readonly RoutedField[],
   response: NodeResponse,
   contract?: GraphQLSchema,
-  isAgency?: (code: string) => boolean,
+  directory?: DirectoryFacts,
 ): CheckedAnswer {
   try {
-    return walkAnswer(agency, routed, fields, response, contract, isAgency);
+    return walkAnswer(agency, routed, fields, response, contract, directory);
   } catch (error) {
     if (error instanceof TooManyValuesError) throw new AgencyFailureError(agency, 'wrong_answer', error.message);
     throw error;
@@ -64,9 +64,9 @@ function walkAnswer(
   fields: readonly RoutedField[],
   response: NodeResponse,
   contract: GraphQLSchema | undefined,
-  isAgency: ((code: string) => boolean) | undefined,
+  directory: DirectoryFacts | undefined,
 ): CheckedAnswer {
-  const walker = new AnswerWalker(agency, routed.fragments, contract, isAgency);
+  const walker = new AnswerWalker(agency, routed.fragments, contract, directory);
   const asked = new Set(fields.map((field) => field.responseKey));
   const errors = checkErrors(response.errors, walker, asked);
   const data = response.data;

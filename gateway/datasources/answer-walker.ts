@@ -42,6 +42,17 @@ export class TooManyValuesError extends Error {
 /** Fields that identify an object rather than say something about it. */
 const KEY_FIELDS = new Set(['__typename', 'id', 'code']);
 
+/**
+ * The gateway's own copy of the directory: nodes name agencies from theirs (an agency's name
+ * is served without asking the directory), and the gateway holds them to it.
+ */
+export interface DirectoryFacts {
+  /** The directory's name of an agency; undefined for a code it does not list. */
+  nameOf(code: string): string | undefined;
+  /** Whether some agency of the directory has this name. */
+  isName(name: string): boolean;
+}
+
 /** What one response key of an object stands for: the field's name and what was selected below it. */
 interface Selected {
   name: string;
@@ -62,8 +73,12 @@ export class AnswerWalker {
     private readonly agency: string,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
     private readonly schema: GraphQLSchema | undefined,
-    /** Whether an agency code is the directory's: an Agency the gateway cannot resolve would null the whole answer. */
-    private readonly isAgency: (code: string) => boolean = () => true,
+    /**
+     * Without it, agencies are not checked against the directory. With it, an Agency a node
+     * sends must be the directory's (one the gateway cannot resolve would null the whole
+     * answer) and carry the directory's name.
+     */
+    private readonly directory?: DirectoryFacts,
   ) {}
 
   /** A value of `type` (unknown without a contract); INVALID when it may not stay where it is. */
@@ -101,7 +116,8 @@ export class AnswerWalker {
   private walkObject(object: Record<string, unknown>, sets: readonly SelectionSetNode[], type: GraphQLObjectType | undefined): unknown {
     if (sets.length === 0) return object;
     const keys = this.keysOf(sets);
-    const foreign = this.foreignOwnerOf(object, keys);
+    if (type?.name === 'Agency' && !this.isDirectoryAgency(object, keys)) return this.bad();
+    const foreign = this.foreignOwnerOf(object, keys, type?.name === 'Agency');
     if (foreign) {
       this.foreign.push(foreign);
       return INVALID;
@@ -119,10 +135,6 @@ export class AnswerWalker {
         kept[key] = typename;
         continue;
       }
-      if (type?.name === 'Agency' && selected.name === 'code') {
-        const code = object[key];
-        if (typeof code !== 'string' || !this.isAgency(code)) return this.bad();
-      }
       const definition = fields?.[selected.name];
       if (fields && !definition) continue;
       const value = this.walk(object[key], selected.selections, definition?.type);
@@ -132,8 +144,27 @@ export class AnswerWalker {
     return kept;
   }
 
+  /**
+   * An Agency as the directory has it: its code listed, its name the directory's name for that
+   * code (or, when the code was not asked for, some agency's name; the owner of a record is
+   * held to its own name below).
+   */
+  private isDirectoryAgency(object: Record<string, unknown>, keys: Map<string, Selected>): boolean {
+    if (!this.directory) return true;
+    let code: unknown;
+    let name: unknown;
+    for (const [key, selected] of keys) {
+      if (selected.name === 'code') code = object[key];
+      else if (selected.name === 'name') name = object[key];
+    }
+    if (code !== undefined && (typeof code !== 'string' || this.directory.nameOf(code) === undefined)) return false;
+    if (name === undefined || name === null) return true;
+    if (typeof name !== 'string') return false;
+    return code === undefined ? this.directory.isName(name) : this.directory.nameOf(code as string) === name;
+  }
+
   /** Another agency named by the object, or an id that is no record id: a label for the error. */
-  private foreignOwnerOf(object: Record<string, unknown>, keys: Map<string, Selected>): string | undefined {
+  private foreignOwnerOf(object: Record<string, unknown>, keys: Map<string, Selected>, isAgency: boolean): string | undefined {
     let content = false;
     let other: string | undefined;
     for (const [key, { name, selections }] of keys) {
@@ -146,8 +177,10 @@ export class AnswerWalker {
       } else if (name === 'code' && typeof value === 'string' && value !== this.agency) {
         other ??= oneLine(value, 60);
       } else if (name === 'agency' && value && typeof value === 'object') {
-        const code = this.codeOf(value as Record<string, unknown>, selections);
-        if (code !== undefined && code !== this.agency) return `a record credited to ${oneLine(code, 60)}`;
+        const owner = this.ownerOf(value as Record<string, unknown>, selections);
+        if (owner !== undefined) return `a record credited to ${oneLine(owner, 60)}`;
+      } else if (isAgency && name === 'name') {
+        // An agency's name, checked against the directory (isDirectoryAgency): a key, not content.
       } else if (!KEY_FIELDS.has(name) && value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)) {
         content = true;
       }
@@ -157,10 +190,18 @@ export class AnswerWalker {
     return other !== undefined && content ? other : undefined;
   }
 
-  private codeOf(agency: Record<string, unknown>, selections: readonly SelectionSetNode[]): string | undefined {
-    for (const [key, { name }] of this.keysOf(selections))
-      if (name === 'code' && typeof agency[key] === 'string') return agency[key] as string;
-    return undefined;
+  /** Who a record's `agency` says owns it, when not this node's agency: by code, or by name when only the name was asked for. */
+  private ownerOf(agency: Record<string, unknown>, selections: readonly SelectionSetNode[]): string | undefined {
+    let code: string | undefined;
+    let named: string | undefined;
+    for (const [key, { name }] of this.keysOf(selections)) {
+      const value = agency[key];
+      if (name === 'code' && typeof value === 'string') code = value;
+      else if (name === 'name' && typeof value === 'string') named = value;
+    }
+    if (code !== undefined) return code !== this.agency ? code : undefined;
+    const own = this.directory?.nameOf(this.agency);
+    return named !== undefined && own !== undefined && named !== own ? named : undefined;
   }
 
   /** The object type a value of `type` is: itself, or the member its __typename names (a one-member union needs none). */

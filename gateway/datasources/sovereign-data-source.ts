@@ -4,6 +4,7 @@ import { DEFAULT_GATEWAY_GUARDS } from '../../lib/config/gateway-guards.js';
 import type { Logger } from '../../lib/logger.js';
 import { AgencyFailureError, type AgencyClient, type AgencyFailureReason, type NodeResponse } from './agency-client.js';
 import { checkAnswer, foreignRecordsError, malformedAnswerError } from './answer-check.js';
+import type { DirectoryFacts } from './answer-walker.js';
 import { initialiseAgencySeries, recordAgencyFetch, recordForeignRecords } from './fetch-metrics.js';
 import { mergeResponses, type Outcome } from './merge.js';
 import { CallerGoneError, NodeCircuit, type CircuitSettings } from './resilience.js';
@@ -26,8 +27,8 @@ export interface SovereignDataSourceOptions {
   timeoutMs: number;
   /** The records contract: every node answer is checked against it (answer-check.ts); without it, only ownership and entities are. */
   contract?: GraphQLSchema;
-  /** Whether a code names a directory agency: an Agency a node sends must (the gateway resolves its name there). */
-  isAgency?: (code: string) => boolean;
+  /** The gateway's copy of the directory: every Agency a node sends must be listed there, under its name. */
+  directory?: DirectoryFacts;
   /** When a failing node is answered as unavailable without being asked (resilience.ts; default gateway.breaker* defaults). */
   circuit?: CircuitSettings;
   logger: Logger;
@@ -108,7 +109,7 @@ export class SovereignDataSource implements GraphQLDataSource {
           asked.fields,
           await client.send(request, signal, budgetMs),
           this.options.contract,
-          this.options.isAgency,
+          this.options.directory,
         );
       const checked = await this.circuits.get(agency)!.call(ask, { timeoutMs, retry: asked.retry, abandoned });
       recordAgencyFetch(context, { agency, ms: performance.now() - started, outcome: 'ok' });

@@ -28,6 +28,7 @@ export interface TrustCircleEntry {
 export class Directory {
   private readonly agencyByCode: ReadonlyMap<string, AgencyEntry>;
   private readonly circleByCode: ReadonlyMap<string, TrustCircleEntry>;
+  private readonly names: ReadonlySet<string>;
 
   constructor(
     /** In directory order. */
@@ -36,6 +37,7 @@ export class Directory {
   ) {
     this.agencyByCode = new Map(agencies.map((agency) => [agency.code, agency]));
     this.circleByCode = new Map(circles.map((circle) => [circle.code, circle]));
+    this.names = new Set(agencies.map((agency) => agency.name));
   }
 
   hasAgency(code: string): boolean {
@@ -44,6 +46,16 @@ export class Directory {
 
   agency(code: string): AgencyEntry | undefined {
     return this.agencyByCode.get(code);
+  }
+
+  /** An agency's name; undefined for a code the directory does not list. */
+  nameOf(code: string): string | undefined {
+    return this.agencyByCode.get(code)?.name;
+  }
+
+  /** Whether some agency of the directory has this name. */
+  isName(name: string): boolean {
+    return this.names.has(name);
   }
 
   circle(code: string): TrustCircleEntry | undefined {

@@ -52,6 +52,12 @@ export type Agency = {
   code: Scalars['ID']['output'];
   /** How many records this agency's node lets you know of; null for agencies that run no node. */
   holdings: Maybe<Holdings>;
+  /**
+   * The agency's name in the directory. A node serves it from its copy of the directory, so that
+   * a record's owner is named without asking the directory each time; the gateway checks it
+   * against the directory's (docs/performance.md).
+   */
+  name: Scalars['String']['output'];
 };
 
 export type AuditEntry = {
@@ -926,6 +932,7 @@ export type AgencyResolvers<ContextType = NodeContext, ParentType extends Resolv
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Agency']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   holdings?: Resolver<Maybe<ResolversTypes['Holdings']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEntryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {

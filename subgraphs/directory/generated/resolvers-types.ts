@@ -25,6 +25,7 @@ export type Agency = {
   kind: AgencyKind;
   /** BCP 47 language tags the agency works in. */
   languages: Array<Scalars['String']['output']>;
+  /** Also served by agency nodes from their copy of the directory (schema/records.graphql). */
   name: Scalars['String']['output'];
   region: Scalars['String']['output'];
 };

@@ -127,6 +127,31 @@ describe.each(SETUPS)('walking federation on $name', ({ store: kind, tls }) => {
       }
     });
 
+    it("names records' owners and recipients as the directory does, without asking the directory", async () => {
+      const directoryRequests = async () => {
+        const text = await (await fed.fetch(new URL('/metrics', fed.federation.url('directory')))).text();
+        return text
+          .split('\n')
+          .filter((line) => line.startsWith('graphql_request_duration_seconds_count{'))
+          .reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+      };
+      const before = await directoryRequests();
+      const { data, errors } = await fed.query<{
+        notices: { agency: { code: string; name: string }; recipients: { code: string; name: string }[] | null }[];
+      }>('{ notices(first: 20, filter: { colours: [DIFFUSION] }) { agency { code name } recipients { code name } } }');
+      expect(errors).toBeUndefined();
+      expect(await directoryRequests()).toBe(before);
+      const named = data!.notices.flatMap((n) => [n.agency, ...(n.recipients ?? [])]);
+      expect(named.some((agency) => !AGENCIES.includes(agency.code as (typeof AGENCIES)[number]))).toBe(true);
+      for (const agency of named) expect(agency.name).toBe(fed.config.directory.nameOf(agency.code));
+      // Anything else about an agency is still the directory's to answer.
+      const kinds = await fed.query<{ notices: { agency: { kind: string } }[] }>(
+        '{ notices(first: 1, agencies: ["EUROPOL"]) { agency { kind } } }',
+      );
+      expect(kinds.data!.notices[0]!.agency.kind).toBe(fed.config.directory.agency('EUROPOL')!.kind);
+      expect(await directoryRequests()).toBe(before + 1);
+    });
+
     it('sends mixed-owner _entities to real nodes and returns them in the original order', async () => {
       const ids: string[] = [];
       for (const agency of AGENCIES) {

@@ -12,6 +12,7 @@ import type { CircuitSettings } from '../../../gateway/datasources/resilience.js
 import { SovereignDataSource } from '../../../gateway/datasources/sovereign-data-source.js';
 import { listRootFields } from '../../../gateway/datasources/list-fields.js';
 import { readSdl } from '../../../schema/supergraph.js';
+import { loadConfig } from '../../../lib/config/index.js';
 
 // Routing unit tests: the nodes are in-process fakes that record what they were sent and
 // answer from a handler, so each routing rule is checked on its own.
@@ -20,6 +21,7 @@ const AGENCIES = ['INTERPOL', 'EUROPOL', 'ASEANAPOL', 'LMLECC'];
 /** The records contract the gateway checks node answers against. */
 const CONTRACT = buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true });
 const logger = pino({ level: 'silent' });
+const DIRECTORY = loadConfig().directory;
 
 type Handler = (request: AgencyRequest, signal: AbortSignal) => Promise<NodeResponse> | NodeResponse;
 
@@ -45,7 +47,7 @@ function federation(handlers: Partial<Record<string, Handler>> = {}, timeoutMs =
     logger,
     forwardHeaders: () => ({ 'x-request-id': 'r-1' }),
     contract: CONTRACT,
-    isAgency: (code) => [...AGENCIES, 'TH-RTP'].includes(code),
+    directory: DIRECTORY,
     circuit,
   });
   /** `context`: the gateway's request context (e.g. `abandoned`, the partner's hang-up). */
@@ -73,7 +75,8 @@ function listOf(agency: string, count: number): (request: AgencyRequest) => Node
 const recordsSchema = buildSchema(
   `${readSdl('records')
     .replace(/extend schema[^\n]*\n[^\n]*\n/, '')
-    .replace(/@key\([^)]*\)/g, '')}
+    .replace(/@key\([^)]*\)/g, '')
+    .replace(/@shareable/g, '')}
    scalar _Any
    union _Entity = Notice | Subject | Case | Agency
    extend type Query { _entities(representations: [_Any!]!): [_Entity]! }`,
@@ -542,6 +545,69 @@ describe('a node speaks only for its own agency', () => {
         extensions: { code: 'FOREIGN_RECORD', agency: 'EUROPOL' },
       },
     ]);
+  });
+
+  it("holds agencies' names, which nodes serve from their copy of the directory, to the gateway's directory", async () => {
+    const name = (code: string) => DIRECTORY.nameOf(code)!;
+    const { run } = federation({
+      EUROPOL: () => ({
+        data: {
+          notices: [
+            // The directory's names: its own, and a recipient's (a reference with its name, not content).
+            {
+              id: 'EUROPOL:N-1',
+              agency: { code: 'EUROPOL', name: name('EUROPOL') },
+              recipients: [{ code: 'INTERPOL', name: name('INTERPOL') }],
+            },
+            // Renamed: the record goes (agency is non-null), and so does a recipient under a name not its own.
+            { id: 'EUROPOL:N-2', agency: { code: 'EUROPOL', name: 'Europol (verified source)' }, recipients: [] },
+            {
+              id: 'EUROPOL:N-3',
+              agency: { code: 'EUROPOL', name: name('EUROPOL') },
+              recipients: [{ code: 'INTERPOL', name: name('LMLECC') }],
+            },
+            // A code the directory does not list.
+            {
+              id: 'EUROPOL:N-4',
+              agency: { code: 'EUROPOL', name: name('EUROPOL') },
+              recipients: [{ code: 'XX-FAKE', name: name('EUROPOL') }],
+            },
+          ],
+        },
+      }),
+      // Asked for names only: the owner must still be itself, by name.
+      LMLECC: () => ({
+        data: {
+          notices: [
+            { id: 'LMLECC:N-1', agency: { name: name('LMLECC') }, recipients: [{ name: name('TH-RTP') }] },
+            { id: 'LMLECC:N-2', agency: { name: name('INTERPOL') }, recipients: [] },
+            { id: 'LMLECC:N-3', agency: { name: name('LMLECC') }, recipients: [{ name: 'Not an agency' }] },
+          ],
+        },
+      }),
+    });
+    const both = await run('{ notices(agencies: ["EUROPOL"]) { id agency { code name } recipients { code name } } }');
+    expect(both.data!.notices).toEqual([
+      { id: 'EUROPOL:N-1', agency: { code: 'EUROPOL', name: name('EUROPOL') }, recipients: [{ code: 'INTERPOL', name: name('INTERPOL') }] },
+      { id: 'EUROPOL:N-3', agency: { code: 'EUROPOL', name: name('EUROPOL') }, recipients: [] },
+      { id: 'EUROPOL:N-4', agency: { code: 'EUROPOL', name: name('EUROPOL') }, recipients: [] },
+    ]);
+    expect(both.errors).toEqual([
+      {
+        message: "Agency EUROPOL's node sent 3 values that do not fit the records contract; left out of this answer.",
+        extensions: { code: 'MALFORMED_ANSWER', agency: 'EUROPOL' },
+      },
+    ]);
+    const names = await run('{ notices(agencies: ["LMLECC"]) { id agency { name } recipients { name } } }');
+    expect(names.data!.notices).toEqual([
+      { id: 'LMLECC:N-1', agency: { name: name('LMLECC') }, recipients: [{ name: name('TH-RTP') }] },
+      { id: 'LMLECC:N-3', agency: { name: name('LMLECC') }, recipients: [] },
+    ]);
+    expect(names.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'FOREIGN_RECORD', agency: 'LMLECC' } }),
+      expect.objectContaining({ extensions: { code: 'MALFORMED_ANSWER', agency: 'LMLECC' } }),
+    ]);
+    expect(names.errors![0]!.message).toContain(`a record credited to ${name('INTERPOL')}`);
   });
 
   it("drops a screening hit whose record is another agency's, even as a bare key", async () => {
