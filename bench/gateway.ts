@@ -13,6 +13,7 @@ import type { FloorPlan } from './floor.js';
 import { recordFloorPlan, type FloorScenario } from './floor-plan.js';
 import { load, type LoadResult } from './load.js';
 import { cpuMsPerRequest, sample } from './proc.js';
+import { measureAtScale, scaleMarkdown } from './scale.js';
 import { readFileSync } from 'node:fs';
 
 // `npm run bench [-- --quick]`: what each partner question costs the federation, next to two
@@ -31,10 +32,12 @@ const command = {
   summary:
     'Measures each scenario through the federation (six processes, temporary stores), through a floor harness\n' +
     'and, for one-agency questions, through a stock @apollo/gateway, after a warm-up; prints a Markdown table of\n' +
-    'req/s, latency and CPU ms per request per process, and writes bench/results.json.',
+    'req/s, latency and CPU ms per request per process, and writes bench/results.json. Then (not with --quick)\n' +
+    "one node's questions at the demo size and with BENCH_SUBJECTS subjects in its store: p50 and p95.",
   options: { quick: { type: 'boolean' } },
-  help: [['--quick', 'short runs (about a minute in all), for a first look; figures are noisier']],
+  help: [['--quick', 'short runs (about a minute in all, no scale part), for a first look; figures are noisier']],
   environment: [
+    ['BENCH_SUBJECTS', 'subjects in the store of the node measured at scale (default 100000; 0: no scale part)'],
     ['BENCH_SECONDS', 'length of each measured run (default 10; --quick: 2)'],
     ['BENCH_CONNECTIONS', 'concurrent connections (default 10)'],
   ],
@@ -179,6 +182,7 @@ runCommand(command, async () => {
         },
       });
     }
+    const scale = !quick && environment.subjects > 0 ? await measureAtScale(fed, headers, environment.subjects, 200, bar) : null;
     bar.stop();
     const machine = {
       cpus: os.cpus().length,
@@ -195,9 +199,11 @@ runCommand(command, async () => {
       connections,
       measuredNode: MEASURED_NODE,
       results,
+      scale,
     };
     await writeFile(path.join(PROJECT_ROOT, 'bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(markdown(report));
+    if (scale) console.log(`\n${scaleMarkdown(scale)}`);
   } finally {
     for (const child of children) await child.stop();
     await fed.stop();

@@ -8,6 +8,7 @@ import { entriesUnder, linesOf, makeTempDir, runCommand } from './commands.js';
 const COMMANDS = [
   'token',
   'store:copy',
+  'seed',
   'import:un',
   'audit:verify',
   'eval:screening',
