@@ -80,7 +80,13 @@ export interface AgencyNodeOptions {
 type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
 
 /** The records contract's resolvers, one set per part of the contract (schema/records*.graphql). */
-const contractResolvers = (directory: Directory): Resolvers[] => [recordResolvers, agencyResolvers(directory), auditResolvers, screeningResolvers, unResolvers];
+const contractResolvers = (directory: Directory): Resolvers[] => [
+  recordResolvers,
+  agencyResolvers(directory),
+  auditResolvers,
+  screeningResolvers,
+  unResolvers,
+];
 
 export interface NodeServerOptions {
   agency: string;
@@ -110,7 +116,10 @@ export function createNodeServer(options: NodeServerOptions): {
   const schema = withholdBeyondDisclosure(
     buildSubgraphSchema({
       typeDefs: [parse(readSdl('records')), ...(extension ? [extension.typeDefs] : [])],
-      resolvers: mergeResolvers([...contractResolvers(options.directory), ...(extension ? [extension.resolvers] : [])]) as SubgraphResolvers,
+      resolvers: mergeResolvers([
+        ...contractResolvers(options.directory),
+        ...(extension ? [extension.resolvers] : []),
+      ]) as SubgraphResolvers,
     }),
   );
   const server = new ApolloServer<NodeContext>({

@@ -12,6 +12,7 @@ import type {
   NoticeRow,
   RecordRow,
   ScreeningKeys,
+  StoreDialect,
   SubjectQuery,
   SubjectRow,
 } from '../store/rows.js';
@@ -56,13 +57,13 @@ export class RecordReader {
 
   // ES private fields: a resolver holding the reader cannot reach the store or widen the scope.
   readonly #db: Kysely<Tables>;
-  readonly #dialect: RecordStore['dialect'];
+  readonly #dialect: StoreDialect;
   readonly #scope: DisclosureScope;
   readonly #disclosures: DisclosureRecord;
 
   constructor(
     db: Kysely<Tables>,
-    dialect: RecordStore['dialect'],
+    dialect: StoreDialect,
     /** The owner of every record in this store. */
     readonly agency: string,
     scope: DisclosureScope,
@@ -114,7 +115,7 @@ export class RecordReader {
   }
 
   async listSubjects(query: SubjectQuery): Promise<SubjectRow[]> {
-    return this.#recorded(await listSubjects(this.#db, this.#scope, query));
+    return this.#recorded(await listSubjects(this.#db, this.#dialect, this.#scope, query));
   }
 
   async listCases(query: CaseQuery): Promise<CaseRow[]> {

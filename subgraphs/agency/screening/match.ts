@@ -89,10 +89,7 @@ function nameSimilarity(askedTokens: readonly string[], name: string): NameMatch
   // what is left): most candidates are settled here without comparing whole names.
   const [asked, known] = [askedTokens.join(''), tokens.join('')];
   if (Math.min(asked.length, known.length) < 0.75 * Math.max(asked.length, known.length)) return { score: tokenScore, pairs, exact };
-  const whole = Math.max(
-    jaroWinkler(asked, known),
-    jaroWinkler([...askedTokens].sort().join(''), [...tokens].sort().join('')),
-  );
+  const whole = Math.max(jaroWinkler(asked, known), jaroWinkler([...askedTokens].sort().join(''), [...tokens].sort().join('')));
   return { score: Math.max(tokenScore, whole >= 0.95 ? whole : 0), pairs, exact };
 }
 

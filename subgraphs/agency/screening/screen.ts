@@ -70,7 +70,8 @@ export async function screen(
       const f = ofFull.get(subject);
       const candidate = {
         names: names[i]!.map((n) => n.full),
-        birthDates: f === undefined ? [] : birthDates[f]!.map((d) => ({ qualifier: d.qualifier, date: d.date, from: d.dateFrom, to: d.dateTo })),
+        birthDates:
+          f === undefined ? [] : birthDates[f]!.map((d) => ({ qualifier: d.qualifier, date: d.date, from: d.dateFrom, to: d.dateTo })),
         nationalities: f === undefined ? [] : nationalities[f]!.map((n) => n.country),
         documents: f === undefined ? [] : documents[f]!.map((d) => d.number),
       };

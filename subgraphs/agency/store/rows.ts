@@ -27,6 +27,9 @@ type Disclosed<T> = Selectable<T> & { disclosure: Disclosure };
 /** The policy's clauses for FULL access of the current caller. */
 export type DisclosureScope = readonly FullAccessClause[];
 
+/** The kind of store: the few reads that differ by dialect take it. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
 export type SubjectRow = Disclosed<SubjectsTable>;
 export type NoticeRow = Disclosed<NoticesTable>;
 export type CaseRow = Disclosed<CasesTable>;

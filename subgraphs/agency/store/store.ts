@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Holdings } from './rows.js';
+import type { Holdings, StoreDialect } from './rows.js';
 import { countHoldings } from './scoped/holdings.js';
 import type { Tables } from './tables.js';
 
@@ -13,7 +13,7 @@ export class RecordStore {
     readonly agency: string,
     /** For the store's own modules (store/**) only: nothing outside store/ writes SQL. */
     readonly db: Kysely<Tables>,
-    readonly dialect: 'sqlite' | 'postgres',
+    readonly dialect: StoreDialect,
   ) {}
 
   /** Everything the owner holds, for its own tools (seeding, copying): not for answering callers. */
@@ -57,9 +57,14 @@ export class RecordStore {
   }
 
   /** The names of the tables the migrations made (for checking that a copy misses none). */
+  /**
+   * The tables that hold the store's data: not Kysely's own, nor the name search's trigram
+   * index (SQLite's FTS5 table and its shadow tables, kept by triggers from subject_names, so a
+   * copy rebuilds it as it writes the names).
+   */
   async tableNames(): Promise<string[]> {
     const tables = await this.db.introspection.getTables();
-    return tables.map((table) => table.name).filter((name) => !name.startsWith('kysely_'));
+    return tables.map((table) => table.name).filter((name) => !name.startsWith('kysely_') && !name.startsWith('subject_names_trigrams'));
   }
 
   close(): Promise<void> {

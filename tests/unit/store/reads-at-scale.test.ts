@@ -99,6 +99,12 @@ describe.each(STORE_KINDS)('reads on %s match the policy at scale', (kind) => {
   const commonCrime = (): CrimeType => mostCommon(records.cases.flatMap((c) => c.crimeTypes));
   const rareCrime = (): CrimeType => leastCommon(records.cases.flatMap((c) => c.crimeTypes));
 
+  /** A part of a name that only a few subjects have: a list by it must not walk the others. */
+  const rareNamePart = (): string => {
+    const name = records.subjects.at(-1)!.names.find((n) => /^[\x20-\x7e]+$/.test(n.full))!.full;
+    return name.slice(1, 7).toUpperCase();
+  };
+
   it('the store holds enough records for both crime-type plans', () => {
     const count = (type: CrimeType) => records.cases.filter((c) => c.crimeTypes.includes(type)).length;
     expect(records.subjects.length).toBeGreaterThanOrEqual(SUBJECTS);
@@ -161,6 +167,14 @@ describe.each(STORE_KINDS)('reads on %s match the policy at scale', (kind) => {
       [{ first, kinds: ['ORGANISATION'] }, (s) => s.kind === 'ORGANISATION', false],
       [{ first, nationality: 'de' }, (s) => s.nationalities.includes('DE'), true],
       [{ first, name: 'AN' }, (s) => s.names.some((n) => n.full.toLowerCase().includes('an')), true],
+      // Parts of three letters or more are looked up in the names' trigram index (migration 0008).
+      ...[rareNamePart(), 'ALI', 'hamm', 'no such name part'].map(
+        (part): [SubjectQuery, (s: AgencyDataset['subjects'][number]) => boolean, boolean] => [
+          { first, name: part },
+          (s) => s.names.some((n) => n.full.toLowerCase().includes(part.toLowerCase())),
+          true,
+        ],
+      ),
     ];
     for (const agency of callers) {
       for (const [query, matches, fullOnly] of queries) {
@@ -270,6 +284,24 @@ describe.each(STORE_KINDS)('reads on %s match the policy at scale', (kind) => {
           ).toBe(true);
         }
       }
+    });
+
+  if (kind === 'sqlite')
+    it("a name part is looked up in the names' trigram index, not found by walking every subject", async () => {
+      statements = [];
+      await readerOf('TH-RTP').listSubjects({ first: 10, name: rareNamePart() });
+      const read = statements.find((statement) => /^select "subjects"/i.test(statement.sql))!;
+      const plan = (
+        await store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${read.sql}`, [...read.parameters]))
+      ).rows.map((row) => row.detail);
+      expect(
+        plan.some((step) => /^SCAN subject_names_trigrams VIRTUAL TABLE INDEX \d+:L/.test(step)),
+        plan.join('\n'),
+      ).toBe(true);
+      expect(
+        plan.filter((step) => /^SCAN subjects\b/.test(step)),
+        plan.join('\n'),
+      ).toEqual([]);
     });
 });
 

@@ -85,14 +85,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const { store } = await freshStore(kind, 'EUROPOL');
     const someone = dataset.subjects.find((s) => s.kind === 'PERSON')!;
     const part = someone.names[0]!.full.split(' ').at(-1)!;
-    const hits = await listSubjects(store.db, OWNER, {
+    const hits = await listSubjects(store.db, store.dialect, OWNER, {
       first: 100,
       name: part.toUpperCase() === part ? part.toLowerCase() : part.toUpperCase(),
     });
     if (/^\p{ASCII}+$/u.test(part)) expect(hits.map((s) => s.localId)).toContain(someone.localId);
-    expect(await listSubjects(store.db, OWNER, { first: 100, name: '%' })).toEqual([]);
-    expect(await listSubjects(store.db, OWNER, { first: 100, name: '_' })).toEqual([]);
-    const nationals = await listSubjects(store.db, OWNER, { first: 100, nationality: someone.nationalities[0]!.toLowerCase() });
+    expect(await listSubjects(store.db, store.dialect, OWNER, { first: 100, name: '%' })).toEqual([]);
+    expect(await listSubjects(store.db, store.dialect, OWNER, { first: 100, name: '_' })).toEqual([]);
+    const nationals = await listSubjects(store.db, store.dialect, OWNER, {
+      first: 100,
+      nationality: someone.nationalities[0]!.toLowerCase(),
+    });
     expect(nationals.map((s) => s.localId)).toContain(someone.localId);
   });
 

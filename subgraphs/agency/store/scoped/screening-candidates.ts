@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DisclosureScope, ScreeningKeys, SubjectRow } from '../rows.js';
+import type { DisclosureScope, ScreeningKeys, StoreDialect, SubjectRow } from '../rows.js';
 import type { Tables } from '../tables.js';
 import { disclosureOf, visible } from './policy-sql.js';
 
@@ -32,7 +32,7 @@ interface Ranked {
  */
 export async function screeningCandidates(
   db: Kysely<Tables>,
-  dialect: 'sqlite' | 'postgres',
+  dialect: StoreDialect,
   scope: DisclosureScope,
   keys: ScreeningKeys,
   limit: number,
@@ -76,7 +76,7 @@ function compareIds(a: string, b: string): number {
 /** One round of subjects ranked by the keys they share with the question, from the index alone. */
 function rankByIndex(
   db: Kysely<Tables>,
-  dialect: 'sqlite' | 'postgres',
+  dialect: StoreDialect,
   keys: readonly string[],
   fullOnly: readonly string[],
   offset: number,

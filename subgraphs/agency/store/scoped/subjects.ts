@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { DisclosureScope, SubjectQuery, SubjectRow } from '../rows.js';
+import type { DisclosureScope, StoreDialect, SubjectQuery, SubjectRow } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, fullAccess, linkedDisclosure, linkedEnd, visible } from './policy-sql.js';
+import { disclosureOf, inTier, linkedDisclosure, linkedEnd, tierDisclosure, visible } from './policy-sql.js';
 
 // Subjects as one caller may know of them. Only the record reader (reader/) calls these.
 
@@ -9,22 +9,55 @@ function visibleSubjects(db: Kysely<Tables>, scope: DisclosureScope) {
   return db.selectFrom('subjects').selectAll('subjects').select(disclosureOf('subjects', scope)).where(visible('subjects', scope));
 }
 
-export function listSubjects(db: Kysely<Tables>, scope: DisclosureScope, query: SubjectQuery): Promise<SubjectRow[]> {
-  let select = visibleSubjects(db, scope);
-  if (query.kinds?.length) select = select.where('subjects.kind', 'in', [...query.kinds]);
+/**
+ * Subjects with a name holding `name`, found through the trigram index of names (migration
+ * 0008): on SQLite its FTS5 table, for parts of three letters or more without wildcards (a
+ * shorter part is common enough for the list's walk to stop soon); on PostgreSQL the pg_trgm
+ * index on lower(full), which the planner uses when it is there. A superset at worst: the
+ * filter's comparison, ANDed with it, decides.
+ */
+function namesHolding(db: Kysely<Tables>, dialect: StoreDialect, name: string, pattern: string) {
+  if (dialect === 'sqlite') {
+    if (name.length < 3 || /[\\%_]/.test(name)) return undefined;
+    return sql<string>`(select subject_id from subject_names_trigrams where full like ${`%${name}%`})`;
+  }
+  return db
+    .selectFrom('subjectNames')
+    .select('subjectNames.subjectId')
+    .where(sql<boolean>`lower(${sql.ref('subjectNames.full')}) like ${pattern} escape '\\'`);
+}
+
+export function listSubjects(
+  db: Kysely<Tables>,
+  dialect: StoreDialect,
+  scope: DisclosureScope,
+  query: SubjectQuery,
+): Promise<SubjectRow[]> {
   const name = query.name?.trim();
   // Names and nationalities are withheld content: only records disclosed in full answer them.
-  if (name || query.nationality) select = select.where(fullAccess('subjects', scope));
+  let select =
+    name || query.nationality
+      ? db
+          .selectFrom('subjects')
+          .selectAll('subjects')
+          .select(tierDisclosure('FULL'))
+          .where(inTier('subjects', scope, 'FULL'))
+      : visibleSubjects(db, scope);
+  if (query.kinds?.length) select = select.where('subjects.kind', 'in', [...query.kinds]);
   if (name) {
     const pattern = `%${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    select = select.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('subjectNames')
-          .select('subjectNames.subjectId')
-          .whereRef('subjectNames.subjectId', '=', 'subjects.localId')
-          .where(sql<boolean>`lower(${sql.ref('subjectNames.full')}) like ${pattern} escape '\\'`),
-      ),
-    );
+    const holding = namesHolding(db, dialect, name, pattern);
+    if (holding) select = select.where('subjects.localId', 'in', holding);
+    // PostgreSQL's lookup is this very comparison; SQLite's trigram index finds a superset.
+    if (dialect === 'sqlite')
+      select = select.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('subjectNames')
+            .select('subjectNames.subjectId')
+            .whereRef('subjectNames.subjectId', '=', 'subjects.localId')
+            .where(sql<boolean>`lower(${sql.ref('subjectNames.full')}) like ${pattern} escape '\\'`),
+        ),
+      );
   }
   if (query.nationality) {
     const country = query.nationality.toUpperCase();
