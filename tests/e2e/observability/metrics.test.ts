@@ -17,7 +17,7 @@ afterAll(async () => {
   await fed?.stop();
 });
 
-const question = 'query ObservedEverywhere { notices(first: 3) { id disclosure agency { code name } } }';
+const question = 'query ObservedEverywhere { notices(first: 3) { id disclosure agency { code name kind } } }';
 
 /** Every process's samples: the gateway's, the directory's, each node's. */
 async function scrapeAll(): Promise<Map<string, Sample[]>> {
@@ -53,7 +53,7 @@ describe('metrics across the federation', () => {
       expect(delta(agency, 'agency_audit_append_duration_seconds_count', { outcome: 'ok' }), agency).toBe(1);
       expect(delta(agency, 'agency_sql_statements_total'), agency).toBeGreaterThan(0);
     }
-    // agency { name } is the directory's.
+    // agency { kind } is the directory's (a name, nodes serve themselves: routing.md).
     expect(delta('directory', 'graphql_request_duration_seconds_count', { service: 'directory', status: 'ok' })).toBeGreaterThanOrEqual(1);
   });
 
