@@ -1,3 +1,5 @@
+import { readEnvironment } from '../lib/config/env.js';
+import { isPostgresUrl } from '../lib/config/federation.js';
 import { isWellFormedAgencyCode } from '../lib/ids.js';
 import { DEMO_AGENCIES, isDemoAgency } from '../subgraphs/agency/seed/profiles.js';
 import { generateDataset } from '../subgraphs/agency/seed/generate.js';
@@ -27,7 +29,7 @@ const command = {
   help: [
     ['--agency CODE', `the agency whose store to grow: ${DEMO_AGENCIES.join(', ')} (the demo generator's agencies)`],
     ['--subjects N', `the subjects the store should hold, at most ${MAX_SUBJECTS.toLocaleString('en')}`],
-    ['--store <file | URL>', "the store (default: the agency's store in the federation config)"],
+    ['--store <file | URL>', "the store (default: the agency's SQLite store in the federation config; a PostgreSQL store must be named)"],
   ],
   environment: STORE_ENVIRONMENT,
   example: 'npm run seed -- --agency EUROPOL --subjects 100000',
@@ -44,7 +46,12 @@ runCommand(command, async () => {
   if (!/^\d+$/.test(wanted) || !Number.isSafeInteger(target) || target < 1 || target > MAX_SUBJECTS) {
     throw new UsageError(`--subjects must be a whole number from 1 to ${MAX_SUBJECTS}, not "${wanted}"`);
   }
+  if (readEnvironment().production) throw new UsageError('seed writes synthetic records: it does not run with NODE_ENV=production');
   const database = storeOfAgency(agency, values.store, 'name the store with --store');
+  // Synthetic records go where they are asked for: the embedded default, or a store named here.
+  if (!values.store && isPostgresUrl(database)) {
+    throw new UsageError(`${agency}'s store is a PostgreSQL database: name it with --store to seed synthetic records into it`);
+  }
   const started = performance.now();
   const store = await openStore({ agency, database, applicationName: command.name });
   const bar = progress();
@@ -73,9 +80,9 @@ runCommand(command, async () => {
   }
 });
 
-/** The batch after the highest one this store already holds (batch k names its records `B<k>-...`). */
+/** The batch after the highest one this store already holds (batch k names its records `B<k>-...`, the first of them `B<k>-S-00001`). */
 async function nextBatch(store: Awaited<ReturnType<typeof openStore>>): Promise<number> {
-  const rows = await store.db.selectFrom('subjects').select('localId').where('localId', 'like', 'B%-%').execute();
+  const rows = await store.db.selectFrom('subjects').select('localId').where('localId', 'like', 'B%-S-00001').execute();
   let highest = 0;
   for (const { localId } of rows) {
     const batch = /^B(\d+)-/.exec(localId);

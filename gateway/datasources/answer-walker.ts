@@ -147,20 +147,32 @@ export class AnswerWalker {
   /**
    * An Agency as the directory has it: its code listed, its name the directory's name for that
    * code (or, when the code was not asked for, some agency's name; the owner of a record is
-   * held to its own name below).
+   * held to its own name below). Every key is checked, aliases included (`code c2: code`,
+   * `name n2: name`): one object, one agency.
    */
   private isDirectoryAgency(object: Record<string, unknown>, keys: Map<string, Selected>): boolean {
-    if (!this.directory) return true;
-    let code: unknown;
-    let name: unknown;
+    const directory = this.directory;
+    if (!directory) return true;
+    const { codes, names } = this.identityOf(object, keys);
+    if (codes.some((code) => typeof code !== 'string' || directory.nameOf(code) === undefined)) return false;
+    if (new Set(codes).size > 1 || new Set(names).size > 1) return false;
+    const code = codes[0] as string | undefined;
+    return names.every((name) =>
+      typeof name !== 'string' ? false : code === undefined ? directory.isName(name) : directory.nameOf(code) === name,
+    );
+  }
+
+  /** The values of every `code` and every `name` key of an object (null and absent left out: the contract's checks see to those). */
+  private identityOf(object: Record<string, unknown>, keys: Map<string, Selected>): { codes: unknown[]; names: unknown[] } {
+    const codes: unknown[] = [];
+    const names: unknown[] = [];
     for (const [key, selected] of keys) {
-      if (selected.name === 'code') code = object[key];
-      else if (selected.name === 'name') name = object[key];
+      const value = object[key];
+      if (value === null || value === undefined) continue;
+      if (selected.name === 'code') codes.push(value);
+      else if (selected.name === 'name') names.push(value);
     }
-    if (code !== undefined && (typeof code !== 'string' || this.directory.nameOf(code) === undefined)) return false;
-    if (name === undefined || name === null) return true;
-    if (typeof name !== 'string') return false;
-    return code === undefined ? this.directory.isName(name) : this.directory.nameOf(code as string) === name;
+    return { codes, names };
   }
 
   /** Another agency named by the object, or an id that is no record id: a label for the error. */
@@ -190,18 +202,18 @@ export class AnswerWalker {
     return other !== undefined && content ? other : undefined;
   }
 
-  /** Who a record's `agency` says owns it, when not this node's agency: by code, or by name when only the name was asked for. */
+  /**
+   * Who a record's `agency` says owns it, when not this node's agency: by any of its codes, or,
+   * when no code was asked for, by any of its names.
+   */
   private ownerOf(agency: Record<string, unknown>, selections: readonly SelectionSetNode[]): string | undefined {
-    let code: string | undefined;
-    let named: string | undefined;
-    for (const [key, { name }] of this.keysOf(selections)) {
-      const value = agency[key];
-      if (name === 'code' && typeof value === 'string') code = value;
-      else if (name === 'name' && typeof value === 'string') named = value;
-    }
-    if (code !== undefined) return code !== this.agency ? code : undefined;
+    const { codes, names } = this.identityOf(agency, this.keysOf(selections));
+    const foreignCode = codes.find((code) => code !== this.agency);
+    if (foreignCode !== undefined) return String(foreignCode);
+    if (codes.length > 0) return undefined;
     const own = this.directory?.nameOf(this.agency);
-    return named !== undefined && own !== undefined && named !== own ? named : undefined;
+    const foreignName = own === undefined ? undefined : names.find((name) => name !== own);
+    return foreignName === undefined ? undefined : String(foreignName);
   }
 
   /** The object type a value of `type` is: itself, or the member its __typename names (a one-member union needs none). */

@@ -610,6 +610,38 @@ describe('a node speaks only for its own agency', () => {
     expect(names.errors![0]!.message).toContain(`a record credited to ${name('INTERPOL')}`);
   });
 
+  it("checks every alias of an agency's code and name, not just one", async () => {
+    const name = (code: string) => DIRECTORY.nameOf(code)!;
+    const { run } = federation({
+      EUROPOL: (request) => {
+        const query = request.query;
+        if (query.includes('n2: name'))
+          return {
+            data: { notices: [{ id: 'EUROPOL:N-1', agency: { code: 'EUROPOL', name: 'Europol (verified source)', n2: name('EUROPOL') } }] },
+          };
+        if (query.includes('c2: code'))
+          return { data: { notices: [{ id: 'EUROPOL:N-1', agency: { code: 'INTERPOL', c2: 'EUROPOL', name: name('EUROPOL') } }] } };
+        if (query.includes('c: code'))
+          return {
+            data: { notices: [{ id: 'EUROPOL:N-1', agency: { code: 'EUROPOL' }, recipients: [{ c: 'XX-FAKE', code: 'INTERPOL' }] }] },
+          };
+        return { data: { notices: [{ id: 'EUROPOL:N-1', agency: { name: name('INTERPOL'), x: name('EUROPOL') } }] } };
+      },
+    });
+    const renamed = await run('{ notices(agencies: ["EUROPOL"]) { id agency { code name n2: name } } }');
+    expect(renamed.data!.notices).toEqual([]);
+    expect(renamed.errors![0]).toMatchObject({ extensions: { code: 'MALFORMED_ANSWER', agency: 'EUROPOL' } });
+    const credited = await run('{ notices(agencies: ["EUROPOL"]) { id agency { code c2: code name } } }');
+    expect(credited.data!.notices).toEqual([]);
+    expect(credited.errors![0]).toMatchObject({ extensions: { code: 'FOREIGN_RECORD', agency: 'EUROPOL' } });
+    const unlisted = await run('{ notices(agencies: ["EUROPOL"]) { id agency { code } recipients { c: code code } } }');
+    expect(unlisted.data!.notices).toEqual([{ id: 'EUROPOL:N-1', agency: { code: 'EUROPOL' }, recipients: [] }]);
+    expect(unlisted.errors![0]).toMatchObject({ extensions: { code: 'MALFORMED_ANSWER', agency: 'EUROPOL' } });
+    const byName = await run('{ notices(agencies: ["EUROPOL"]) { id agency { name x: name } } }');
+    expect(byName.data!.notices).toEqual([]);
+    expect(byName.errors![0]).toMatchObject({ extensions: { code: 'FOREIGN_RECORD', agency: 'EUROPOL' } });
+  });
+
   it("drops a screening hit whose record is another agency's, even as a bare key", async () => {
     const { run } = federation({
       LMLECC: () => ({

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../subgraphs/agency/seed/generate.js';
 import { openStore } from '../../../subgraphs/agency/store/open.js';
 import { createTestDatabase, dumpStore, STORE_KINDS, type TestDatabase } from '../../helpers/databases.js';
-import { entriesUnder, linesOf, makeTempDir, runCommand } from './commands.js';
+import { entriesUnder, linesOf, makeTempDir, postgresUrl, runCommand } from './commands.js';
 
 // `npm run seed -- --agency X --subjects N` grows a store to N subjects with synthetic
 // records: the demo data first in an empty store, then batches, each linked within itself;
@@ -96,6 +96,17 @@ describe('seed refuses bad input with one line and touches nothing', () => {
   });
 
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes into a PostgreSQL store only when --store names it', async () => {
+    const run = await runCommand('seed', ['--agency', 'ASEANAPOL', '--subjects', '10'], {
+      DATA_DIR: dir,
+      DATABASE_URL: postgresUrl('rf_seed_never_made'),
+    });
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr)).toEqual([expect.stringMatching(/ASEANAPOL's store is a PostgreSQL database: name it with --store/)]);
+    expect(run.stderr).not.toContain('never-shown-secret');
+    expect(entriesUnder(dir)).toEqual([]);
+  });
 
   it.each([
     [['--agency', 'ASEANAPOL'], /--agency and --subjects are required/],

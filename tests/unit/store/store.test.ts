@@ -99,6 +99,19 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(nationals.map((s) => s.localId)).toContain(someone.localId);
   });
 
+  it('finds a name part asked in capitals beyond ASCII (the trigram index looks up what the filter compares)', async () => {
+    const dataset = generateDataset('ASEANAPOL');
+    const { store } = await freshStore(kind, 'ASEANAPOL');
+    // A Latin-script name part with a letter beyond ASCII that has a capital, e.g. "Nguyễn".
+    const part = dataset.subjects
+      .flatMap((s) => s.names.flatMap((n) => n.full.split(' ')))
+      .find((word) => /^[\p{Script=Latin}]{4,}$/u.test(word) && /[^\x00-\x7f]/.test(word) && word.toUpperCase() !== word.toLowerCase())!;
+    expect(part).toBeDefined();
+    const holders = dataset.subjects.filter((s) => s.names.some((n) => n.full.includes(part))).map((s) => s.localId);
+    const found = await listSubjects(store.db, store.dialect, OWNER, { first: 100, name: part.toUpperCase() });
+    for (const id of holders.slice(0, 100)) expect(found.map((s) => s.localId)).toContain(id);
+  });
+
   it('reads batches by id, returning only what exists', async () => {
     const { store } = await freshStore(kind, 'LMLECC');
     const rows = await subjectsById(store.db, OWNER, ['S-00001', 'S-00003', 'S-99999']);

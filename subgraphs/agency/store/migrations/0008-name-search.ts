@@ -13,7 +13,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 export const nameSearchMigration: Migration = {
   async up(db: Kysely<unknown>) {
     if (isPostgres(db)) {
-      await sql`do $$ begin create extension if not exists pg_trgm; exception when insufficient_privilege then null; end $$`.execute(db);
+      // Not allowed (not the database's owner), or not installed (no contrib package, a managed
+      // service without it): the node starts without the index, as before it.
+      await sql`do $$ begin create extension if not exists pg_trgm; exception when others then null; end $$`.execute(db);
       await sql`do $$ begin
         if exists (select 1 from pg_extension where extname = 'pg_trgm') then
           create index if not exists subject_names_by_trigram on subject_names using gin (lower("full") gin_trgm_ops);
@@ -21,17 +23,18 @@ export const nameSearchMigration: Migration = {
       end $$`.execute(db);
       return;
     }
+    // Names as the filter compares them, lower-cased in every script (fold_case: store/open.ts).
     await sql`create virtual table subject_names_trigrams using fts5(full, subject_id unindexed, tokenize = 'trigram')`.execute(db);
-    await sql`insert into subject_names_trigrams (rowid, full, subject_id) select rowid, full, subject_id from subject_names`.execute(db);
+    await sql`insert into subject_names_trigrams (rowid, full, subject_id) select rowid, fold_case(full), subject_id from subject_names`.execute(db);
     await sql`create trigger subject_names_trigrams_insert after insert on subject_names begin
-      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, new.full, new.subject_id);
+      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, fold_case(new.full), new.subject_id);
     end`.execute(db);
     await sql`create trigger subject_names_trigrams_delete after delete on subject_names begin
       delete from subject_names_trigrams where rowid = old.rowid;
     end`.execute(db);
     await sql`create trigger subject_names_trigrams_update after update on subject_names begin
       delete from subject_names_trigrams where rowid = old.rowid;
-      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, new.full, new.subject_id);
+      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, fold_case(new.full), new.subject_id);
     end`.execute(db);
   },
 };

@@ -81,12 +81,14 @@ export function tierDisclosure(tier: Tier) {
  * tier as one statement that walks an index in list order and stops at its page, so the
  * policy is evaluated once for each row read, however many records the store holds.
  */
-export async function fullThenHitOnly<Row>(
+export async function fullThenHitOnly<Row extends { localId: string }>(
   first: number,
   fullOnly: boolean,
   page: (tier: Tier, first: number) => Promise<Row[]>,
 ): Promise<Row[]> {
   const full = await page('FULL', first);
   if (fullOnly || full.length >= first) return full;
-  return [...full, ...(await page('HIT_ONLY', first - full.length))];
+  // Two statements: a record whose grant ended in between is listed once, at its first level.
+  const listed = new Set(full.map((row) => row.localId));
+  return [...full, ...(await page('HIT_ONLY', first - full.length)).filter((row) => !listed.has(row.localId))];
 }

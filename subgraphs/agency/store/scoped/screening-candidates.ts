@@ -9,6 +9,8 @@ import { disclosureOf, visible } from './policy-sql.js';
  * questions take one round; a caller who may know of few of the best-ranked subjects, more.
  */
 const FIRST_ROUND = 400;
+/** Ids per statement at most: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535. */
+const LARGEST_ROUND = 6400;
 
 interface Ranked {
   subjectId: string;
@@ -41,7 +43,7 @@ export async function screeningCandidates(
   const all = [...anyVisible, ...fullOnly];
   if (all.length === 0 || limit <= 0) return [];
   const found: Found[] = [];
-  for (let offset = 0, size = FIRST_ROUND; ; offset += size, size *= 4) {
+  for (let offset = 0, size = FIRST_ROUND; ; offset += size, size = Math.min(size * 4, LARGEST_ROUND)) {
     const ranked = await rankByIndex(db, dialect, all, fullOnly, offset, size);
     if (ranked.length > 0) found.push(...(await readUnderScope(db, scope, ranked)));
     found.sort((a, b) => b.shared - a.shared || compareIds(a.row.localId, b.row.localId));

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, StoreDialect, SubjectQuery, SubjectRow } from '../rows.js';
+import { FOLD_CASE } from '../open.js';
 import type { Tables } from '../tables.js';
 import { disclosureOf, inTier, linkedDisclosure, linkedEnd, tierDisclosure, visible } from './policy-sql.js';
 
@@ -18,8 +19,11 @@ function visibleSubjects(db: Kysely<Tables>, scope: DisclosureScope) {
  */
 function namesHolding(db: Kysely<Tables>, dialect: StoreDialect, name: string, pattern: string) {
   if (dialect === 'sqlite') {
-    if (name.length < 3 || /[\\%_]/.test(name)) return undefined;
-    return sql<string>`(select subject_id from subject_names_trigrams where full like ${`%${name}%`})`;
+    // Lower-cased as the filter's pattern and the table's names are (fold_case): the trigram
+    // index itself folds ASCII letters only.
+    const lowered = name.toLowerCase();
+    if ([...lowered].length < 3 || /[\\%_]/.test(lowered)) return undefined;
+    return sql<string>`(select subject_id from subject_names_trigrams where full like ${`%${lowered}%`})`;
   }
   return db
     .selectFrom('subjectNames')
@@ -49,13 +53,14 @@ export function listSubjects(
     const holding = namesHolding(db, dialect, name, pattern);
     if (holding) select = select.where('subjects.localId', 'in', holding);
     // PostgreSQL's lookup is this very comparison; SQLite's trigram index finds a superset.
+    // Lower-cased in every script on both (SQLite's lower() folds ASCII only: fold_case).
     if (dialect === 'sqlite')
       select = select.where(({ exists, selectFrom }) =>
         exists(
           selectFrom('subjectNames')
             .select('subjectNames.subjectId')
             .whereRef('subjectNames.subjectId', '=', 'subjects.localId')
-            .where(sql<boolean>`lower(${sql.ref('subjectNames.full')}) like ${pattern} escape '\\'`),
+            .where(sql<boolean>`${sql.raw(FOLD_CASE)}(${sql.ref('subjectNames.full')}) like ${pattern} escape '\\'`),
         ),
       );
   }
