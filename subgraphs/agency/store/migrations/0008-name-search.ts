@@ -25,7 +25,9 @@ export const nameSearchMigration: Migration = {
     }
     // Names as the filter compares them, lower-cased in every script (fold_case: store/open.ts).
     await sql`create virtual table subject_names_trigrams using fts5(full, subject_id unindexed, tokenize = 'trigram')`.execute(db);
-    await sql`insert into subject_names_trigrams (rowid, full, subject_id) select rowid, fold_case(full), subject_id from subject_names`.execute(db);
+    await sql`insert into subject_names_trigrams (rowid, full, subject_id) select rowid, fold_case(full), subject_id from subject_names`.execute(
+      db,
+    );
     await sql`create trigger subject_names_trigrams_insert after insert on subject_names begin
       insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, fold_case(new.full), new.subject_id);
     end`.execute(db);
