@@ -7,8 +7,8 @@ import { PROJECT_ROOT } from '../lib/config/project-root.js';
 import { NodeContext } from '../subgraphs/agency/context.js';
 import { screen } from '../subgraphs/agency/screening/screen.js';
 import { generateDataset } from '../subgraphs/agency/seed/generate.js';
+import { renamed } from '../subgraphs/agency/seed/scale.js';
 import { openStore } from '../subgraphs/agency/store/open.js';
-import type { AgencyDataset } from '../subgraphs/agency/store/records.js';
 import { importUnList } from '../subgraphs/agency/un/import.js';
 import { parseCommandLine, runCommand } from '../scripts/command-line.js';
 import { progress } from '../scripts/progress.js';
@@ -64,10 +64,12 @@ async function bench(bar: ReturnType<typeof progress>): Promise<void> {
     let total = (await store.holdingsOfOwner()).subjects;
     bar.step('adding synthetic subjects', SUBJECTS);
     for (let seed = 1; total < SUBJECTS; seed++) {
-      const batch = renumbered(generateDataset(AGENCY, seed), `B${seed}`);
-      batch.subjects = batch.subjects.slice(0, SUBJECTS - total);
-      await insertDataset(store, batch);
-      total += batch.subjects.length;
+      // Subjects only (screening reads no notices or cases), with their labels only.
+      const { agency, subjects, labels } = renamed(generateDataset(AGENCY, seed), `B${seed}`);
+      const kept = subjects.slice(0, SUBJECTS - total);
+      const subjectLabels = Object.fromEntries(kept.map((subject) => [subject.localId, labels[subject.localId]!]));
+      await insertDataset(store, { agency, subjects: kept, notices: [], cases: [], labels: subjectLabels });
+      total += kept.length;
       bar.update(total, `${total}/${SUBJECTS} subjects`);
     }
     bar.stop();
@@ -105,16 +107,4 @@ async function bench(bar: ReturnType<typeof progress>): Promise<void> {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** A demo dataset with its subjects renamed apart, so many seeds fit in one store. */
-function renumbered(dataset: AgencyDataset, prefix: string): AgencyDataset {
-  const id = (localId: string) => `${prefix}-${localId}`;
-  return {
-    agency: dataset.agency,
-    subjects: dataset.subjects.map((subject) => ({ ...subject, localId: id(subject.localId) })),
-    notices: [],
-    cases: [],
-    labels: Object.fromEntries(dataset.subjects.map((subject) => [id(subject.localId), dataset.labels[subject.localId]!])),
-  };
 }

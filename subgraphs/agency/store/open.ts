@@ -7,6 +7,7 @@ import { isPostgresUrl } from '../../../lib/config/federation.js';
 import { migrationProvider } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
 import { RecordStore } from './store.js';
+import { FOLD_CASE, foldCase } from './fold-case.js';
 import type { Tables } from './tables.js';
 
 // A node's store is a SQLite file (the embedded default) or a PostgreSQL database
@@ -18,9 +19,6 @@ import type { Tables } from './tables.js';
 
 /** Thrown when a node cannot use its database; the message names it and what to do. */
 export class StoreOpenError extends Error {}
-
-/** The SQL function that lower-cases text in every script on SQLite (its lower() folds ASCII only); a store's triggers use it. */
-export const FOLD_CASE = 'fold_case';
 
 export interface OpenStoreOptions {
   agency: string;
@@ -123,9 +121,7 @@ function sqliteDialect(options: OpenStoreOptions): OpenedDialect {
     // better-sqlite3 waits synchronously: keep the wait below the gateway's node timeout (2 s).
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 1000}`);
     sqlite.pragma('foreign_keys = ON');
-    // SQLite's lower() folds ASCII letters only: "Đặng" and "Élodie" would never match a name
-    // filter. PostgreSQL's lower() folds every script; this is the same fold for SQLite.
-    sqlite.function(FOLD_CASE, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
+    sqlite.function(FOLD_CASE, { deterministic: true }, foldCase);
     if (options.exclusive) holdExclusively(sqlite);
     // The node sets WAL once, for good; a maintenance command leaves the file's mode as it is.
     if (!options.mustExist) sqlite.pragma('journal_mode = WAL');

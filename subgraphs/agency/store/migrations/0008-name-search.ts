@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { FOLD_CASE } from '../fold-case.js';
 
 // `subjects(filter: { name })` asks for part of a name, anywhere in it. Without an index that
 // can find a part of a word, a rare name walks every subject (170 ms at 100,000 subjects, and
@@ -23,20 +24,21 @@ export const nameSearchMigration: Migration = {
       end $$`.execute(db);
       return;
     }
-    // Names as the filter compares them, lower-cased in every script (fold_case: store/open.ts).
+    // Names as the filter compares them, lower-cased in every script (store/fold-case.ts).
+    const fold = sql.raw(FOLD_CASE);
     await sql`create virtual table subject_names_trigrams using fts5(full, subject_id unindexed, tokenize = 'trigram')`.execute(db);
-    await sql`insert into subject_names_trigrams (rowid, full, subject_id) select rowid, fold_case(full), subject_id from subject_names`.execute(
+    await sql`insert into subject_names_trigrams (rowid, full, subject_id) select rowid, ${fold}(full), subject_id from subject_names`.execute(
       db,
     );
     await sql`create trigger subject_names_trigrams_insert after insert on subject_names begin
-      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, fold_case(new.full), new.subject_id);
+      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, ${fold}(new.full), new.subject_id);
     end`.execute(db);
     await sql`create trigger subject_names_trigrams_delete after delete on subject_names begin
       delete from subject_names_trigrams where rowid = old.rowid;
     end`.execute(db);
     await sql`create trigger subject_names_trigrams_update after update on subject_names begin
       delete from subject_names_trigrams where rowid = old.rowid;
-      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, fold_case(new.full), new.subject_id);
+      insert into subject_names_trigrams (rowid, full, subject_id) values (new.rowid, ${fold}(new.full), new.subject_id);
     end`.execute(db);
   },
 };

@@ -5,8 +5,9 @@ import { disclosureOf, visible } from './policy-sql.js';
 
 /**
  * Subjects ranked from the index in the first round (the 150 screening scores, and room for
- * some the caller may not know of); each later round ranks four times as many. A round's ranked ids are read under the caller's scope in one statement. Most
- * questions take one round; a caller who may know of few of the best-ranked subjects, more.
+ * some the caller may not know of); each later round ranks four times as many, up to
+ * LARGEST_ROUND. A round's ranked ids are read under the caller's scope in one statement.
+ * Most questions take one round; a caller who may know of few of the best-ranked, more.
  */
 const FIRST_ROUND = 400;
 /** Ids per statement at most: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, StoreDialect, SubjectQuery, SubjectRow } from '../rows.js';
-import { FOLD_CASE } from '../open.js';
+import { FOLD_CASE } from '../fold-case.js';
 import type { Tables } from '../tables.js';
 import { disclosureOf, inTier, linkedDisclosure, linkedEnd, tierDisclosure, visible } from './policy-sql.js';
 
@@ -17,11 +17,10 @@ function visibleSubjects(db: Kysely<Tables>, scope: DisclosureScope) {
  * index on lower(full), which the planner uses when it is there. A superset at worst: the
  * filter's comparison, ANDed with it, decides.
  */
-function namesHolding(db: Kysely<Tables>, dialect: StoreDialect, name: string, pattern: string) {
+function namesHolding(db: Kysely<Tables>, dialect: StoreDialect, lowered: string, pattern: string) {
   if (dialect === 'sqlite') {
-    // Lower-cased as the filter's pattern and the table's names are (fold_case): the trigram
-    // index itself folds ASCII letters only.
-    const lowered = name.toLowerCase();
+    // Lower-cased as the filter's pattern and the table's names are (fold-case.ts): the
+    // trigram index itself folds ASCII letters only.
     if ([...lowered].length < 3 || /[\\%_]/.test(lowered)) return undefined;
     return sql<string>`(select subject_id from subject_names_trigrams where full like ${`%${lowered}%`})`;
   }
@@ -49,8 +48,9 @@ export function listSubjects(
       : visibleSubjects(db, scope);
   if (query.kinds?.length) select = select.where('subjects.kind', 'in', [...query.kinds]);
   if (name) {
-    const pattern = `%${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const holding = namesHolding(db, dialect, name, pattern);
+    const lowered = name.toLowerCase();
+    const pattern = `%${lowered.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const holding = namesHolding(db, dialect, lowered, pattern);
     if (holding) select = select.where('subjects.localId', 'in', holding);
     // PostgreSQL's lookup is this very comparison; SQLite's trigram index finds a superset.
     // Lower-cased in every script on both (SQLite's lower() folds ASCII only: fold_case).
