@@ -8,6 +8,8 @@ import { entriesUnder, linesOf, makeTempDir, runCommand } from './commands.js';
 const COMMANDS = [
   'token',
   'store:copy',
+  'store:load',
+  'conformance',
   'seed',
   'import:un',
   'audit:verify',

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { graphqlBody, type Exchange } from '../client.js';
+import type { Caller, Check, Kit } from '../kit.js';
+import { list, shown } from './show.js';
+
+// Audit: every disclosure to another agency is in the owner's ledger, naming caller, purpose
+// and records, by the time the answer arrives; and the ledger's hash chain verifies, walked
+// here entry by entry (docs/audit.md, "Canonical encoding"), not only by the node's word.
+
+interface Entry {
+  sequence: number;
+  recordedAt: string;
+  event: string;
+  callerAgency: string;
+  callerSubject: string;
+  purpose: string;
+  operation: string;
+  recordIds: string[];
+  disclosure: string | null;
+  detail: string | null;
+  previousHash: string;
+  hash: string;
+}
+
+const ENTRY_FIELDS = 'sequence recordedAt event callerAgency callerSubject purpose operation recordIds disclosure detail previousHash hash';
+const PAGE = 100;
+const GENESIS = '0'.repeat(64);
+/** The ledger the kit walks at most (a conformance store's ledger is a few hundred entries). */
+const MAX_ENTRIES = 100_000;
+
+const auditor = (kit: Kit): Caller => kit.caller(kit.node.agency, ['auditor']);
+
+/** The owner's ledger after `after`, oldest first, read by its auditor. */
+async function ledger(kit: Kit, after = 0): Promise<{ entries: Entry[]; failed?: Exchange }> {
+  const entries: Entry[] = [];
+  for (;;) {
+    const exchange = await kit.client.post(
+      `query ($agency: ID!, $after: Int!) { auditTrail(agency: $agency, first: ${PAGE}, after: $after) { ${ENTRY_FIELDS} } }`,
+      { agency: kit.node.agency, after },
+      await kit.as(auditor(kit)),
+    );
+    const page = graphqlBody(exchange).data?.auditTrail as Entry[] | undefined;
+    if (!Array.isArray(page)) return { entries, failed: exchange };
+    entries.push(...page);
+    if (page.length < PAGE || entries.length >= MAX_ENTRIES) return { entries };
+    after = page.at(-1)!.sequence;
+  }
+}
+
+/** docs/audit.md: SHA-256 over the JSON array of the entry's fields; detail keys in the reference implementation's order. */
+export function entryHash(entry: Entry): string {
+  const detail = entry.detail === null ? null : (JSON.parse(entry.detail) as Record<string, unknown>);
+  const sorted = detail && Object.fromEntries(Object.entries(detail).sort(([a], [b]) => a.localeCompare(b)));
+  const encoding = JSON.stringify([
+    entry.sequence,
+    entry.recordedAt,
+    entry.event,
+    entry.callerAgency,
+    entry.callerSubject,
+    entry.purpose,
+    entry.operation,
+    entry.recordIds,
+    entry.disclosure,
+    sorted,
+    entry.previousHash,
+  ]);
+  return createHash('sha256').update(encoding).digest('hex');
+}
+
+const PROBE_PURPOSE = 'BORDER_CONTROL';
+
+export const AUDIT_CHECKS: Check[] = [
+  {
+    name: 'audit.disclosures-recorded',
+    group: 'Audit',
+    promise: `every record disclosed to another agency is in the owner's ledger when the answer arrives, in a DISCLOSURE entry naming the caller's agency, subject and purpose`,
+    async run(kit, fail) {
+      const partner = kit.partners[0];
+      if (!partner) return { notRun: 'no partner agency in the matrix' };
+      const before = await ledger(kit);
+      if (before.failed) {
+        fail({
+          request: before.failed.request,
+          got: shown(before.failed),
+          contract: "the owner's auditor reads its ledger with auditTrail",
+        });
+        return;
+      }
+      const head = before.entries.at(-1)?.sequence ?? 0;
+      const probe = kit.caller(partner.agency, ['officer'], 'audit-probe');
+      const credentials = await kit.as(probe, PROBE_PURPOSE);
+      const questions = [
+        '{ list: notices(first: 100) { id } }',
+        `{ list: subjects(first: 100, filter: { name: "${kit.dataset.subjects[0]!.names[0]!.full.split(' ').at(-1)!.toLowerCase()}" }) { id } }`,
+        `{ one: case(id: "${kit.globalId(kit.dataset.cases.at(-1)!.localId)}") { id } }`,
+      ];
+      const disclosed = new Map<string, Exchange>();
+      for (const query of questions) {
+        const exchange = await kit.client.post(query, undefined, credentials);
+        const data = graphqlBody(exchange).data ?? {};
+        const records = [...(Array.isArray(data.list) ? data.list : []), ...(data.one ? [data.one] : [])] as { id?: string }[];
+        for (const record of records) if (record.id) disclosed.set(record.id, exchange);
+        // Read at once: the entry must be written before the answer leaves the node.
+        const { entries } = await ledger(kit, head);
+        const recorded = new Set(
+          entries.filter((entry) => entry.event === 'DISCLOSURE' && entry.callerSubject === probe.sub).flatMap((entry) => entry.recordIds),
+        );
+        const missing = records.map((record) => record.id!).filter((id) => !recorded.has(id));
+        if (missing.length > 0) {
+          fail({ request: exchange.request, got: `not in the ledger right after the answer: ${list(missing)}`, contract: this.promise });
+        }
+      }
+      const { entries } = await ledger(kit, head);
+      const mine = entries.filter((entry) => entry.callerSubject === probe.sub);
+      for (const entry of mine) {
+        if (
+          entry.event !== 'DISCLOSURE' ||
+          entry.callerAgency !== probe.agency ||
+          entry.purpose !== PROBE_PURPOSE ||
+          !['FULL', 'HIT_ONLY'].includes(String(entry.disclosure))
+        ) {
+          fail({
+            got: JSON.stringify(entry),
+            contract: `an entry for this disclosure names ${probe.agency}, ${probe.sub}, purpose ${PROBE_PURPOSE} and its level`,
+          });
+        }
+      }
+      if (disclosed.size === 0)
+        fail({ got: 'the probe questions disclosed nothing', contract: 'the data set has records every partner may know of' });
+      return `${disclosed.size} records disclosed, ${mine.length} entries`;
+    },
+  },
+  {
+    name: 'audit.chain',
+    group: 'Audit',
+    promise:
+      'the ledger is a hash chain: sequence 1, 2, 3 ... without gaps, each previousHash the hash before, each hash the SHA-256 of its canonical encoding; verifyAuditTrail says ok',
+    async run(kit, fail) {
+      const { entries, failed } = await ledger(kit);
+      if (failed) {
+        fail({ request: failed.request, got: shown(failed), contract: "the owner's auditor reads its ledger with auditTrail" });
+        return;
+      }
+      let previous = GENESIS;
+      for (const [index, entry] of entries.entries()) {
+        const problem =
+          entry.sequence !== index + 1
+            ? `sequence ${entry.sequence} where ${index + 1} was due`
+            : entry.previousHash !== previous
+              ? `entry ${entry.sequence}: previousHash is not the hash of entry ${entry.sequence - 1}`
+              : entryHash(entry) !== entry.hash
+                ? `entry ${entry.sequence}: hash is not the SHA-256 of its canonical encoding`
+                : undefined;
+        if (problem) {
+          fail({ got: `${problem}: ${JSON.stringify(entry)}`, contract: this.promise });
+          break;
+        }
+        previous = entry.hash;
+      }
+      const exchange = await kit.client.post(
+        'query ($agency: ID!) { verifyAuditTrail(agency: $agency) { ok length head } }',
+        { agency: kit.node.agency },
+        await kit.as(auditor(kit)),
+      );
+      const verification = graphqlBody(exchange).data?.verifyAuditTrail as { ok?: boolean; length?: number; head?: string } | undefined;
+      if (verification?.ok !== true || verification.length! < entries.length) {
+        fail({
+          request: exchange.request,
+          got: shown(exchange),
+          contract: `verifyAuditTrail ok over at least the ${entries.length} entries read`,
+        });
+      }
+      return `${entries.length} entries walked`;
+    },
+  },
+];

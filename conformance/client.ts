@@ -1,0 +1,82 @@
+import { request } from 'undici';
+
+// How the kit talks to the node under test: one POST per question, everything kept for the
+// report (the token shown as whose it is, never as itself).
+
+export interface ShownRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+export interface Exchange {
+  request: ShownRequest;
+  status: number;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  body: unknown;
+  /** The body as it came, for the hygiene checks. */
+  text: string;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message?: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
+}
+
+export interface Credentials {
+  /** The Authorization header, or none. */
+  authorization?: string;
+  /** How the report shows it, e.g. "Bearer <TH-RTP officer token>". */
+  shownAs?: string;
+  /** X-Purpose, or none. */
+  purpose?: string;
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+
+export class NodeClient {
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  async post(query: string, variables: Record<string, unknown> | undefined, credentials: Credentials): Promise<Exchange> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (credentials.authorization !== undefined) headers.authorization = credentials.authorization;
+    if (credentials.purpose !== undefined) headers['x-purpose'] = credentials.purpose;
+    const shown: ShownRequest = {
+      query,
+      ...(variables ? { variables } : {}),
+      headers: {
+        ...headers,
+        ...(credentials.authorization !== undefined ? { authorization: credentials.shownAs ?? credentials.authorization } : {}),
+      },
+    };
+    const response = await request(this.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(variables ? { query, variables } : { query }),
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    let text = '';
+    for await (const chunk of response.body) {
+      text += chunk;
+      if (text.length > MAX_BODY) {
+        response.body.destroy();
+        break;
+      }
+    }
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // kept as text: the check reports what came back
+    }
+    return { request: shown, status: response.statusCode, body, text };
+  }
+}
+
+export function graphqlBody(exchange: Exchange): GraphQLBody {
+  return typeof exchange.body === 'object' && exchange.body !== null ? (exchange.body as GraphQLBody) : {};
+}

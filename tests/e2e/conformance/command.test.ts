@@ -1,0 +1,109 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFORMANCE_ISSUER } from '../../../conformance/issuer.js';
+import type { Report } from '../../../conformance/report.js';
+import { startConformanceNode, type ConformanceNode } from '../../helpers/conformance-node.js';
+import { startRogueProxy } from '../../helpers/rogue-proxy.js';
+import { linesOf, makeTempDir, runCommand } from '../../unit/maintenance/commands.js';
+
+// `npm run conformance` as an operator runs it: --init makes the issuer to trust, a run prints
+// the table and writes the JSON report, the exit code says whether the node conforms.
+
+describe('npm run conformance', () => {
+  let node: ConformanceNode;
+  let dir: string;
+  beforeAll(async () => {
+    [node, dir] = await Promise.all([startConformanceNode('sqlite', 'ASEANAPOL'), makeTempDir('conformance')]);
+  });
+  afterAll(async () => {
+    await node?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--init makes an issuer once, private key readable by its owner only, and says how to trust it', async () => {
+    const issuer = path.join(dir, 'issuer');
+    const run = await runCommand('conformance', ['--init', '--issuer', issuer]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`made the conformance issuer's keys in ${issuer}`);
+    expect(run.stdout).toContain(JSON.stringify({ issuer: CONFORMANCE_ISSUER, jwks: path.join(issuer, 'jwks.json'), agencies: '*' }));
+    const jwks = JSON.parse(readFileSync(path.join(issuer, 'jwks.json'), 'utf8')) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]!.d).toBeUndefined();
+    expect(statSync(path.join(issuer, 'private.jwk.json')).mode & 0o077).toBe(0);
+    const again = await runCommand('conformance', ['--init', '--issuer', issuer]);
+    expect(again.stdout).toContain('kept the conformance issuer');
+    expect(readFileSync(path.join(issuer, 'jwks.json'), 'utf8')).toBe(JSON.stringify(jwks, null, 2) + '\n');
+  });
+
+  it('passes a conforming node: the table, exit 0, and the same figures in --json', async () => {
+    const json = path.join(dir, 'report.json');
+    const run = await runCommand('conformance', ['--node', node.url, '--agency', 'ASEANAPOL', '--issuer', node.issuerDir, '--json', json]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('| identity.alg-none | Identity | pass |');
+    expect(run.stdout).toContain('| disclosure.lists | Disclosure | pass |');
+    expect(run.stdout).toMatch(/\d+ passed, 0 failed, 2 not run/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(report.failed).toBe(0);
+    expect(report.agency).toBe('ASEANAPOL');
+    expect(report.results.length).toBe(report.passed + report.notRun);
+  });
+
+  it('fails a node that answers with stack traces: exit 1, naming the check, the request and the contract', async () => {
+    const proxy = await startRogueProxy(node.url, {
+      answer: (answer) => {
+        for (const error of answer.errors ?? []) error.message = `${String(error.message)}\n    at parse (/opt/records/lib/parser.js:12:7)`;
+      },
+    });
+    try {
+      const run = await runCommand('conformance', [
+        '--node',
+        proxy.url,
+        '--agency',
+        'ASEANAPOL',
+        '--issuer',
+        node.issuerDir,
+        '--only',
+        'hygiene.error-text',
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('| hygiene.error-text | Hygiene | **FAIL**');
+      expect(run.stdout).toContain('## hygiene.error-text: failed');
+      expect(run.stdout).toMatch(/the contract says: .* is refused without a stack frame/);
+      expect(run.stdout).toContain('request: POST');
+      // The report never shows a token.
+      expect(run.stdout).not.toMatch(/Bearer ey/);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('says in one line that a node cannot be reached, exit 1', async () => {
+    const proxy = await startRogueProxy(node.url, {});
+    const url = proxy.url;
+    await proxy.stop();
+    const run = await runCommand('conformance', ['--node', url, '--agency', 'ASEANAPOL', '--issuer', node.issuerDir]);
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toEqual([`conformance: cannot reach the node at ${url}: ECONNREFUSED`]);
+  });
+
+  it('refuses to run without an issuer, creating nothing', async () => {
+    const missing = path.join(dir, 'no-issuer');
+    const run = await runCommand('conformance', ['--node', node.url, '--agency', 'ASEANAPOL', '--issuer', missing]);
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('--init');
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it.each([
+    [['--agency', 'ASEANAPOL'], /--node and --agency are required/],
+    [['--node', 'not a url', '--agency', 'ASEANAPOL'], /--node must be a URL/],
+    [['--node', 'http://127.0.0.1:1/', '--agency', 'aseanapol'], /--agency must be an agency code/],
+  ])('refuses %j with one line (exit 2)', async (args, says) => {
+    const run = await runCommand('conformance', args);
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr)).toEqual([expect.stringMatching(says)]);
+  });
+});

@@ -1,0 +1,103 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDataset } from '../../../conformance/dataset/build.js';
+import { readDataset, type DatasetLabels } from '../../../conformance/dataset/format.js';
+import { expectedLevel } from '../../../conformance/policy.js';
+import { loadConfig } from '../../../lib/config/index.js';
+import { PROJECT_ROOT } from '../../../lib/config/project-root.js';
+import { decide, TLP_LABELS } from '../../../subgraphs/agency/policy/policy.js';
+
+// The conformance data set is what its builder makes, its reader refuses a bad file with one
+// line, and the kit's own reading of the policy agrees with the node's wherever it applies.
+
+const DATASET_FILE = path.join(PROJECT_ROOT, 'conformance', 'dataset.json');
+
+describe('conformance/dataset.json', () => {
+  it('is what conformance/dataset/build.ts makes (regenerate it with the builder, never by hand)', () => {
+    expect(JSON.parse(readFileSync(DATASET_FILE, 'utf8'))).toEqual(buildDataset());
+  });
+
+  it('reads back in its format', () => {
+    const dataset = readDataset(DATASET_FILE);
+    expect([dataset.subjects.length, dataset.notices.length, dataset.cases.length]).toEqual([50, 50, 50]);
+    const scripts = new Set(dataset.subjects.flatMap((subject) => subject.names.map((name) => name.script)));
+    expect(scripts.size).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('readDataset refuses a bad file with one line', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'dataset-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const good = () => JSON.parse(readFileSync(DATASET_FILE, 'utf8')) as ReturnType<typeof buildDataset>;
+  /** What readDataset says of a file with this content (null: no file at all). */
+  const refusal = (name: string, content: string | null) => {
+    const file = path.join(dir, name);
+    if (content !== null) writeFileSync(file, content);
+    try {
+      readDataset(file);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it.each([
+    ['missing', null, /no such file/],
+    ['not JSON', '{ nope', /not JSON/],
+    ['another format', JSON.stringify({ ...good(), format: 'something/2' }), /format.*at format/],
+    ['a record twice', JSON.stringify({ ...good(), subjects: [...good().subjects, good().subjects[0]] }), /CS-001 is used twice/],
+    [
+      'a link to no subject',
+      JSON.stringify({ ...good(), notices: [{ ...good().notices[0], subjectLocalId: 'CS-999' }, ...good().notices.slice(1)] }),
+      /subject CS-999, which is no subject/,
+    ],
+    [
+      'an unknown TLP',
+      JSON.stringify({ ...good(), labels: { ...good().labels, 'CS-001': { ...good().labels['CS-001'], tlp: 'PURPLE' } } }),
+      /labels\.CS-001\.tlp/,
+    ],
+  ])('%s', (name, content, says) => {
+    const message = refusal(`${name}.json`, content);
+    expect(message).toMatch(says);
+    expect(message).not.toContain('\n');
+  });
+});
+
+describe("the kit's policy", () => {
+  const { directory } = loadConfig();
+  const codes = directory.agencies.map((agency) => agency.code);
+  const audiences = [...codes, ...directory.circles.map((circle) => circle.code)];
+
+  it("agrees with the node's decide() for every caller, owner and labels (no grants)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...codes),
+        fc.constantFrom(...codes),
+        fc.record({
+          tlp: fc.constantFrom(...TLP_LABELS),
+          releasableTo: fc.subarray(audiences),
+          discoverable: fc.boolean(),
+          handling: fc.constant('H0' as const),
+        }),
+        (caller, owner, labels: DatasetLabels) => {
+          const party = (code: string) => ({ agency: code, circles: directory.circlesOf(code) });
+          const node = decide(
+            { agency: caller, circles: directory.circlesOf(caller) },
+            { code: owner, circles: directory.circlesOf(owner) },
+            labels,
+          );
+          expect(expectedLevel(party(caller), party(owner), labels)).toBe(node);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
