@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 // How the kit talks to the node under test: one POST per question, everything kept for the
 // report (the token shown as whose it is, never as itself).
@@ -34,11 +34,23 @@ export interface Credentials {
 
 const MAX_BODY = 16 * 1024 * 1024;
 
+/** PEM texts for a node on (mutual) TLS: the CA that signed its certificate, and the kit's client certificate. */
+export interface ClientTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 export class NodeClient {
+  private readonly dispatcher: Dispatcher | undefined;
+
   constructor(
     readonly url: string,
+    tls?: ClientTls,
     private readonly timeoutMs = 15_000,
-  ) {}
+  ) {
+    this.dispatcher = tls ? new Agent({ connect: { ...tls } }) : undefined;
+  }
 
   async post(query: string, variables: Record<string, unknown> | undefined, credentials: Credentials): Promise<Exchange> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -56,6 +68,7 @@ export class NodeClient {
       method: 'POST',
       headers,
       body: JSON.stringify(variables ? { query, variables } : { query }),
+      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Directory } from '../lib/config/directory.js';
-import { NodeClient, type Credentials, type ShownRequest } from './client.js';
+import { NodeClient, type ClientTls, type Credentials, type ShownRequest } from './client.js';
 import type { ConformanceDataset } from './dataset/format.js';
 import { claimsFor, sign, type KitIssuer } from './issuer.js';
 import type { Party } from './policy.js';
@@ -54,6 +54,8 @@ export interface KitOptions {
   dataset: ConformanceDataset;
   /** The node runs with production settings: introspection and suggestions must be off. */
   production: boolean;
+  /** For a node on TLS: its CA, and the client certificate it asks for. */
+  tls?: ClientTls;
   /** Partner agencies of the disclosure matrix (default: a few the directory lists in different circles). */
   partners?: readonly string[];
 }
@@ -75,7 +77,7 @@ export class Kit {
   constructor(readonly options: KitOptions) {
     const { directory, agency } = options;
     if (!directory.hasAgency(agency)) throw new Error(`the directory does not list agency ${agency}: the node's agency must be in it`);
-    this.client = new NodeClient(options.url);
+    this.client = new NodeClient(options.url, options.tls);
     this.node = { agency, circles: directory.circlesOf(agency) };
     const partners = (options.partners ?? DEFAULT_PARTNERS).filter((code) => code !== agency);
     for (const code of partners) if (!directory.hasAgency(code)) throw new Error(`the directory does not list partner agency ${code}`);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDirectory } from '../lib/config/directory.js';
@@ -7,6 +7,7 @@ import { parseCommandLine, runCommand, UsageError } from '../scripts/command-lin
 import { CHECKS } from './checks/index.js';
 import { readDataset } from './dataset/format.js';
 import { CONFORMANCE_ISSUER, initIssuer, loadIssuer } from './issuer.js';
+import type { ClientTls } from './client.js';
 import { Kit } from './kit.js';
 import { renderReport, runConformance } from './report.js';
 
@@ -18,7 +19,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const command = {
   name: 'conformance',
-  usage: '--node URL --agency CODE [--issuer DIR] [--json FILE] [--production] [--partners A,B] [--only PREFIX] | --init [--issuer DIR]',
+  usage:
+    '--node URL --agency CODE [--issuer DIR] [--json FILE] [--production] [--partners A,B] [--only PREFIX] [--ca F] [--cert F --key F] | --init [--issuer DIR]',
   summary:
     "Checks that an agency node keeps the federation's promises (contract, identity, disclosure, sovereignty, audit,\n" +
     'hygiene) and prints a table; each failure shows the request, what came back and what the contract says.\n' +
@@ -36,6 +38,9 @@ const command = {
     dataset: { type: 'string', default: path.join(ROOT, 'conformance', 'dataset.json') },
     directory: { type: 'string', default: path.join(ROOT, 'subgraphs', 'directory', 'directory.json') },
     audience: { type: 'string', default: 'records-federation' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
   },
   help: [
     ['--node URL', "the node's GraphQL endpoint, e.g. http://127.0.0.1:4101/"],
@@ -49,6 +54,8 @@ const command = {
     ['--dataset FILE', 'the data set the node holds (default conformance/dataset.json)'],
     ['--directory FILE', "the federation's directory (default subgraphs/directory/directory.json)"],
     ['--audience AUD', 'the token audience the node expects (default records-federation)'],
+    ['--ca FILE', 'for an https node: the CA certificate (PEM) its certificate is signed by'],
+    ['--cert FILE, --key FILE', 'for a node on mutual TLS: the client certificate and key (PEM) the kit presents'],
   ],
   example: 'npm run conformance -- --node http://127.0.0.1:4102/ --agency EUROPOL --json europol-conformance.json',
 } as const satisfies Parameters<typeof parseCommandLine>[0];
@@ -85,6 +92,7 @@ runCommand(command, async () => {
     directory: loadDirectory(path.resolve(values.directory)),
     dataset: readDataset(path.resolve(values.dataset)),
     production: values.production === true,
+    ...(values.ca || values.cert || values.key ? { tls: clientTls(values) } : {}),
     ...(values.partners
       ? {
           partners: values.partners
@@ -113,4 +121,17 @@ async function reachable(kit: Kit): Promise<void> {
     const reason = (error as { code?: string }).code ?? (error as Error).message;
     throw new Error(`cannot reach the node at ${kit.options.url}: ${reason}`, { cause: error });
   }
+}
+
+function clientTls(values: { ca?: string; cert?: string; key?: string }): ClientTls {
+  if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('--cert and --key go together');
+  const pem = (option: string, file: string | undefined) => {
+    if (!file) return undefined;
+    try {
+      return readFileSync(path.resolve(file), 'utf8');
+    } catch {
+      throw new UsageError(`${option} ${file}: no such readable file`);
+    }
+  };
+  return { ca: pem('--ca', values.ca), cert: pem('--cert', values.cert), key: pem('--key', values.key) };
 }

@@ -1,8 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE_ISSUER } from '../../../conformance/issuer.js';
+import { issueCertificate, makeCertificateAuthority } from '../../../lib/tls/certificates.js';
 import type { Report } from '../../../conformance/report.js';
 import { startConformanceNode, type ConformanceNode } from '../../helpers/conformance-node.js';
 import { startRogueProxy } from '../../helpers/rogue-proxy.js';
@@ -86,6 +90,49 @@ describe('npm run conformance', () => {
     const run = await runCommand('conformance', ['--node', url, '--agency', 'ASEANAPOL', '--issuer', node.issuerDir]);
     expect(run.code).toBe(1);
     expect(linesOf(run.stderr)).toEqual([`conformance: cannot reach the node at ${url}: ECONNREFUSED`]);
+  });
+
+  it('reaches a node on mutual TLS with --ca, --cert and --key, and not without its client certificate', async () => {
+    const authority = await makeCertificateAuthority('Conformance test CA');
+    const server = await issueCertificate(authority, { commonName: 'node', names: ['127.0.0.1'] });
+    const client = await issueCertificate(authority, { commonName: 'conformance-kit', names: [] });
+    for (const [name, pem] of Object.entries({ ca: authority.cert, cert: client.cert, key: client.key }))
+      writeFileSync(path.join(dir, `${name}.pem`), pem);
+    // TLS in front of the node, asking for a client certificate from the CA, as a federation node does.
+    const front = https.createServer(
+      { cert: server.cert, key: server.key, ca: authority.cert, requestCert: true, rejectUnauthorized: true },
+      (incoming, outgoing) => {
+        const forward = http.request(node.url, { method: incoming.method, headers: incoming.headers }, (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        });
+        incoming.pipe(forward);
+      },
+    );
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(front.address() as AddressInfo).port}/`;
+    try {
+      const args = [
+        '--node',
+        url,
+        '--agency',
+        'ASEANAPOL',
+        '--issuer',
+        node.issuerDir,
+        '--only',
+        'identity.',
+        '--ca',
+        path.join(dir, 'ca.pem'),
+      ];
+      const run = await runCommand('conformance', [...args, '--cert', path.join(dir, 'cert.pem'), '--key', path.join(dir, 'key.pem')]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain('| identity.valid-token | Identity | pass |');
+      const refused = await runCommand('conformance', args);
+      expect(refused.code).toBe(1);
+      expect(linesOf(refused.stderr)).toEqual([expect.stringMatching(new RegExp(`^conformance: cannot reach the node at ${url}: `))]);
+    } finally {
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    }
   });
 
   it('refuses to run without an issuer, creating nothing', async () => {
