@@ -32,7 +32,8 @@ export interface Credentials {
   purpose?: string;
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
+/** The largest answer the kit reads: the data set's largest answer is about 100 kB; a node sending more is cut off. */
+const MAX_BODY = 2 * 1024 * 1024;
 
 /** PEM texts for a node on (mutual) TLS: the CA that signed its certificate, and the kit's client certificate. */
 export interface ClientTls {
@@ -41,8 +42,13 @@ export interface ClientTls {
   key?: string;
 }
 
+/** How much of each answer the client keeps for the hygiene check that reads them all. */
+const KEPT = 64 * 1024;
+
 export class NodeClient {
   private readonly dispatcher: Dispatcher | undefined;
+  /** Every answer of the run (its first 64 kB), for the check that reads them all for leaks. */
+  readonly answers: { request: ShownRequest; status: number; text: string }[] = [];
 
   constructor(
     readonly url: string,
@@ -64,28 +70,37 @@ export class NodeClient {
         ...(credentials.authorization !== undefined ? { authorization: credentials.shownAs ?? credentials.authorization } : {}),
       },
     };
+    // The whole exchange has a deadline: a node that trickles bytes does not hold the kit.
     const response = await request(this.url, {
       method: 'POST',
       headers,
       body: JSON.stringify(variables ? { query, variables } : { query }),
       ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
-    let text = '';
-    for await (const chunk of response.body) {
-      text += chunk;
-      if (text.length > MAX_BODY) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let cut = false;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        cut = true;
         response.body.destroy();
         break;
       }
+      chunks.push(chunk);
     }
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // kept as text: the check reports what came back
+    // Decoded once: a character split across chunks stays whole.
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = cut ? `${text.slice(0, 2000)}... (more than ${MAX_BODY} bytes: not read)` : text;
+    if (!cut) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // kept as text: the check reports what came back
+      }
     }
+    this.answers.push({ request: shown, status: response.statusCode, text: text.slice(0, KEPT) });
     return { request: shown, status: response.statusCode, body, text };
   }
 }

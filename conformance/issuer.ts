@@ -36,7 +36,7 @@ export async function loadIssuer(dir: string): Promise<KitIssuer> {
   const privateFile = path.join(dir, PRIVATE_FILE);
   if (!existsSync(privateFile)) {
     throw new Error(
-      `no conformance issuer in ${dir}: make one with \`npm run conformance -- --init ${dir}\` and configure the node to trust ${path.join(dir, JWKS_FILE)}`,
+      `no conformance issuer in ${dir}: make one with \`npm run conformance -- --init --issuer ${dir}\` and configure the node to trust ${path.join(dir, JWKS_FILE)}`,
     );
   }
   const privateJwk = JSON.parse(readFileSync(privateFile, 'utf8')) as JWK;
@@ -53,9 +53,13 @@ export interface TokenClaims {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** The claims of a valid token for `caller`, ten minutes long; `overrides` change or (undefined) drop one. */
+/**
+ * The claims of a valid token for `caller`; `overrides` change or (undefined) drop one. Valid
+ * from a minute ago for half an hour: a node whose clock is a little ahead still takes it,
+ * and a slow run does not outlive it.
+ */
 export function claimsFor(caller: TokenClaims, audience: string, overrides: Record<string, unknown> = {}): JWTPayload {
-  const t = now();
+  const t = now() - 60;
   const claims: Record<string, unknown> = {
     iss: CONFORMANCE_ISSUER,
     aud: audience,
@@ -65,7 +69,7 @@ export function claimsFor(caller: TokenClaims, audience: string, overrides: Reco
     roles: [...caller.roles],
     iat: t,
     nbf: t,
-    exp: t + 600,
+    exp: t + 1800,
     ...overrides,
   };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Directory } from '../lib/config/directory.js';
 import { NodeClient, type ClientTls, type Credentials, type ShownRequest } from './client.js';
 import type { ConformanceDataset } from './dataset/format.js';
 import { claimsFor, sign, type KitIssuer } from './issuer.js';
 import type { Party } from './policy.js';
+import { clip } from './checks/show.js';
 
 // The kit's shape: named checks, each run against the node with the context below, each
 // failing with the exact request, what came back and what the contract says.
@@ -41,6 +42,8 @@ export interface Check {
 export interface Caller extends Party {
   roles: readonly string[];
   sub: string;
+  /** The circles the token claims, when not those the directory lists (`circles`, which the policy uses). */
+  claimedCircles?: readonly string[];
 }
 
 export interface KitOptions {
@@ -64,23 +67,28 @@ export interface KitOptions {
 const DEFAULT_PARTNERS = ['TH-RTP', 'DE-BKA', 'CN-MPS', 'FR-PN'];
 const PURPOSE = 'CRIMINAL_INVESTIGATION';
 
+/** A kit that cannot be set up as asked (an agency the directory does not list): the command line is wrong. */
+export class KitSetupError extends Error {}
+
 export class Kit {
   readonly client: NodeClient;
   readonly node: Party;
   /** The owner first, then each partner of the matrix. */
   readonly callers: Caller[];
-  /** A mark on this run's tokens (`sub`), so its ledger entries can be found. */
+  /** A mark on this run's tokens (`sub`), so its ledger entries can be found; random, so a node cannot tell the kit's callers by name. */
   readonly runId = randomBytes(4).toString('hex');
   readonly purpose = PURPOSE;
   private readonly tokens = new Map<string, Promise<string>>();
 
   constructor(readonly options: KitOptions) {
     const { directory, agency } = options;
-    if (!directory.hasAgency(agency)) throw new Error(`the directory does not list agency ${agency}: the node's agency must be in it`);
+    if (!directory.hasAgency(agency))
+      throw new KitSetupError(`the directory does not list agency ${agency}: the node's agency must be in it`);
     this.client = new NodeClient(options.url, options.tls);
     this.node = { agency, circles: directory.circlesOf(agency) };
     const partners = (options.partners ?? DEFAULT_PARTNERS).filter((code) => code !== agency);
-    for (const code of partners) if (!directory.hasAgency(code)) throw new Error(`the directory does not list partner agency ${code}`);
+    for (const code of partners)
+      if (!directory.hasAgency(code)) throw new KitSetupError(`the directory does not list partner agency ${code}`);
     this.callers = [agency, ...partners].map((code) => this.caller(code, ['officer']));
   }
 
@@ -93,14 +101,16 @@ export class Kit {
   }
 
   caller(agency: string, roles: readonly string[], name = roles.join('-')): Caller {
-    return { agency, circles: this.options.directory.circlesOf(agency), roles, sub: `conformance-${this.runId}-${agency}-${name}` };
+    const sub = `${agency.toLowerCase()}-${name}-${createHash('sha256').update(`${this.runId}${agency}${name}`).digest('hex').slice(0, 10)}`;
+    return { agency, circles: this.options.directory.circlesOf(agency), roles, sub };
   }
 
   /** A valid token for `caller` (kept for the run), sent with the purpose (null: no X-Purpose header). */
   async as(caller: Caller, purpose: string | null = PURPOSE): Promise<Credentials> {
     let token = this.tokens.get(caller.sub);
     if (!token) {
-      token = sign(this.options.issuer, claimsFor(caller, this.options.audience));
+      const claimed = caller.claimedCircles ? { circles: [...caller.claimedCircles] } : {};
+      token = sign(this.options.issuer, claimsFor(caller, this.options.audience, claimed));
       this.tokens.set(caller.sub, token);
     }
     return {
@@ -132,7 +142,9 @@ export async function runChecks(kit: Kit, checks: readonly Check[], only?: (chec
       failures.push({ got: `the check could not finish: ${(error as Error).message}`, contract: check.promise });
     }
     if (failures.length > 0) status = 'fail';
-    results.push({ check: check.name, group: check.group, status, ...(note ? { note } : {}), failures });
+    // Whatever a node sent, the report holds it cut short and without tokens.
+    const shownFailures = failures.map((failure) => ({ ...failure, got: clip(failure.got, 2000) }));
+    results.push({ check: check.name, group: check.group, status, ...(note ? { note } : {}), failures: shownFailures });
   }
   return results;
 }

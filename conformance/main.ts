@@ -8,7 +8,7 @@ import { CHECKS } from './checks/index.js';
 import { readDataset } from './dataset/format.js';
 import { CONFORMANCE_ISSUER, initIssuer, loadIssuer } from './issuer.js';
 import type { ClientTls } from './client.js';
-import { Kit } from './kit.js';
+import { Kit, KitSetupError } from './kit.js';
 import { renderReport, runConformance } from './report.js';
 
 // `npm run conformance -- --node http://host:port --agency CODE`: runs the conformance kit
@@ -84,30 +84,36 @@ runCommand(command, async () => {
     throw new UsageError(`--node must be an http or https URL, not "${values.node}"`);
   if (!isWellFormedAgencyCode(values.agency))
     throw new UsageError(`--agency must be an agency code such as EUROPOL, not "${values.agency}"`);
-  const kit = new Kit({
-    url: url.href,
-    agency: values.agency,
-    issuer: await loadIssuer(issuerDir),
-    audience: values.audience,
-    directory: loadDirectory(path.resolve(values.directory)),
-    dataset: readDataset(path.resolve(values.dataset)),
-    production: values.production === true,
-    ...(values.ca || values.cert || values.key ? { tls: clientTls(values) } : {}),
-    ...(values.partners
-      ? {
-          partners: values.partners
-            .split(',')
-            .map((code) => code.trim())
-            .filter(Boolean),
-        }
-      : {}),
-  });
-  await reachable(kit);
   const only = values.only;
   if (only && !CHECKS.some((check) => check.name.startsWith(only))) {
     throw new UsageError(`no check is named ${only}...; the checks are ${CHECKS.map((check) => check.name).join(', ')}`);
   }
-  const report = await runConformance(kit, only ? (check) => check.name.startsWith(only) : undefined);
+  let kit: Kit;
+  try {
+    kit = new Kit({
+      url: url.href,
+      agency: values.agency,
+      issuer: await loadIssuer(issuerDir),
+      audience: values.audience,
+      directory: loadDirectory(path.resolve(values.directory)),
+      dataset: readDataset(path.resolve(values.dataset)),
+      production: values.production === true,
+      ...(values.ca || values.cert || values.key ? { tls: clientTls(values) } : {}),
+      ...(values.partners
+        ? {
+            partners: values.partners
+              .split(',')
+              .map((code) => code.trim())
+              .filter(Boolean),
+          }
+        : {}),
+    });
+  } catch (error) {
+    if (error instanceof KitSetupError) throw new UsageError(error.message);
+    throw error;
+  }
+  await reachable(kit);
+  const report = await runConformance(kit, only);
   process.stdout.write(renderReport(report));
   if (values.json) writeFileSync(path.resolve(values.json), `${JSON.stringify(report, null, 2)}\n`);
   return report.failed > 0 ? 1 : 0;

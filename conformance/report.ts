@@ -13,6 +13,8 @@ export interface Report {
   dataset: string;
   partners: string[];
   production: boolean;
+  /** The --only prefix, when the run was limited to some checks. */
+  only?: string;
   passed: number;
   failed: number;
   notRun: number;
@@ -26,6 +28,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function renderReport(report: Report): string {
   const lines = [
     `Conformance of ${report.agency}'s node at ${report.node} (${report.kit}, data set ${report.dataset}, partners ${report.partners.join(', ')})`,
+    ...(report.only ? [`Only the checks named ${report.only}...: this is not a whole run.`] : []),
     '',
     '| check | group | result | |',
     '| --- | --- | --- | --- |',
@@ -52,21 +55,31 @@ export function renderReport(report: Report): string {
 }
 
 /** Runs every check (or those `only` keeps) against the kit's node. */
-export async function runConformance(kit: Kit, only?: (check: Check) => boolean): Promise<Report> {
+export async function runConformance(kit: Kit, only?: string | ((check: Check) => boolean)): Promise<Report> {
   const started = new Date();
-  const results = await runChecks(kit, CHECKS, only);
+  const keep = typeof only === 'string' ? (check: Check) => check.name.startsWith(only) : only;
+  const results = await runChecks(kit, CHECKS, keep);
   return {
     kit: KIT,
-    node: kit.options.url,
+    node: withoutCredentials(kit.options.url),
     agency: kit.node.agency,
     startedAt: started.toISOString(),
     seconds: (Date.now() - started.getTime()) / 1000,
     dataset: kit.dataset.format,
     partners: kit.partners.map((caller) => caller.agency),
     production: kit.options.production,
+    ...(typeof only === 'string' ? { only } : {}),
     passed: results.filter((r) => r.status === 'pass').length,
     failed: results.filter((r) => r.status === 'fail').length,
     notRun: results.filter((r) => r.status === 'not run').length,
     results,
   };
+}
+
+/** A URL as a report shows it: a user name or password in it stays out. */
+function withoutCredentials(url: string): string {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { graphqlBody, type Exchange } from '../client.js';
 import type { Caller, Check, Kit } from '../kit.js';
-import { list, shown } from './show.js';
+import { levelsFor, observe, answersOf } from './observe.js';
+import { json, list, shown } from './show.js';
 
 // Audit: every disclosure to another agency is in the owner's ledger, naming caller, purpose
 // and records, by the time the answer arrives; and the ledger's hash chain verifies, walked
 // here entry by entry (docs/audit.md, "Canonical encoding"), not only by the node's word.
 
-interface Entry {
+export interface Entry {
   sequence: number;
   recordedAt: string;
   event: string;
@@ -30,8 +31,8 @@ const MAX_ENTRIES = 100_000;
 
 const auditor = (kit: Kit): Caller => kit.caller(kit.node.agency, ['auditor']);
 
-/** The owner's ledger after `after`, oldest first, read by its auditor. */
-async function ledger(kit: Kit, after = 0): Promise<{ entries: Entry[]; failed?: Exchange }> {
+/** The owner's ledger after `after`, oldest first, read by its auditor: page after page until an empty one (a node may give fewer than asked). */
+async function ledger(kit: Kit, after = 0): Promise<{ entries: Entry[]; failed?: Exchange; cut?: boolean }> {
   const entries: Entry[] = [];
   for (;;) {
     const exchange = await kit.client.post(
@@ -41,16 +42,26 @@ async function ledger(kit: Kit, after = 0): Promise<{ entries: Entry[]; failed?:
     );
     const page = graphqlBody(exchange).data?.auditTrail as Entry[] | undefined;
     if (!Array.isArray(page)) return { entries, failed: exchange };
+    if (page.length === 0) return { entries };
     entries.push(...page);
-    if (page.length < PAGE || entries.length >= MAX_ENTRIES) return { entries };
-    after = page.at(-1)!.sequence;
+    if (entries.length >= MAX_ENTRIES) return { entries, cut: true };
+    const last = page.at(-1)?.sequence;
+    // A node that pages backwards or in place would keep the kit here for ever.
+    if (typeof last !== 'number' || last <= after) return { entries, failed: exchange };
+    after = last;
   }
 }
 
 /** docs/audit.md: SHA-256 over the JSON array of the entry's fields; detail keys in the reference implementation's order. */
 export function entryHash(entry: Entry): string {
-  const detail = entry.detail === null ? null : (JSON.parse(entry.detail) as Record<string, unknown>);
-  const sorted = detail && Object.fromEntries(Object.entries(detail).sort(([a], [b]) => a.localeCompare(b)));
+  let detail: Record<string, unknown> | null;
+  try {
+    detail = entry.detail === null ? null : (JSON.parse(entry.detail) as Record<string, unknown>);
+  } catch {
+    return 'detail is not JSON';
+  }
+  // The reference's order: English collation, whatever the machine's locale (docs/conformance.md).
+  const sorted = detail && Object.fromEntries(Object.entries(detail).sort(([a], [b]) => a.localeCompare(b, 'en')));
   const encoding = JSON.stringify([
     entry.sequence,
     entry.recordedAt,
@@ -112,7 +123,16 @@ export const AUDIT_CHECKS: Check[] = [
       }
       const { entries } = await ledger(kit, head);
       const mine = entries.filter((entry) => entry.callerSubject === probe.sub);
+      const level = levelsFor(kit, probe);
       for (const entry of mine) {
+        const local = (id: string) => (id.startsWith(`${kit.node.agency}:`) ? id.slice(kit.node.agency.length + 1) : '');
+        const wrong = (entry.recordIds ?? []).filter((id) => !kit.dataset.labels[local(id)] || level(local(id)) !== entry.disclosure);
+        if (wrong.length > 0) {
+          fail({
+            got: json(entry),
+            contract: `an entry records each record at the level it was disclosed at: not ${entry.disclosure} for ${list(wrong)}`,
+          });
+        }
         if (
           entry.event !== 'DISCLOSURE' ||
           entry.callerAgency !== probe.agency ||
@@ -120,7 +140,7 @@ export const AUDIT_CHECKS: Check[] = [
           !['FULL', 'HIT_ONLY'].includes(String(entry.disclosure))
         ) {
           fail({
-            got: JSON.stringify(entry),
+            got: json(entry),
             contract: `an entry for this disclosure names ${probe.agency}, ${probe.sub}, purpose ${PROBE_PURPOSE} and its level`,
           });
         }
@@ -131,14 +151,84 @@ export const AUDIT_CHECKS: Check[] = [
     },
   },
   {
+    name: 'audit.every-disclosure',
+    group: 'Audit',
+    promise:
+      "every record the run's partners were given (lookups, lists, _entities) is in a DISCLOSURE entry of theirs, at the level it was given at",
+    async run(kit, fail) {
+      // What each partner was given first (read now unless the disclosure checks did), then the ledger.
+      const observations = await Promise.all(kit.partners.map((partner) => observe(kit, partner)));
+      const { entries, failed } = await ledger(kit);
+      if (failed) {
+        fail({ request: failed.request, got: shown(failed), contract: "the owner's auditor reads its ledger with auditTrail" });
+        return;
+      }
+      let given = 0;
+      for (const [index, partner] of kit.partners.entries()) {
+        const recorded = new Set(
+          entries
+            .filter((entry) => entry.event === 'DISCLOSURE' && entry.callerSubject === partner.sub && entry.callerAgency === partner.agency)
+            .flatMap((entry) => (entry.recordIds ?? []).map((id) => `${id} ${entry.disclosure}`)),
+        );
+        const missing = new Set<string>();
+        for (const { value } of answersOf(kit, observations[index]!)) {
+          if (!value || typeof value.id !== 'string') continue;
+          given += 1;
+          const key = `${value.id} ${String(value.disclosure)}`;
+          if (!recorded.has(key)) missing.add(key);
+        }
+        if (missing.size > 0)
+          fail({ got: `${partner.agency} (${partner.sub}) was given, unrecorded: ${list(missing)}`, contract: this.promise });
+      }
+      if (given === 0) fail({ got: 'no partner was given a record', contract: 'the data set has records every partner may know of' });
+      return `${given} records given to ${kit.partners.length} partners`;
+    },
+  },
+  {
+    name: 'audit.ledger-owner-only',
+    group: 'Audit',
+    promise: "the ledger is for the owner's auditors only: a partner's auditor and the owner's officer get null and an error",
+    async run(kit, fail) {
+      const askers = [
+        ...kit.partners.slice(0, 1).map((partner) => kit.caller(partner.agency, ['auditor'])),
+        kit.caller(kit.node.agency, ['officer']),
+      ];
+      for (const asker of askers) {
+        const exchange = await kit.client.post(
+          'query ($agency: ID!) { auditTrail(agency: $agency, first: 5) { sequence callerAgency recordIds } }',
+          { agency: kit.node.agency },
+          await kit.as(asker),
+        );
+        const body = graphqlBody(exchange);
+        const trail = body.data?.auditTrail;
+        if (
+          (Array.isArray(trail) && trail.length > 0) ||
+          (trail !== null && trail !== undefined && !Array.isArray(trail)) ||
+          (body.errors?.length ?? 0) === 0
+        ) {
+          fail({
+            request: exchange.request,
+            got: shown(exchange),
+            contract: `${asker.agency} ${asker.roles.join(', ')} is refused the owner's ledger`,
+          });
+        }
+      }
+      return `${askers.length} callers refused`;
+    },
+  },
+  {
     name: 'audit.chain',
     group: 'Audit',
     promise:
       'the ledger is a hash chain: sequence 1, 2, 3 ... without gaps, each previousHash the hash before, each hash the SHA-256 of its canonical encoding; verifyAuditTrail says ok',
     async run(kit, fail) {
-      const { entries, failed } = await ledger(kit);
+      const { entries, failed, cut } = await ledger(kit);
       if (failed) {
         fail({ request: failed.request, got: shown(failed), contract: "the owner's auditor reads its ledger with auditTrail" });
+        return;
+      }
+      if (entries.length === 0) {
+        fail({ got: 'the ledger is empty after the disclosures of this run', contract: this.promise });
         return;
       }
       let previous = GENESIS;
@@ -152,7 +242,7 @@ export const AUDIT_CHECKS: Check[] = [
                 ? `entry ${entry.sequence}: hash is not the SHA-256 of its canonical encoding`
                 : undefined;
         if (problem) {
-          fail({ got: `${problem}: ${JSON.stringify(entry)}`, contract: this.promise });
+          fail({ got: `${problem}: ${json(entry)}`, contract: this.promise });
           break;
         }
         previous = entry.hash;
@@ -170,7 +260,7 @@ export const AUDIT_CHECKS: Check[] = [
           contract: `verifyAuditTrail ok over at least the ${entries.length} entries read`,
         });
       }
-      return `${entries.length} entries walked`;
+      return `${entries.length} entries walked${cut ? ` (the first ${MAX_ENTRIES} only)` : ''}`;
     },
   },
 ];

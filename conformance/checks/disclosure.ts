@@ -1,141 +1,112 @@
 import { graphqlBody } from '../client.js';
 import { recordsOf, type RecordKind } from '../dataset/format.js';
 import { NAME_PARTS } from '../dataset/build.js';
-import type { Check, Failure, Kit } from '../kit.js';
-import { HIT_ONLY_FIELDS, linkShown, type Level } from '../policy.js';
-import { observe, type Observation, type Seen, type Value } from './observe.js';
-import { list, shown } from './show.js';
+import type { Caller, Check, Failure, Kit } from '../kit.js';
+import { ROOT_FIELDS, type Level } from '../policy.js';
+import { idOf, ids, observe, type Observation, type Seen, type Value } from './observe.js';
+import { json, list, shown } from './show.js';
 
 // Disclosure: for each caller of the matrix, every record of the data set comes back at the
 // level the contract's policy gives (policy.ts, computed here from the data set and the
-// directory), HIT_ONLY records carry nothing beyond their allowed fields, NONE records never
-// appear anywhere, and links follow the stricter end.
+// directory), however it is asked for, and NONE records never appear anywhere, not even in
+// counts, filters or screening. What a HIT_ONLY record and a link may carry: withholding.ts.
 
-type Fail = (failure: Failure) => void;
+export type Fail = (failure: Failure) => void;
 
-const idOf = (value: Value) => (value && typeof value.id === 'string' ? value.id : undefined);
-const ids = (values: unknown) =>
-  Array.isArray(values)
-    ? (values as Value[])
-        .map(idOf)
-        .filter((id): id is string => id !== undefined)
-        .sort()
-    : undefined;
-const whom = (observation: Observation) => `to ${observation.caller.agency} (circles ${observation.caller.circles.join(', ') || 'none'})`;
+export const whom = (observation: { caller: Caller }) =>
+  `to ${observation.caller.agency} (circles ${observation.caller.circles.join(', ') || 'none'})`;
 
-/** Checks one answer for one record against its expected level. */
-function atLevel(kit: Kit, observation: Observation, localId: string, seen: Seen, how: string, fail: Fail): void {
+export const sameIds = (got: string[] | undefined, wanted: string[]) => got !== undefined && got.join(' ') === [...wanted].sort().join(' ');
+
+/** Checks one answer for one record against its expected level (and, in full, against the owner's labels). */
+export function atLevel(kit: Kit, observation: Observation, localId: string, seen: Seen, how: string, fail: Fail): void {
   const level = observation.level(localId);
   const { value } = seen;
-  const expected =
-    level === 'NONE'
-      ? `${how} of ${kit.globalId(localId)} is null ${whom(observation)}: the record is NONE to it, as if it did not exist`
-      : `${how} of ${kit.globalId(localId)} is the record with disclosure ${level} ${whom(observation)}`;
+  const id = kit.globalId(localId);
   if (level === 'NONE') {
-    if (value !== null || seen.errors.length > 0)
+    if (value !== null || seen.errors.length > 0) {
       fail({
         request: seen.exchange.request,
-        got: value === null ? seen.errors.join('; ') : JSON.stringify(value),
-        contract: `${expected}, without an error`,
+        got: value === null ? seen.errors.join('; ') : json(value),
+        contract: `${how} of ${id} is null ${whom(observation)}, without an error: the record is NONE to it, as if it did not exist`,
       });
+    }
     return;
   }
-  if (!value || value.id !== kit.globalId(localId) || value.disclosure !== level) {
+  const expected = `${how} of ${id} is the record with disclosure ${level} ${whom(observation)}`;
+  if (!value || value.id !== id || value.disclosure !== level) {
+    fail({ request: seen.exchange.request, got: value ? json(value) : `null; the answer: ${shown(seen.exchange)}`, contract: expected });
+    return;
+  }
+  const labels = kit.dataset.labels[localId]!;
+  if (level === 'FULL' && (value.tlp !== labels.tlp || value.handling !== labels.handling)) {
     fail({
       request: seen.exchange.request,
-      got: value ? JSON.stringify(value) : `null; the answer: ${shown(seen.exchange)}`,
-      contract: expected,
+      got: `${id}: tlp ${json(value.tlp)}, handling ${json(value.handling)}`,
+      contract: `a record disclosed in full shows its owner's labels: tlp ${labels.tlp}, handling ${labels.handling}`,
     });
   }
 }
 
-function hitOnlyExtras(kind: RecordKind, value: Value): string[] {
-  if (!value) return [];
-  return Object.entries(value)
-    .filter(([field, content]) => !HIT_ONLY_FIELDS[kind].includes(field) && content !== null)
-    .map(([field]) => field);
+/** Runs `each` for every caller's observation; fails a check that had nothing to look at. */
+export async function forCallers(
+  kit: Kit,
+  fail: Fail,
+  each: (observation: Observation) => number,
+  callers: readonly Caller[] = kit.callers,
+): Promise<string> {
+  let examined = 0;
+  for (const caller of callers) examined += each(await observe(kit, caller));
+  if (examined === 0)
+    fail({
+      got: 'nothing to examine: the node answered none of the questions with a record',
+      contract: 'the data set has records every caller may know of',
+    });
+  return `${examined} answers, ${callers.length} callers: ${callers.map((caller) => caller.agency).join(', ')}`;
 }
 
-const kindOf = (kit: Kit) => new Map(recordsOf(kit.dataset).map((record) => [record.localId, record.kind]));
-
-/** Runs `each` for every partner's observation (the owner's own reads are checked where they differ). */
-async function forCallers(kit: Kit, each: (observation: Observation) => void, owner = true): Promise<string> {
-  const callers = owner ? kit.callers : kit.partners;
-  for (const caller of callers) each(await observe(kit, caller));
-  return `${callers.length} callers: ${callers.map((caller) => caller.agency).join(', ')}`;
-}
-
-/** The data set's links, by local id. */
-function links(kit: Kit) {
-  const noticesOf = new Map<string, string[]>();
-  const casesOf = new Map<string, string[]>();
-  for (const notice of kit.dataset.notices)
-    noticesOf.set(notice.subjectLocalId, [...(noticesOf.get(notice.subjectLocalId) ?? []), notice.localId]);
-  for (const record of kit.dataset.cases) {
-    for (const { subjectLocalId } of record.subjects) casesOf.set(subjectLocalId, [...(casesOf.get(subjectLocalId) ?? []), record.localId]);
-  }
-  return { noticesOf, casesOf };
-}
-
-const sameIds = (got: string[] | undefined, wanted: string[]) => got !== undefined && got.join(' ') === [...wanted].sort().join(' ');
+/** Local ids that were never issued: a lookup of one must look exactly like one of a NONE record. */
+const NEVER_ISSUED: Record<RecordKind, string> = { Notice: 'CN-999', Subject: 'CS-999', Case: 'CC-999' };
 
 export const DISCLOSURE_CHECKS: Check[] = [
   {
     name: 'disclosure.lookups',
     group: 'Disclosure',
-    promise: 'notice(id:), subject(id:) and case(id:) give each record at its level; a NONE record is null, without an error',
-    run: (kit, fail) =>
-      forCallers(kit, (observation) => {
+    promise:
+      "notice(id:), subject(id:) and case(id:) give each record at its level (FULL with its owner's labels); a NONE record is null without an error, as an id never issued",
+    async run(kit, fail) {
+      const note = await forCallers(kit, fail, (observation) => {
         for (const [localId, seen] of observation.lookups) atLevel(kit, observation, localId, seen, 'a lookup', fail);
-      }),
-  },
-  {
-    name: 'disclosure.hit-only-fields',
-    group: 'Disclosure',
-    promise: `a HIT_ONLY record carries only ${Object.entries(HIT_ONLY_FIELDS)
-      .map(([kind, fields]) => `${kind} ${fields.filter((f) => f !== '__typename').join('/')}`)
-      .join('; ')}; every other field is null`,
-    run: (kit, fail) =>
-      forCallers(
-        kit,
-        (observation) => {
-          const kinds = kindOf(kit);
-          const answers: [string, Seen | undefined, Value | undefined][] = [];
-          for (const [localId, seen] of observation.lookups) answers.push([localId, seen, seen.value]);
-          for (const [localId, seen] of observation.entities) answers.push([localId, seen, seen.value]);
-          for (const [kind, { exchange, rows }] of observation.lists) {
-            for (const row of rows ?? []) {
-              const localId = idOf(row)?.split(':').slice(1).join(':');
-              if (localId && kinds.get(localId) === kind) answers.push([localId, { exchange, value: row, errors: [] }, row]);
-            }
-          }
-          for (const [localId, seen, value] of answers) {
-            if (observation.level(localId) !== 'HIT_ONLY' || !value || value.disclosure !== 'HIT_ONLY') continue;
-            const extras = hitOnlyExtras(kinds.get(localId)!, value);
-            if (extras.length > 0) {
-              fail({
-                request: seen?.exchange.request,
-                got: `${kit.globalId(localId)}: ${JSON.stringify(value)}`,
-                contract: `${hitOnlyPromise(kinds.get(localId)!)}; ${list(extras)} must be null`,
-              });
-            }
-          }
-        },
-        false,
-      ),
+        return observation.lookups.size;
+      });
+      const fields = (Object.entries(NEVER_ISSUED) as [RecordKind, string][]).map(
+        ([kind, localId]) => `${ROOT_FIELDS[kind].one}(id: "${kit.globalId(localId)}") { id }`,
+      );
+      for (const [index, field] of fields.entries()) {
+        const exchange = await kit.client.post(`{ never${index}: ${field} }`, undefined, await kit.as(kit.partners[0] ?? kit.callers[0]!));
+        const body = graphqlBody(exchange);
+        if (body.data?.[`never${index}`] !== null || (body.errors?.length ?? 0) > 0) {
+          fail({ request: exchange.request, got: shown(exchange), contract: 'a lookup of an id never issued is null, without an error' });
+        }
+      }
+      return note;
+    },
   },
   {
     name: 'disclosure.lists',
     group: 'Disclosure',
     promise:
-      'notices, subjects and cases list exactly the records the caller may know of (FULL and HIT_ONLY); notices and cases, ordered by withheld dates, list FULL ones first',
+      'notices, subjects and cases list exactly the records the caller may know of; notices and cases (ordered by withheld dates) list FULL ones first, then HIT_ONLY ones by id',
     run: (kit, fail) =>
-      forCallers(kit, (observation) => {
+      forCallers(kit, fail, (observation) => {
         const records = recordsOf(kit.dataset);
+        let examined = 0;
         for (const [kind, { exchange, rows }] of observation.lists) {
-          const visible = records.filter((record) => record.kind === kind && observation.level(record.localId) !== 'NONE');
-          const wanted = visible.map((record) => kit.globalId(record.localId));
+          const wanted = records
+            .filter((record) => record.kind === kind && observation.level(record.localId) !== 'NONE')
+            .map((record) => kit.globalId(record.localId));
           const got = ids(rows);
+          examined += got?.length ?? 0;
           if (!sameIds(got, wanted)) {
             const extra = (got ?? []).filter((id) => !wanted.includes(id));
             const missing = wanted.filter((id) => !(got ?? []).includes(id));
@@ -148,21 +119,35 @@ export const DISCLOSURE_CHECKS: Check[] = [
             });
             continue;
           }
+          for (const row of rows ?? []) {
+            atLevel(
+              kit,
+              observation,
+              idOf(row)!.slice(kit.node.agency.length + 1),
+              { exchange, value: row, errors: [] },
+              `the ${kind} list's entry`,
+              fail,
+            );
+          }
+          // Subjects are listed by id alone: a HIT_ONLY subject's place tells nothing it does not show.
+          if (kind === 'Subject') continue;
           const levels = (rows ?? []).map((row) => row?.disclosure as Level);
           const firstHitOnly = levels.indexOf('HIT_ONLY');
-          // Subjects are listed by id alone: a HIT_ONLY subject's place tells nothing it does not show.
-          if (kind !== 'Subject' && firstHitOnly >= 0 && levels.slice(firstHitOnly).includes('FULL')) {
+          const tail = (rows ?? []).slice(firstHitOnly < 0 ? levels.length : firstHitOnly).map((row) => idOf(row)!);
+          const byId = (ids: string[]) =>
+            ids.every((id, i) => i === 0 || id >= ids[i - 1]!) || ids.every((id, i) => i === 0 || id <= ids[i - 1]!);
+          if (levels.slice(firstHitOnly < 0 ? levels.length : firstHitOnly).includes('FULL') || !byId(tail)) {
             fail({
               request: exchange.request,
-              got: `disclosures in list order: ${levels.join(' ')}`,
-              contract: `FULL records before HIT_ONLY ones (a HIT_ONLY record's place must not tell its withheld date)`,
+              got: `in list order: ${list(
+                (rows ?? []).map((row) => `${idOf(row)} ${String(row?.disclosure)}`),
+                100,
+              )}`,
+              contract: "FULL records first, then HIT_ONLY records by id: a HIT_ONLY record's place must not tell its withheld date",
             });
           }
-          for (const row of rows ?? []) {
-            const localId = idOf(row)!.slice(kit.node.agency.length + 1);
-            atLevel(kit, observation, localId, { exchange, value: row, errors: [] }, `the ${kind} list's entry`, fail);
-          }
         }
+        return examined;
       }),
   },
   {
@@ -170,67 +155,37 @@ export const DISCLOSURE_CHECKS: Check[] = [
     group: 'Disclosure',
     promise: '_entities gives each record at its level, and null for a NONE record',
     run: (kit, fail) =>
-      forCallers(kit, (observation) => {
+      forCallers(kit, fail, (observation) => {
         for (const [localId, seen] of observation.entities) {
           if (seen.value === undefined)
             fail({ request: seen.exchange.request, got: shown(seen.exchange), contract: '_entities answers one entry per representation' });
           else atLevel(kit, observation, localId, seen, '_entities', fail);
         }
+        return observation.entities.size;
       }),
   },
   {
-    name: 'disclosure.links',
+    name: 'disclosure.claimed-circles',
     group: 'Disclosure',
     promise:
-      "a link is shown only when both its ends are FULL to the caller: a notice's subject, a subject's notices and cases, a case's subjects and participants",
-    run: (kit, fail) =>
-      forCallers(kit, (observation) => {
-        const { noticesOf, casesOf } = links(kit);
-        const full = (localId: string) => observation.level(localId) === 'FULL';
-        const check = (localId: string, field: string, got: string[] | undefined, wanted: string[], seen: Seen) => {
-          if (
-            !sameIds(
-              got,
-              wanted.map((id) => kit.globalId(id)),
-            )
-          ) {
-            fail({
-              request: seen.exchange.request,
-              got: `${kit.globalId(localId)}.${field}: ${got ? list(got) || 'none' : 'null'}`,
-              contract: `${field} of ${kit.globalId(localId)} ${whom(observation)}: ${list(wanted.map((id) => kit.globalId(id))) || 'none'} (the linked records it reads in full)`,
-            });
-          }
-        };
-        for (const notice of kit.dataset.notices) {
-          const seen = observation.lookups.get(notice.localId)!;
-          if (!full(notice.localId) || !seen.value) continue;
-          const subject = seen.value.subject as Value;
-          const wanted = linkShown('FULL', observation.level(notice.subjectLocalId)) ? [notice.subjectLocalId] : [];
-          check(notice.localId, 'subject', subject ? [idOf(subject)!] : [], wanted, seen);
-        }
-        for (const subject of kit.dataset.subjects) {
-          const seen = observation.lookups.get(subject.localId)!;
-          if (!full(subject.localId) || !seen.value) continue;
-          check(subject.localId, 'notices', ids(seen.value.notices), (noticesOf.get(subject.localId) ?? []).filter(full), seen);
-          check(subject.localId, 'cases', ids(seen.value.cases), [...new Set(casesOf.get(subject.localId) ?? [])].filter(full), seen);
-        }
-        for (const record of kit.dataset.cases) {
-          const seen = observation.lookups.get(record.localId)!;
-          if (!full(record.localId) || !seen.value) continue;
-          const linked = [...new Set(record.subjects.map((s) => s.subjectLocalId))].filter(full);
-          check(record.localId, 'subjects', ids(seen.value.subjects), linked, seen);
-          const participants = Array.isArray(seen.value.participants)
-            ? (seen.value.participants as { subject?: Value }[]).map((p) => idOf(p.subject ?? null))
-            : undefined;
-          check(
-            record.localId,
-            'participants',
-            participants ? [...new Set(participants.filter((id): id is string => id !== undefined))].sort() : undefined,
-            linked,
-            seen,
-          );
-        }
-      }),
+      "a token claiming circles the directory does not list for its agency gains nothing by them: the policy uses the directory's circles",
+    async run(kit, fail) {
+      const partner = kit.partners.find((caller) => kit.options.directory.circles.some((circle) => !caller.circles.includes(circle.code)));
+      if (!partner) return { notRun: 'every partner of the matrix is in every circle of the directory' };
+      const boasting: Caller = {
+        ...kit.caller(partner.agency, ['officer'], 'claims'),
+        claimedCircles: kit.options.directory.circles.map((circle) => circle.code),
+      };
+      return forCallers(
+        kit,
+        fail,
+        (observation) => {
+          for (const [localId, seen] of observation.lookups) atLevel(kit, observation, localId, seen, 'a lookup', fail);
+          return observation.lookups.size;
+        },
+        [boasting],
+      );
+    },
   },
   {
     name: 'disclosure.filters',
@@ -265,24 +220,23 @@ export const DISCLOSURE_CHECKS: Check[] = [
           );
         }
         for (const status of ['ACTIVE', 'CANCELLED']) {
-          const notices = kit.dataset.notices
-            .filter((n) => n.status === status)
-            .map((n) => n.localId)
-            .filter(full);
-          await ask(`{ list: notices(first: 100, filter: { statuses: [${status}] }) { id } }`, notices, `notices with status ${status}`);
+          const notices = kit.dataset.notices.filter((n) => n.status === status).map((n) => n.localId);
+          await ask(
+            `{ list: notices(first: 100, filter: { statuses: [${status}] }) { id } }`,
+            notices.filter(full),
+            `notices with status ${status}`,
+          );
         }
         for (const crimeType of ['TELECOM_FRAUD', 'MONEY_LAUNDERING']) {
-          const cases = kit.dataset.cases
-            .filter((c) => (c.crimeTypes as string[]).includes(crimeType))
-            .map((c) => c.localId)
-            .filter(full);
-          await ask(`{ list: cases(first: 100, filter: { crimeTypes: [${crimeType}] }) { id } }`, cases, `cases of ${crimeType}`);
+          const cases = kit.dataset.cases.filter((c) => (c.crimeTypes as string[]).includes(crimeType)).map((c) => c.localId);
+          await ask(
+            `{ list: cases(first: 100, filter: { crimeTypes: [${crimeType}] }) { id } }`,
+            cases.filter(full),
+            `cases of ${crimeType}`,
+          );
         }
-        const closed = kit.dataset.cases
-          .filter((c) => c.status === 'CLOSED')
-          .map((c) => c.localId)
-          .filter(full);
-        await ask('{ list: cases(first: 100, filter: { statuses: [CLOSED] }) { id } }', closed, 'closed cases');
+        const closed = kit.dataset.cases.filter((c) => c.status === 'CLOSED').map((c) => c.localId);
+        await ask('{ list: cases(first: 100, filter: { statuses: [CLOSED] }) { id } }', closed.filter(full), 'closed cases');
       }
       return `${questions} filtered lists`;
     },
@@ -299,15 +253,13 @@ export const DISCLOSURE_CHECKS: Check[] = [
           { r: [{ __typename: 'Agency', code: kit.node.agency }] },
           await kit.as(caller),
         );
-        const holdings = ((graphqlBody(exchange).data?._entities as Value[] | undefined)?.[0]?.holdings ?? null) as Record<
-          string,
-          unknown
-        > | null;
+        const entities = graphqlBody(exchange).data?._entities;
+        const holdings = (Array.isArray(entities) ? ((entities[0] as Value)?.holdings ?? null) : null) as Record<string, unknown> | null;
         const count = (kind: RecordKind) =>
           recordsOf(kit.dataset).filter((r) => r.kind === kind && observation.level(r.localId) !== 'NONE').length;
         const wanted = { notices: count('Notice'), subjects: count('Subject'), cases: count('Case') };
         if (!holdings || holdings.notices !== wanted.notices || holdings.subjects !== wanted.subjects || holdings.cases !== wanted.cases) {
-          fail({ request: exchange.request, got: shown(exchange), contract: `holdings ${whom(observation)}: ${JSON.stringify(wanted)}` });
+          fail({ request: exchange.request, got: shown(exchange), contract: `holdings ${whom(observation)}: ${json(wanted)}` });
         }
       }
       return `${kit.callers.length} callers`;
@@ -317,7 +269,7 @@ export const DISCLOSURE_CHECKS: Check[] = [
     name: 'disclosure.screening',
     group: 'Disclosure',
     promise:
-      'screening never hits a NONE subject; a hit carries its level; a HIT_ONLY hit carries no matched name or explanation; every FULL subject of the exact name is hit',
+      'screening never hits a NONE subject; a hit carries its level; a HIT_ONLY hit carries no matched name, explanation or withheld field of its record; every FULL subject of the exact name is hit',
     async run(kit, fail) {
       let questions = 0;
       const persons = new Map<string, string[]>();
@@ -330,7 +282,7 @@ export const DISCLOSURE_CHECKS: Check[] = [
         for (const [name, subjects] of persons) {
           questions += 1;
           const exchange = await kit.client.post(
-            'query ($name: String!) { list: screen(person: { name: $name }, minScore: 0.8, first: 100) { score disclosure matchedName explanation { field } record { ... on Subject { id } } } }',
+            'query ($name: String!) { list: screen(person: { name: $name }, minScore: 0.8, first: 100) { score disclosure matchedName explanation { field } record { ... on Subject { id names { full } gender nationalities } } } }',
             { name },
             await kit.as(caller),
           );
@@ -341,38 +293,44 @@ export const DISCLOSURE_CHECKS: Check[] = [
             continue;
           }
           for (const hit of hits) {
-            const id = idOf(hit.record ?? null) ?? '';
-            const localId = id.slice(kit.node.agency.length + 1);
+            const id = idOf(hit?.record ?? null) ?? '';
+            const localId = id.startsWith(`${kit.node.agency}:`) ? id.slice(kit.node.agency.length + 1) : '';
             const level = kit.dataset.labels[localId] ? observation.level(localId) : undefined;
+            const record = hit?.record ?? {};
             if (level === undefined || level === 'NONE' || hit.disclosure !== level) {
               fail({
                 request: exchange.request,
-                got: JSON.stringify(hit),
+                got: json(hit),
                 contract: `hits ${whom(observation)} are subjects it may know of, at their level (${id || 'this record'}: ${level ?? 'not in the data set'})`,
               });
-            } else if (level === 'HIT_ONLY' && (hit.matchedName != null || hit.explanation != null)) {
+            } else if (
+              level === 'HIT_ONLY' &&
+              (hit.matchedName != null ||
+                hit.explanation != null ||
+                record.names != null ||
+                record.gender != null ||
+                record.nationalities != null)
+            ) {
               fail({
                 request: exchange.request,
-                got: JSON.stringify(hit),
-                contract: 'a HIT_ONLY hit carries only owner, id and score: matchedName and explanation are null',
+                got: json(hit),
+                contract:
+                  "a HIT_ONLY hit carries only owner, id and score: matched name, explanation and the record's withheld fields are null",
               });
             }
           }
-          const hitIds = new Set(hits.map((hit) => idOf(hit.record ?? null)));
+          const hitIds = new Set(hits.map((hit) => idOf(hit?.record ?? null)));
           const missed = subjects.filter((localId) => observation.level(localId) === 'FULL' && !hitIds.has(kit.globalId(localId)));
-          if (missed.length > 0)
+          if (missed.length > 0) {
             fail({
               request: exchange.request,
               got: `no hit for ${list(missed.map((id) => kit.globalId(id)))}`,
               contract: `screening "${name}" ${whom(observation)} hits every subject of that exact name it reads in full`,
             });
+          }
         }
       }
       return `${questions} screenings`;
     },
   },
 ];
-
-function hitOnlyPromise(kind: RecordKind): string {
-  return `a HIT_ONLY ${kind} carries only ${HIT_ONLY_FIELDS[kind].filter((field) => field !== '__typename').join(', ')}`;
-}

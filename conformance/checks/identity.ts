@@ -11,6 +11,12 @@ import { shown } from './show.js';
 
 const QUERY = '{ notices(first: 1) { id } }';
 
+/** What an attack asks: every kind of root field, so a node that checks the token in some resolvers only is caught. */
+const attackQuestion = (kit: Kit) => ({
+  query: `query ($r: [_Any!]!) { notices(first: 1) { id } case(id: "${kit.globalId(kit.dataset.cases[0]!.localId)}") { id } screen(person: { name: "${kit.dataset.subjects[0]!.names[0]!.full}" }) { score } _entities(representations: $r) { ... on Notice { id } } auditTrail(agency: "${kit.node.agency}") { sequence } }`,
+  variables: { r: [{ __typename: 'Notice', id: kit.globalId(kit.dataset.notices[0]!.localId) }] },
+});
+
 type Attack = { name: string; what: string; credentials: (kit: Kit) => Promise<Credentials> };
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -56,6 +62,24 @@ const ATTACKS: Attack[] = [
     name: 'expired',
     what: 'a token that expired an hour ago',
     credentials: async (kit) => bearer(await signed(kit, { iat: now() - 7200, nbf: now() - 7200, exp: now() - 3600 }), 'expired token'),
+  },
+  {
+    name: 'no-expiry',
+    what: 'a token without exp',
+    credentials: async (kit) => bearer(await signed(kit, { exp: undefined }), 'token without exp'),
+  },
+  {
+    name: 'unknown-role',
+    what: 'a token with a role the contract does not know',
+    credentials: async (kit) => bearer(await signed(kit, { roles: ['officer', 'superuser'] }), 'token with an unknown role'),
+  },
+  {
+    name: 'zero-signature',
+    what: 'an ES256 token whose signature is all zeros (r = s = 0, CVE-2022-21449)',
+    credentials: async (kit) => {
+      const [header, payload] = (await signed(kit, {})).split('.');
+      return bearer(`${header}.${payload}.${base64url.encode(new Uint8Array(64))}`, 'token with an all-zero signature');
+    },
   },
   {
     name: 'not-yet-valid',
@@ -124,17 +148,17 @@ const ATTACKS: Attack[] = [
 const identityCheck = (attack: Attack): Check => ({
   name: `identity.${attack.name}`,
   group: 'Identity',
-  promise: `${attack.what} is refused: HTTP 401, one error with extensions.code UNAUTHENTICATED, no data`,
+  promise: `${attack.what} is refused, whatever it asks: HTTP 401, errors with extensions.code UNAUTHENTICATED, no data`,
   async run(kit, fail) {
-    const exchange = await kit.client.post(QUERY, undefined, await attack.credentials(kit));
+    const { query, variables } = attackQuestion(kit);
+    const exchange = await kit.client.post(query, variables, await attack.credentials(kit));
     const body = graphqlBody(exchange);
     const codes = (body.errors ?? []).map((error) => error.extensions?.code);
-    const data = body.data?.notices;
     if (
       exchange.status !== 401 ||
       codes.length === 0 ||
       codes.some((code) => code !== 'UNAUTHENTICATED') ||
-      (data !== undefined && data !== null)
+      (body.data !== undefined && body.data !== null)
     ) {
       fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
     }
@@ -151,6 +175,25 @@ const PURPOSE_CHECKS: Check[] = [
       const body = graphqlBody(exchange);
       if (exchange.status !== 200 || body.errors || !Array.isArray(body.data?.notices))
         fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
+    },
+  },
+  {
+    name: 'identity.auditor-reads-no-records',
+    group: 'Identity',
+    promise: 'reading records needs the officer or reviewer role: an auditor-only token gets FORBIDDEN on the field and no record',
+    async run(kit, fail) {
+      const auditor = kit.caller(victim(kit).agency, ['auditor']);
+      const exchange = await kit.client.post('{ notices(first: 100) { id } }', undefined, await kit.as(auditor));
+      const body = graphqlBody(exchange);
+      const notices = body.data?.notices;
+      const forbidden = (body.errors ?? []).some((error) => error.extensions?.code === 'FORBIDDEN');
+      if (
+        !forbidden ||
+        (Array.isArray(notices) && notices.length > 0) ||
+        (notices !== null && notices !== undefined && !Array.isArray(notices))
+      ) {
+        fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
+      }
     },
   },
   ...[

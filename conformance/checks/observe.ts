@@ -105,3 +105,37 @@ async function read(kit: Kit, caller: Caller): Promise<Observation> {
   }
   return { caller, level: levelsFor(kit, caller), lookups, lists, entities };
 }
+
+export const idOf = (value: Value | undefined): string | undefined => (value && typeof value.id === 'string' ? value.id : undefined);
+
+/** The ids of a list from a node, sorted; an entry without an id counts as one, so it cannot slip through. */
+export const ids = (values: unknown): string[] | undefined =>
+  Array.isArray(values) ? (values as Value[]).map((value) => idOf(value) ?? '(an entry without an id)').sort() : undefined;
+
+export interface Answer {
+  kind: RecordKind;
+  localId: string;
+  seen: Seen;
+  value: Value;
+  /** How the record was asked for: "a lookup", "the Notice list", "_entities". */
+  how: string;
+}
+
+/** Every record one caller was given, however it was asked for (a record of the data set only). */
+export function answersOf(kit: Kit, observation: Observation): Answer[] {
+  const kinds = new Map(recordsOf(kit.dataset).map((record) => [record.localId, record.kind]));
+  const answers: Answer[] = [];
+  for (const [localId, seen] of observation.lookups)
+    answers.push({ kind: kinds.get(localId)!, localId, seen, value: seen.value, how: 'a lookup' });
+  for (const [localId, seen] of observation.entities)
+    answers.push({ kind: kinds.get(localId)!, localId, seen, value: seen.value, how: '_entities' });
+  for (const [kind, { exchange, rows }] of observation.lists) {
+    for (const row of rows ?? []) {
+      const id = idOf(row);
+      const localId = id?.startsWith(`${kit.node.agency}:`) ? id.slice(kit.node.agency.length + 1) : undefined;
+      if (localId && kinds.get(localId) === kind)
+        answers.push({ kind, localId, seen: { exchange, value: row, errors: [] }, value: row, how: `the ${kind} list` });
+    }
+  }
+  return answers;
+}

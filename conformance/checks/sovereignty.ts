@@ -1,12 +1,12 @@
 import { graphqlBody } from '../client.js';
 import type { Check } from '../kit.js';
 import { ROOT_FIELDS } from '../policy.js';
-import { shown } from './show.js';
+import { json, shown } from './show.js';
 
 // Sovereignty: a node speaks for its own agency only. It refuses ids of other agencies, even
 // when it holds a record under the same local id, and every record it returns is its own.
 
-/** Agencies whose prefix the kit puts on the data set's local ids: one that hosts a node, one that does not. */
+/** Agencies whose prefix the kit puts on the data set's local ids: the first three other agencies of the directory. */
 function otherAgencies(agency: string, codes: readonly string[]): string[] {
   return codes.filter((code) => code !== agency).slice(0, 3);
 }
@@ -78,13 +78,14 @@ export const SOVEREIGNTY_CHECKS: Check[] = [
             if (row.agency?.code !== kit.node.agency || !row.id?.startsWith(`${kit.node.agency}:`)) {
               fail({
                 request: exchange.request,
-                got: JSON.stringify(row),
+                got: json(row),
                 contract: `records of ${kit.node.agency} only, ids ${kit.node.agency}:<local id>`,
               });
             }
           }
         }
       }
+      if (seen === 0) fail({ got: 'no list held a record', contract: 'the data set has records every caller may know of' });
       return `${seen} records`;
     },
   },

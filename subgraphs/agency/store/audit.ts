@@ -45,7 +45,10 @@ export interface ChainVerification {
  * order, with record ids as an array and detail keys sorted.
  */
 export function canonicalEncoding(entry: Omit<LedgerEntry, 'hash'>): string {
-  const detail = entry.detail ? Object.fromEntries(Object.entries(entry.detail).sort(([a], [b]) => a.localeCompare(b))) : null;
+  // English collation, named: without a locale the order would follow the machine's (LANG), and
+  // a ledger written under one locale would not verify under another. For the ASCII letter keys
+  // entries use, it is the order every ledger so far was written in (docs/audit.md).
+  const detail = entry.detail ? Object.fromEntries(Object.entries(entry.detail).sort(([a], [b]) => a.localeCompare(b, 'en'))) : null;
   return JSON.stringify([
     entry.sequence,
     entry.recordedAt,

@@ -135,6 +135,34 @@ describe('npm run conformance', () => {
     }
   });
 
+  it('refuses a partner the directory does not list, or no such check, before asking the node anything (exit 2)', async () => {
+    const unreachable = 'http://127.0.0.1:1/';
+    const partner = await runCommand('conformance', [
+      '--node',
+      unreachable,
+      '--agency',
+      'ASEANAPOL',
+      '--issuer',
+      node.issuerDir,
+      '--partners',
+      'TH-RTP,XX-NOPE',
+    ]);
+    expect(partner.code).toBe(2);
+    expect(linesOf(partner.stderr)).toEqual([expect.stringMatching(/the directory does not list partner agency XX-NOPE/)]);
+    const only = await runCommand('conformance', [
+      '--node',
+      unreachable,
+      '--agency',
+      'ASEANAPOL',
+      '--issuer',
+      node.issuerDir,
+      '--only',
+      'nope',
+    ]);
+    expect(only.code).toBe(2);
+    expect(linesOf(only.stderr)).toEqual([expect.stringMatching(/no check is named nope\.\.\.; the checks are contract\.composes, /)]);
+  });
+
   it('refuses to run without an issuer, creating nothing', async () => {
     const missing = path.join(dir, 'no-issuer');
     const run = await runCommand('conformance', ['--node', node.url, '--agency', 'ASEANAPOL', '--issuer', missing]);

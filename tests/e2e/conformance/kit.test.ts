@@ -174,7 +174,7 @@ describe('broken nodes: the kit fails, naming the broken promise', () => {
         }
       },
     };
-    expect(await failsAgainst(forgetful, 'audit.')).toEqual(['audit.disclosures-recorded']);
+    expect(await failsAgainst(forgetful, 'audit.')).toEqual(['audit.disclosures-recorded', 'audit.every-disclosure', 'audit.chain']);
   });
 
   it('a node that answers with stack traces', async () => {
@@ -188,6 +188,118 @@ describe('broken nodes: the kit fails, naming the broken promise', () => {
         }
       },
     };
-    expect(await failsAgainst(talkative, 'hygiene.')).toEqual(['hygiene.error-text']);
+    expect(await failsAgainst(talkative, 'hygiene.')).toEqual(['hygiene.error-text', 'hygiene.every-answer']);
+  });
+
+  it('a node that links a FULL record to one the caller may not read, in lists only', async () => {
+    const hidden = dataset.subjects.find(
+      (subject) => dataset.labels[subject.localId]!.tlp === 'RED' && !dataset.labels[subject.localId]!.discoverable,
+    )!;
+    const linking: Rogue = {
+      answer: (answer) => {
+        const list = answer.data?.list as Record<string, unknown>[] | undefined;
+        for (const row of Array.isArray(list) ? list : []) {
+          if (row.__typename === 'Notice' && row.disclosure === 'FULL' && row.subject === null)
+            row.subject = { id: `${node.agency}:${hidden.localId}` };
+        }
+      },
+    };
+    expect(await failsAgainst(linking, 'disclosure.')).toEqual(['disclosure.links']);
+  });
+
+  it('a node that leaks withheld fields when the level is not asked', async () => {
+    const careless: Rogue = {
+      answer: (answer) =>
+        objectsIn(answer.data, (object) => {
+          if (!('disclosure' in object) && 'names' in object && object.names === null) object.names = [{ full: 'LEAKED Name' }];
+        }),
+    };
+    expect(await failsAgainst(careless, 'disclosure.')).toEqual(['disclosure.screening', 'disclosure.hit-only-without-level']);
+  });
+
+  it('a node whose filters ignore the level', async () => {
+    const unfiltered: Rogue = {
+      request: (headers, body) => ({ headers, body: body.replace(/, filter: \{ (name|statuses|crimeTypes): [^}]+\}/g, '') }),
+    };
+    expect(await failsAgainst(unfiltered, 'disclosure.filters')).toEqual(['disclosure.filters']);
+  });
+
+  it('a node that counts records the caller may not know of', async () => {
+    const counting: Rogue = {
+      answer: (answer) =>
+        objectsIn(answer.data, (object) => {
+          if (typeof object.notices === 'number') object.notices += 1;
+        }),
+    };
+    expect(await failsAgainst(counting, 'disclosure.counts')).toEqual(['disclosure.counts']);
+  });
+
+  it('a node that resolves entities the caller may not know of', async () => {
+    const resolving: Rogue = {
+      answer: (answer) => {
+        const entities = answer.data?._entities as unknown[] | undefined;
+        if (Array.isArray(entities))
+          answer.data!._entities = entities.map((entity) => entity ?? { __typename: 'Notice', id: 'x', disclosure: 'HIT_ONLY' });
+      },
+    };
+    expect(await failsAgainst(resolving, 'disclosure.entities')).toEqual(['disclosure.entities']);
+  });
+
+  it('a node that shows owner-only labels to partners', async () => {
+    const labelling: Rogue = {
+      answer: (answer) => {
+        const one = answer.data?.one as Record<string, unknown> | undefined;
+        if (one && 'releasableTo' in one) {
+          one.releasableTo = ['EU'];
+          answer.errors = [];
+        }
+      },
+    };
+    expect(await failsAgainst(labelling, 'disclosure.owner-only-fields')).toEqual(['disclosure.owner-only-fields']);
+  });
+
+  it('a node whose ledger entries do not hash to their chain', async () => {
+    const rewriting: Rogue = {
+      answer: (answer) => {
+        const trail = answer.data?.auditTrail as Record<string, unknown>[] | undefined;
+        if (Array.isArray(trail) && trail[0]) trail[0].purpose = 'ASSET_RECOVERY';
+      },
+    };
+    expect(await failsAgainst(rewriting, 'audit.chain')).toEqual(['audit.chain']);
+  });
+
+  it('a node that shows its ledger to anyone', async () => {
+    const auditor = await sign(
+      node.issuer,
+      claimsFor({ agency: node.agency, circles: [], roles: ['auditor'], sub: 'rogue-auditor' }, DEV_TRUST.audience),
+    );
+    const open: Rogue = {
+      request: (headers, body) => ({
+        headers: body.includes('auditTrail') ? { ...headers, authorization: `Bearer ${auditor}` } : headers,
+        body,
+      }),
+    };
+    expect(await failsAgainst(open, 'audit.')).toEqual(['audit.ledger-owner-only']);
+  });
+
+  it('a node whose SDL lacks a field of the contract', async () => {
+    const partial: Rogue = {
+      answer: (answer) => {
+        const service = answer.data?._service as { sdl?: string } | undefined;
+        if (service?.sdl) service.sdl = service.sdl.replace('openedOn: String', 'openedAt: String');
+      },
+    };
+    expect(await failsAgainst(partial, 'contract.')).toEqual(['contract.types-and-fields']);
+  });
+
+  it('a node without operation limits (it answers the attacks)', async () => {
+    const unlimited: Rogue = {
+      request: (headers, body) => ({
+        headers,
+        // What a node without limits would answer, for the questions only limits refuse.
+        body: body.split('{').length > 30 ? JSON.stringify({ query: '{ notices(first: 100) { id } }' }) : body,
+      }),
+    };
+    expect(await failsAgainst(unlimited, 'hygiene.')).toEqual(['hygiene.depth-attack', 'hygiene.alias-attack']);
   });
 });

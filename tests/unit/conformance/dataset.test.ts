@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,10 +7,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../../conformance/dataset/build.js';
 import { readDataset, type DatasetLabels } from '../../../conformance/dataset/format.js';
+import { entryHash as kitEntryHash } from '../../../conformance/checks/audit.js';
 import { expectedLevel } from '../../../conformance/policy.js';
 import { loadConfig } from '../../../lib/config/index.js';
 import { PROJECT_ROOT } from '../../../lib/config/project-root.js';
 import { decide, TLP_LABELS } from '../../../subgraphs/agency/policy/policy.js';
+import { entryHash as nodeEntryHash } from '../../../subgraphs/agency/store/audit.js';
 
 // The conformance data set is what its builder makes, its reader refuses a bad file with one
 // line, and the kit's own reading of the policy agrees with the node's wherever it applies.
@@ -99,5 +102,50 @@ describe("the kit's policy", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("the kit's ledger hash", () => {
+  const keys = fc.stringMatching(/^[a-zA-Z]{1,12}$/);
+  const entry = fc.record({
+    sequence: fc.integer({ min: 1, max: 1_000_000 }),
+    recordedAt: fc.constant('2026-11-30T12:00:00.000Z'),
+    event: fc.constantFrom('DISCLOSURE' as const, 'ACCESS_REQUESTED' as const),
+    callerAgency: fc.constantFrom('TH-RTP', 'DE-BKA'),
+    callerSub: fc.string(),
+    purpose: fc.constant('CRIMINAL_INVESTIGATION'),
+    operation: fc.string(),
+    recordIds: fc.array(fc.string()),
+    disclosure: fc.constantFrom('FULL' as const, 'HIT_ONLY' as const, null),
+    detail: fc.option(fc.dictionary(keys, fc.option(fc.string(), { nil: null })), { nil: null }),
+    previousHash: fc.stringMatching(/^[0-9a-f]{64}$/),
+  });
+
+  it("is the node's hash of the same entry (the kit verifies chains as the reference writes them)", () => {
+    fc.assert(
+      fc.property(entry, (written) => {
+        const { callerSub, detail, ...rest } = written;
+        const served = { ...rest, callerSubject: callerSub, detail: detail ? JSON.stringify(detail) : null, hash: '' };
+        expect(kitEntryHash(served)).toBe(nodeEntryHash(written));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sorts detail keys the same under any locale of the machine (English collation, named)', () => {
+    const order = (locale: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          "import { canonicalEncoding } from './subgraphs/agency/store/audit.ts'; process.stdout.write(canonicalEncoding({ sequence: 1, recordedAt: 't', event: 'DISCLOSURE', callerAgency: 'A', callerSub: 's', purpose: 'p', operation: 'o', recordIds: [], disclosure: null, detail: { yield: '1', justification: '2', requestId: '3', requester: '4' }, previousHash: 'h' }))",
+        ],
+        { cwd: PROJECT_ROOT, env: { ...process.env, LC_ALL: locale, LANG: locale }, encoding: 'utf8' },
+      );
+    // Lithuanian collation puts "y" among the "i"s: a ledger written under it would not verify elsewhere.
+    expect(order('lt_LT.UTF-8')).toBe(order('C.UTF-8'));
+    expect(order('C.UTF-8')).toContain('{"justification":"2","requester":"4","requestId":"3","yield":"1"}');
   });
 });
