@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { leakIn, textsOf } from './leaks.js';
 
 // How the kit talks to the node under test: one POST per question, everything kept for the
 // report (the token shown as whose it is, never as itself).
@@ -42,13 +43,22 @@ export interface ClientTls {
   key?: string;
 }
 
-/** How much of each answer the client keeps for the hygiene check that reads them all. */
-const KEPT = 64 * 1024;
+/** A leak found in an answer as it arrived (leaks.ts). */
+export interface Finding {
+  request: ShownRequest;
+  status: number;
+  leak: string;
+  text: string;
+}
+
+/** The node's account of its own schema may hold documentation links and words like "select": it answers no question. */
+const isSchemaQuestion = (query: string) => query.includes('_service') || query.includes('__schema');
 
 export class NodeClient {
   private readonly dispatcher: Dispatcher | undefined;
-  /** Every answer of the run (its first 64 kB), for the check that reads them all for leaks. */
-  readonly answers: { request: ShownRequest; status: number; text: string }[] = [];
+  /** How many answers of the run were read for leaks, and what was found: each whole answer is read as it arrives, then let go. */
+  scanned = 0;
+  readonly leaks: Finding[] = [];
 
   constructor(
     readonly url: string,
@@ -58,7 +68,8 @@ export class NodeClient {
     this.dispatcher = tls ? new Agent({ connect: { ...tls } }) : undefined;
   }
 
-  async post(query: string, variables: Record<string, unknown> | undefined, credentials: Credentials): Promise<Exchange> {
+  /** One question; `scan: false` for a question that is not part of the run (the reachability probe). */
+  async post(query: string, variables: Record<string, unknown> | undefined, credentials: Credentials, scan = true): Promise<Exchange> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (credentials.authorization !== undefined) headers.authorization = credentials.authorization;
     if (credentials.purpose !== undefined) headers['x-purpose'] = credentials.purpose;
@@ -100,7 +111,11 @@ export class NodeClient {
         // kept as text: the check reports what came back
       }
     }
-    this.answers.push({ request: shown, status: response.statusCode, text: text.slice(0, KEPT) });
+    if (scan && !isSchemaQuestion(query)) {
+      this.scanned += 1;
+      const found = leakIn(textsOf(body, text));
+      if (found) this.leaks.push({ request: shown, status: response.statusCode, leak: found.leak, text: found.text.slice(0, 2000) });
+    }
     return { request: shown, status: response.statusCode, body, text };
   }
 }

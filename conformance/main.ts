@@ -9,7 +9,7 @@ import { readDataset } from './dataset/format.js';
 import { CONFORMANCE_ISSUER, initIssuer, loadIssuer } from './issuer.js';
 import type { ClientTls } from './client.js';
 import { Kit, KitSetupError } from './kit.js';
-import { renderReport, runConformance } from './report.js';
+import { renderReport, runConformance, withoutCredentials } from './report.js';
 
 // `npm run conformance -- --node http://host:port --agency CODE`: runs the conformance kit
 // against a running agency node, this project's or another implementation of the records
@@ -122,10 +122,10 @@ runCommand(command, async () => {
 /** One line, before any check runs, when the node cannot be reached at all (rather than every check failing alike). */
 async function reachable(kit: Kit): Promise<void> {
   try {
-    await kit.client.post('{ __typename }', undefined, {});
+    await kit.client.post('{ __typename }', undefined, {}, false);
   } catch (error) {
     const reason = (error as { code?: string }).code ?? (error as Error).message;
-    throw new Error(`cannot reach the node at ${kit.options.url}: ${reason}`, { cause: error });
+    throw new Error(`cannot reach the node at ${withoutCredentials(kit.options.url)}: ${reason}`, { cause: error });
   }
 }
 

@@ -37,7 +37,15 @@ export const HIT_ONLY_FIELDS: Readonly<Record<RecordKind, readonly string[]>> = 
   Case: ['id', 'agency', 'disclosure', '__typename'],
 };
 
-/** What the kit asks of each kind: every field a partner may ask (owner-only fields are asked by the owner check alone). */
+/** The fields of a HIT_ONLY record's answer that carry something they may not. */
+export function hitOnlyExtras(kind: RecordKind, value: Record<string, unknown> | null): string[] {
+  if (!value) return [];
+  return Object.entries(value)
+    .filter(([field, content]) => !HIT_ONLY_FIELDS[kind].includes(field) && content !== null)
+    .map(([field]) => field);
+}
+
+/** What the kit asks of each kind: every field a partner may ask (owner-only fields are asked by disclosure.owner-only-fields alone). */
 export const SELECTIONS: Readonly<Record<RecordKind, string>> = {
   Notice:
     '__typename id agency { code } disclosure tlp handling colour status reference title { text } charges { text } issuedOn requestingCountry recipients { code } subject { id }',

@@ -77,7 +77,7 @@ export async function runConformance(kit: Kit, only?: string | ((check: Check) =
 }
 
 /** A URL as a report shows it: a user name or password in it stays out. */
-function withoutCredentials(url: string): string {
+export function withoutCredentials(url: string): string {
   const shown = new URL(url);
   shown.username = '';
   shown.password = '';

@@ -100,14 +100,17 @@ export const AUDIT_CHECKS: Check[] = [
       const head = before.entries.at(-1)?.sequence ?? 0;
       const probe = kit.caller(partner.agency, ['officer'], 'audit-probe');
       const credentials = await kit.as(probe, PROBE_PURPOSE);
-      const questions = [
-        '{ list: notices(first: 100) { id } }',
-        `{ list: subjects(first: 100, filter: { name: "${kit.dataset.subjects[0]!.names[0]!.full.split(' ').at(-1)!.toLowerCase()}" }) { id } }`,
-        `{ one: case(id: "${kit.globalId(kit.dataset.cases.at(-1)!.localId)}") { id } }`,
+      const questions: [string, Record<string, unknown>?][] = [
+        ['{ list: notices(first: 100) { id } }'],
+        [
+          'query ($name: String) { list: subjects(first: 100, filter: { name: $name }) { id } }',
+          { name: kit.dataset.subjects[0]!.names[0]!.full.split(' ').at(-1)!.toLowerCase() },
+        ],
+        ['query ($id: ID!) { one: case(id: $id) { id } }', { id: kit.globalId(kit.dataset.cases.at(-1)!.localId) }],
       ];
       const disclosed = new Map<string, Exchange>();
-      for (const query of questions) {
-        const exchange = await kit.client.post(query, undefined, credentials);
+      for (const [query, variables] of questions) {
+        const exchange = await kit.client.post(query, variables, credentials);
         const data = graphqlBody(exchange).data ?? {};
         const records = [...(Array.isArray(data.list) ? data.list : []), ...(data.one ? [data.one] : [])] as { id?: string }[];
         for (const record of records) if (record.id) disclosed.set(record.id, exchange);
@@ -187,30 +190,30 @@ export const AUDIT_CHECKS: Check[] = [
   {
     name: 'audit.ledger-owner-only',
     group: 'Audit',
-    promise: "the ledger is for the owner's auditors only: a partner's auditor and the owner's officer get null and an error",
+    promise:
+      "the ledger is for the owner's auditors only: a partner's auditor and the owner's officer get FORBIDDEN and nothing of auditTrail or verifyAuditTrail",
     async run(kit, fail) {
       const askers = [
         ...kit.partners.slice(0, 1).map((partner) => kit.caller(partner.agency, ['auditor'])),
         kit.caller(kit.node.agency, ['officer']),
       ];
+      const questions: [string, string][] = [
+        ['auditTrail', 'query ($agency: ID!) { answer: auditTrail(agency: $agency, first: 5) { sequence callerAgency recordIds } }'],
+        ['verifyAuditTrail', 'query ($agency: ID!) { answer: verifyAuditTrail(agency: $agency) { ok length head } }'],
+      ];
       for (const asker of askers) {
-        const exchange = await kit.client.post(
-          'query ($agency: ID!) { auditTrail(agency: $agency, first: 5) { sequence callerAgency recordIds } }',
-          { agency: kit.node.agency },
-          await kit.as(asker),
-        );
-        const body = graphqlBody(exchange);
-        const trail = body.data?.auditTrail;
-        if (
-          (Array.isArray(trail) && trail.length > 0) ||
-          (trail !== null && trail !== undefined && !Array.isArray(trail)) ||
-          (body.errors?.length ?? 0) === 0
-        ) {
-          fail({
-            request: exchange.request,
-            got: shown(exchange),
-            contract: `${asker.agency} ${asker.roles.join(', ')} is refused the owner's ledger`,
-          });
+        for (const [field, query] of questions) {
+          const exchange = await kit.client.post(query, { agency: kit.node.agency }, await kit.as(asker));
+          const body = graphqlBody(exchange);
+          const answer = body.data?.answer;
+          const empty = answer === null || answer === undefined || (Array.isArray(answer) && answer.length === 0);
+          if (!empty || !(body.errors ?? []).some((error) => error.extensions?.code === 'FORBIDDEN')) {
+            fail({
+              request: exchange.request,
+              got: shown(exchange),
+              contract: `${asker.agency} ${asker.roles.join(', ')} is refused ${field} of the owner's ledger: FORBIDDEN, nothing of it`,
+            });
+          }
         }
       }
       return `${askers.length} callers refused`;
@@ -253,11 +256,18 @@ export const AUDIT_CHECKS: Check[] = [
         await kit.as(auditor(kit)),
       );
       const verification = graphqlBody(exchange).data?.verifyAuditTrail as { ok?: boolean; length?: number; head?: string } | undefined;
-      if (verification?.ok !== true || verification.length! < entries.length) {
+      // Entries may have been added since the walk (the node's own traffic): its length is at least the walk's, and its head the walk's last hash when no entry was.
+      const sameLength = verification?.length === entries.length;
+      if (
+        verification?.ok !== true ||
+        typeof verification.length !== 'number' ||
+        verification.length < entries.length ||
+        (sameLength && verification.head !== previous)
+      ) {
         fail({
           request: exchange.request,
           got: shown(exchange),
-          contract: `verifyAuditTrail ok over at least the ${entries.length} entries read`,
+          contract: `verifyAuditTrail ok over at least the ${entries.length} entries read, its head the last one's hash (${previous})`,
         });
       }
       return `${entries.length} entries walked${cut ? ` (the first ${MAX_ENTRIES} only)` : ''}`;

@@ -2,8 +2,8 @@ import { graphqlBody } from '../client.js';
 import { recordsOf, type RecordKind } from '../dataset/format.js';
 import { NAME_PARTS } from '../dataset/build.js';
 import type { Caller, Check, Failure, Kit } from '../kit.js';
-import { ROOT_FIELDS, type Level } from '../policy.js';
-import { idOf, ids, observe, type Observation, type Seen, type Value } from './observe.js';
+import { hitOnlyExtras, ROOT_FIELDS, SELECTIONS, type Level } from '../policy.js';
+import { idOf, ids, levelsFor, observe, type Observation, type Seen, type Value } from './observe.js';
 import { json, list, shown } from './show.js';
 
 // Disclosure: for each caller of the matrix, every record of the data set comes back at the
@@ -172,9 +172,15 @@ export const DISCLOSURE_CHECKS: Check[] = [
     async run(kit, fail) {
       const partner = kit.partners.find((caller) => kit.options.directory.circles.some((circle) => !caller.circles.includes(circle.code)));
       if (!partner) return { notRun: 'every partner of the matrix is in every circle of the directory' };
+      const claimed = kit.options.directory.circles.map((circle) => circle.code);
+      const levels = levelsFor(kit, partner);
+      const boasted = levelsFor(kit, { ...partner, circles: claimed });
+      if (!Object.keys(kit.dataset.labels).some((localId) => levels(localId) !== boasted(localId))) {
+        return { notRun: `claiming every circle would change no level for ${partner.agency} in this data set and directory` };
+      }
       const boasting: Caller = {
         ...kit.caller(partner.agency, ['officer'], 'claims'),
-        claimedCircles: kit.options.directory.circles.map((circle) => circle.code),
+        claimedCircles: claimed,
       };
       return forCallers(
         kit,
@@ -282,7 +288,7 @@ export const DISCLOSURE_CHECKS: Check[] = [
         for (const [name, subjects] of persons) {
           questions += 1;
           const exchange = await kit.client.post(
-            'query ($name: String!) { list: screen(person: { name: $name }, minScore: 0.8, first: 100) { score disclosure matchedName explanation { field } record { ... on Subject { id names { full } gender nationalities } } } }',
+            `query ($name: String!) { list: screen(person: { name: $name }, minScore: 0.8, first: 100) { score disclosure matchedName explanation { field } record { ... on Subject { ${SELECTIONS.Subject} } } } }`,
             { name },
             await kit.as(caller),
           );
@@ -305,11 +311,7 @@ export const DISCLOSURE_CHECKS: Check[] = [
               });
             } else if (
               level === 'HIT_ONLY' &&
-              (hit.matchedName != null ||
-                hit.explanation != null ||
-                record.names != null ||
-                record.gender != null ||
-                record.nationalities != null)
+              (hit.matchedName != null || hit.explanation != null || hitOnlyExtras('Subject', record as Value).length > 0)
             ) {
               fail({
                 request: exchange.request,

@@ -1,34 +1,11 @@
 import { graphqlBody, type Exchange } from '../client.js';
+import { leakIn, textsOf } from '../leaks.js';
 import type { Check, Kit } from '../kit.js';
 import { shown } from './show.js';
 
 // Hygiene: what a node says when it refuses gives nothing away (no stack, URL, SQL or file
 // path), production nodes hide their schema, and the operation limits refuse a depth or
 // alias attack before it costs the node anything.
-
-/**
- * Signs of a node's insides in an answer, whatever it is written in. A link to public
- * documentation is fine; an internal address is not.
- */
-export const LEAKS: [string, RegExp][] = [
-  [
-    'a stack frame',
-    /\bat [^\s"]+ \(?[^\s"()]*:\d+:\d+\)?|\bat [\w$.]+\([\w$]+\.(java|kt|scala):\d+\)|File "[^"]+", line \d+|\.go:\d+\b|panicked at|:line \d+\b|\.rb:\d+:in\b/,
-  ],
-  ['a stack trace', /stacktrace|stack trace|Traceback \(most recent|goroutine \d+ \[/i],
-  [
-    'an internal address',
-    /\bhttps?:\/\/(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[|[^\s/"']+:\d{2,5}\b|[^\s/"']+\.(internal|local|lan|svc|corp)\b)|\blocalhost\b|\b127\.0\.0\.1\b|\[::1\]/i,
-  ],
-  [
-    'SQL',
-    /\bselect\b[^"]{0,200}\bfrom\s+["`\w.]+\s*(where|join|order|limit|group|;)|\binsert into\b|\bupdate\s+["`\w.]+\s+set\b|SQLITE_[A-Z]+|\bsqlite3?\b|\bpostgres(ql)?\b|ORA-\d{5}|\bER_[A-Z_]{3,}|SQLSTATE|error in your SQL syntax|syntax error at or near|relation "[^"]+" does not exist|java\.sql\.|org\.postgresql|psycopg|SqlException/i,
-  ],
-  [
-    'a file path',
-    /(^|[\s"'(=])\/(tmp|home|usr|var|srv|opt|work|app|root|etc|build|src)\/|\b[A-Z]:\\\\|node_modules|site-packages|\.(js|ts|mjs|cjs|py|java|go|rb|php|cs):\d+/i,
-  ],
-];
 
 /** Questions a partner gets wrong, each refused somehow; none of the refusals may show the node's insides. */
 const BAD_QUESTIONS: { what: string; query: string; variables?: Record<string, unknown> }[] = [
@@ -47,8 +24,8 @@ const BAD_QUESTIONS: { what: string; query: string; variables?: Record<string, u
   { what: 'a screening name that is empty', query: '{ screen(person: { name: "" }) { score } }' },
 ];
 
-function leakIn(exchange: Exchange): string | undefined {
-  return LEAKS.find(([, pattern]) => pattern.test(exchange.text))?.[0];
+function leakOf(exchange: Exchange): string | undefined {
+  return leakIn(textsOf(exchange.body, exchange.text))?.leak;
 }
 
 async function timed(kit: Kit, query: string): Promise<{ exchange: Exchange; ms: number }> {
@@ -64,8 +41,6 @@ function refusedQuickly(exchange: Exchange, tookMs: number, withinMs: number): b
 }
 
 const ATTACK_BUDGET_MS = 2000;
-/** The node's own account of its schema may hold documentation links and words like "select": it is not an answer to a question. */
-const isSchemaQuestion = (query: string) => query.includes('_service') || query.includes('__schema');
 
 export const HYGIENE_CHECKS: Check[] = [
   {
@@ -75,7 +50,7 @@ export const HYGIENE_CHECKS: Check[] = [
     async run(kit, fail) {
       for (const question of BAD_QUESTIONS) {
         const exchange = await kit.client.post(question.query, question.variables, await kit.as(kit.partners[0] ?? kit.callers[0]!));
-        const leak = leakIn(exchange);
+        const leak = leakOf(exchange);
         if (leak) fail({ request: exchange.request, got: shown(exchange), contract: `${question.what} is refused without ${leak}` });
         if ((graphqlBody(exchange).errors?.length ?? 0) === 0) {
           fail({ request: exchange.request, got: shown(exchange), contract: `${question.what} is refused with an error` });
@@ -134,18 +109,21 @@ export const HYGIENE_CHECKS: Check[] = [
   {
     name: 'hygiene.every-answer',
     group: 'Hygiene',
-    promise: 'no answer of the whole run, refusal or not, shows a stack, an internal address, SQL or a file path',
+    promise:
+      'no answer of the whole run, refusal or not, shows a stack, an internal address, SQL or a file path (each text of each answer, read whole)',
     async run(kit, fail) {
-      const answers = kit.client.answers.filter((answer) => !isSchemaQuestion(answer.request.query));
+      if (kit.client.scanned === 0) return { notRun: 'no other check ran: run it with them' };
       const reported = new Set<string>();
-      for (const answer of answers) {
-        const leak = LEAKS.find(([, pattern]) => pattern.test(answer.text))?.[0];
-        if (!leak || reported.has(leak)) continue;
-        reported.add(leak);
-        fail({ request: answer.request, got: `HTTP ${answer.status} ${answer.text}`, contract: `no answer shows ${leak}` });
+      for (const finding of kit.client.leaks) {
+        if (reported.has(finding.leak)) continue;
+        reported.add(finding.leak);
+        fail({
+          request: finding.request,
+          got: `HTTP ${finding.status}, in the answer: ${finding.text}`,
+          contract: `no answer shows ${finding.leak}`,
+        });
       }
-      if (answers.length === 0) return { notRun: 'no other check ran: run it with them' };
-      return `${answers.length} answers read`;
+      return `${kit.client.scanned} answers read`;
     },
   },
 ];

@@ -11,11 +11,24 @@ import { shown } from './show.js';
 
 const QUERY = '{ notices(first: 1) { id } }';
 
-/** What an attack asks: every kind of root field, so a node that checks the token in some resolvers only is caught. */
-const attackQuestion = (kit: Kit) => ({
-  query: `query ($r: [_Any!]!) { notices(first: 1) { id } case(id: "${kit.globalId(kit.dataset.cases[0]!.localId)}") { id } screen(person: { name: "${kit.dataset.subjects[0]!.names[0]!.full}" }) { score } _entities(representations: $r) { ... on Notice { id } } auditTrail(agency: "${kit.node.agency}") { sequence } }`,
-  variables: { r: [{ __typename: 'Notice', id: kit.globalId(kit.dataset.notices[0]!.localId) }] },
-});
+/**
+ * What an attack asks: each kind of root field on its own (a refused non-null field would
+ * null a whole answer and hide the others), so a node that checks tokens in some resolvers
+ * only is caught.
+ */
+const attackQuestions = (kit: Kit): { query: string; variables?: Record<string, unknown> }[] => [
+  { query: '{ notices(first: 1) { id } }' },
+  { query: 'query ($id: ID!) { case(id: $id) { id } }', variables: { id: kit.globalId(kit.dataset.cases[0]!.localId) } },
+  {
+    query: 'query ($name: String!) { screen(person: { name: $name }) { score } }',
+    variables: { name: kit.dataset.subjects[0]!.names[0]!.full },
+  },
+  {
+    query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Notice { id } } }',
+    variables: { r: [{ __typename: 'Notice', id: kit.globalId(kit.dataset.notices[0]!.localId) }] },
+  },
+  { query: 'query ($agency: ID!) { auditTrail(agency: $agency) { sequence } }', variables: { agency: kit.node.agency } },
+];
 
 type Attack = { name: string; what: string; credentials: (kit: Kit) => Promise<Credentials> };
 
@@ -148,19 +161,22 @@ const ATTACKS: Attack[] = [
 const identityCheck = (attack: Attack): Check => ({
   name: `identity.${attack.name}`,
   group: 'Identity',
-  promise: `${attack.what} is refused, whatever it asks: HTTP 401, errors with extensions.code UNAUTHENTICATED, no data`,
+  promise: `${attack.what} is refused, whatever it asks (a list, a lookup, screening, _entities, the ledger): HTTP 401, errors with extensions.code UNAUTHENTICATED, no data`,
   async run(kit, fail) {
-    const { query, variables } = attackQuestion(kit);
-    const exchange = await kit.client.post(query, variables, await attack.credentials(kit));
-    const body = graphqlBody(exchange);
-    const codes = (body.errors ?? []).map((error) => error.extensions?.code);
-    if (
-      exchange.status !== 401 ||
-      codes.length === 0 ||
-      codes.some((code) => code !== 'UNAUTHENTICATED') ||
-      (body.data !== undefined && body.data !== null)
-    ) {
-      fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
+    const credentials = await attack.credentials(kit);
+    for (const { query, variables } of attackQuestions(kit)) {
+      const exchange = await kit.client.post(query, variables, credentials);
+      const body = graphqlBody(exchange);
+      const codes = (body.errors ?? []).map((error) => error.extensions?.code);
+      if (
+        exchange.status !== 401 ||
+        codes.length === 0 ||
+        codes.some((code) => code !== 'UNAUTHENTICATED') ||
+        (body.data !== undefined && body.data !== null)
+      ) {
+        fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
+        return;
+      }
     }
   },
 });
@@ -180,19 +196,18 @@ const PURPOSE_CHECKS: Check[] = [
   {
     name: 'identity.auditor-reads-no-records',
     group: 'Identity',
-    promise: 'reading records needs the officer or reviewer role: an auditor-only token gets FORBIDDEN on the field and no record',
+    promise:
+      'reading records needs the officer or reviewer role: an auditor-only token gets FORBIDDEN and no record, from a list, a lookup, screening or _entities',
     async run(kit, fail) {
-      const auditor = kit.caller(victim(kit).agency, ['auditor']);
-      const exchange = await kit.client.post('{ notices(first: 100) { id } }', undefined, await kit.as(auditor));
-      const body = graphqlBody(exchange);
-      const notices = body.data?.notices;
-      const forbidden = (body.errors ?? []).some((error) => error.extensions?.code === 'FORBIDDEN');
-      if (
-        !forbidden ||
-        (Array.isArray(notices) && notices.length > 0) ||
-        (notices !== null && notices !== undefined && !Array.isArray(notices))
-      ) {
-        fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
+      const auditor = await kit.as(kit.caller(victim(kit).agency, ['auditor']));
+      for (const { query, variables } of attackQuestions(kit).slice(0, 4)) {
+        const exchange = await kit.client.post(query, variables, auditor);
+        const body = graphqlBody(exchange);
+        const forbidden = (body.errors ?? []).some((error) => error.extensions?.code === 'FORBIDDEN');
+        const records = Object.values(body.data ?? {}).flatMap((value) =>
+          Array.isArray(value) ? value.filter((item) => item !== null) : value === null ? [] : [value],
+        );
+        if (!forbidden || records.length > 0) fail({ request: exchange.request, got: shown(exchange), contract: this.promise });
       }
     },
   },

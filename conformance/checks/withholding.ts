@@ -1,7 +1,7 @@
 import { graphqlBody } from '../client.js';
 import type { RecordKind } from '../dataset/format.js';
 import type { Check, Kit } from '../kit.js';
-import { HIT_ONLY_FIELDS, linkShown, ROOT_FIELDS } from '../policy.js';
+import { HIT_ONLY_FIELDS, hitOnlyExtras, linkShown, ROOT_FIELDS, SELECTIONS } from '../policy.js';
 import { forCallers, sameIds, whom } from './disclosure.js';
 import { answersOf, ids, levelsFor, type Value } from './observe.js';
 import { json, list, shown } from './show.js';
@@ -13,19 +13,8 @@ import { json, list, shown } from './show.js';
 const hitOnlyPromise = (kind: RecordKind) =>
   `a HIT_ONLY ${kind} carries only ${HIT_ONLY_FIELDS[kind].filter((field) => field !== '__typename').join(', ')}`;
 
-function hitOnlyExtras(kind: RecordKind, value: Value): string[] {
-  if (!value) return [];
-  return Object.entries(value)
-    .filter(([field, content]) => !HIT_ONLY_FIELDS[kind].includes(field) && content !== null)
-    .map(([field]) => field);
-}
-
-/** Withheld fields asked without `disclosure`: a node that withholds by looking at the asked level would show them here. */
-const WITHHELD_ONLY: Record<RecordKind, string> = {
-  Notice: 'id status reference issuedOn title { text } subject { id }',
-  Subject: 'id names { full } gender nationalities identityDocuments { number } notices { id }',
-  Case: 'id reference status crimeTypes title { text } subjects { id }',
-};
+/** Every field but the level: a node that withholds by looking at the asked level would show the withheld ones here. */
+const WITHOUT_LEVEL = (kind: RecordKind) => SELECTIONS[kind].replace('__typename ', '').replace(' disclosure ', ' ');
 const LOOKUPS_PER_REQUEST = 15;
 
 /** The data set's links, by local id. */
@@ -73,7 +62,7 @@ export const WITHHOLDING_CHECKS: Check[] = [
   {
     name: 'disclosure.hit-only-without-level',
     group: 'Disclosure',
-    promise: 'a HIT_ONLY record asked for its withheld fields alone (without disclosure or __typename) still carries nothing but its id',
+    promise: 'a HIT_ONLY record asked for every field but its level (no disclosure, no __typename) still carries only its allowed fields',
     async run(kit, fail) {
       let examined = 0;
       for (const caller of kit.partners) {
@@ -87,14 +76,14 @@ export const WITHHOLDING_CHECKS: Check[] = [
         for (let start = 0; start < hitOnly.length; start += LOOKUPS_PER_REQUEST) {
           const batch = hitOnly.slice(start, start + LOOKUPS_PER_REQUEST);
           const fields = batch.map(
-            ({ kind, localId }, i) => `r${i}: ${ROOT_FIELDS[kind].one}(id: "${kit.globalId(localId)}") { ${WITHHELD_ONLY[kind]} }`,
+            ({ kind, localId }, i) => `r${i}: ${ROOT_FIELDS[kind].one}(id: "${kit.globalId(localId)}") { ${WITHOUT_LEVEL(kind)} }`,
           );
           const exchange = await kit.client.post(`{ ${fields.join(' ')} }`, undefined, await kit.as(caller));
           const data = graphqlBody(exchange).data ?? {};
           batch.forEach(({ kind, localId }, i) => {
             const value = (data[`r${i}`] ?? null) as Value;
             examined += 1;
-            const extras = value ? Object.entries(value).filter(([field, content]) => field !== 'id' && content !== null) : [];
+            const extras = hitOnlyExtras(kind, value);
             if (!value || value.id !== kit.globalId(localId) || extras.length > 0) {
               fail({
                 request: exchange.request,
@@ -115,35 +104,41 @@ export const WITHHOLDING_CHECKS: Check[] = [
     promise:
       "releasableTo and discoverable are for the owner's users: null with a FORBIDDEN error on the field for a partner, the labels for the owner",
     async run(kit, fail) {
-      const record = kit.dataset.notices.find((notice) => kit.dataset.labels[notice.localId]!.tlp === 'CLEAR')!;
-      const labels = kit.dataset.labels[record.localId]!;
-      const query = `{ one: notice(id: "${kit.globalId(record.localId)}") { id releasableTo discoverable } }`;
-      for (const caller of kit.partners) {
-        const exchange = await kit.client.post(query, undefined, await kit.as(caller));
-        const body = graphqlBody(exchange);
-        const one = body.data?.one as Value | undefined;
-        for (const field of ['releasableTo', 'discoverable']) {
-          const refused = (body.errors ?? []).some((error) => error.path?.at(-1) === field && error.extensions?.code === 'FORBIDDEN');
-          if ((one && one[field] !== null && one[field] !== undefined) || !refused) {
-            fail({
-              request: exchange.request,
-              got: shown(exchange),
-              contract: `${field} of ${kit.globalId(record.localId)} is null for ${caller.agency}, with a FORBIDDEN error on the field`,
-            });
+      const samples = (['Notice', 'Subject', 'Case'] as RecordKind[]).map((kind) => {
+        const records = kind === 'Notice' ? kit.dataset.notices : kind === 'Subject' ? kit.dataset.subjects : kit.dataset.cases;
+        const record = records.find((candidate) => kit.dataset.labels[candidate.localId]!.tlp === 'CLEAR')!;
+        return { kind, localId: record.localId, labels: kit.dataset.labels[record.localId]! };
+      });
+      for (const { kind, localId, labels } of samples) {
+        const query = `query ($id: ID!) { one: ${ROOT_FIELDS[kind].one}(id: $id) { id releasableTo discoverable } }`;
+        const variables = { id: kit.globalId(localId) };
+        for (const caller of kit.partners) {
+          const exchange = await kit.client.post(query, variables, await kit.as(caller));
+          const body = graphqlBody(exchange);
+          const one = body.data?.one as Value | undefined;
+          for (const field of ['releasableTo', 'discoverable']) {
+            const refused = (body.errors ?? []).some((error) => error.path?.at(-1) === field && error.extensions?.code === 'FORBIDDEN');
+            if ((one && one[field] !== null && one[field] !== undefined) || !refused) {
+              fail({
+                request: exchange.request,
+                got: shown(exchange),
+                contract: `${field} of ${kit.globalId(localId)} is null for ${caller.agency}, with a FORBIDDEN error on the field`,
+              });
+            }
           }
         }
+        const exchange = await kit.client.post(query, variables, await kit.as(kit.callers[0]!));
+        const one = graphqlBody(exchange).data?.one as Value | undefined;
+        const releasable = Array.isArray(one?.releasableTo) ? [...(one.releasableTo as string[])].sort() : undefined;
+        if (!one || !sameIds(releasable, labels.releasableTo) || one.discoverable !== labels.discoverable) {
+          fail({
+            request: exchange.request,
+            got: shown(exchange),
+            contract: `the owner's users read the labels of ${kit.globalId(localId)}: releasableTo ${json(labels.releasableTo)}, discoverable ${labels.discoverable}`,
+          });
+        }
       }
-      const exchange = await kit.client.post(query, undefined, await kit.as(kit.callers[0]!));
-      const one = graphqlBody(exchange).data?.one as Value | undefined;
-      const releasable = Array.isArray(one?.releasableTo) ? [...(one.releasableTo as string[])].sort() : undefined;
-      if (!one || !sameIds(releasable, labels.releasableTo) || one.discoverable !== labels.discoverable) {
-        fail({
-          request: exchange.request,
-          got: shown(exchange),
-          contract: `the owner's users read the labels: releasableTo ${json(labels.releasableTo)}, discoverable ${labels.discoverable}`,
-        });
-      }
-      return `${kit.partners.length} partners and the owner`;
+      return `a notice, a subject and a case; ${kit.partners.length} partners and the owner`;
     },
   },
   {

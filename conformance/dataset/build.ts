@@ -113,7 +113,8 @@ export function buildDataset(): ConformanceDataset {
         { language: 'fr', text: `Notice de conformité ${i + 1}`, original: false },
       ],
       charges: [{ language: 'en', text: `Invented charge ${i + 1}`, original: true }],
-      issuedOn: day(i),
+      // Dates in another order than ids: a list ordered by a withheld date does not look ordered by id.
+      issuedOn: day((i * 17) % COMBINATIONS),
       requestingCountry: i % 5 === 0 ? null : PERSONS[i % PERSONS.length]!.nationality,
       recipients: i % 4 === 3 ? ['TH-RTP', 'DE-BKA'] : [],
     });
@@ -127,7 +128,7 @@ export function buildDataset(): ConformanceDataset {
       title: [{ language: 'en', text: `Conformance case ${i + 1}`, original: true }],
       crimeTypes: [(['TELECOM_FRAUD', 'DRUG_TRAFFICKING', 'MONEY_LAUNDERING'] as const)[i % 3]!],
       status: (['OPEN', 'UNDER_INVESTIGATION', 'SUSPENDED', 'CLOSED'] as const)[i % 4]!,
-      openedOn: day(i * 2),
+      openedOn: day(((i * 23) % COMBINATIONS) * 2),
       subjects: [
         { subjectLocalId: subjectId(i * 7), role: 'SUSPECT' },
         { subjectLocalId: subjectId(i * 11 + 1), role: 'WITNESS' },

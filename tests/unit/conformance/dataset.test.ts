@@ -132,20 +132,39 @@ describe("the kit's ledger hash", () => {
     );
   });
 
-  it('sorts detail keys the same under any locale of the machine (English collation, named)', () => {
-    const order = (locale: string) =>
-      execFileSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '-e',
-          "import { canonicalEncoding } from './subgraphs/agency/store/audit.ts'; process.stdout.write(canonicalEncoding({ sequence: 1, recordedAt: 't', event: 'DISCLOSURE', callerAgency: 'A', callerSub: 's', purpose: 'p', operation: 'o', recordIds: [], disclosure: null, detail: { yield: '1', justification: '2', requestId: '3', requester: '4' }, previousHash: 'h' }))",
-        ],
-        { cwd: PROJECT_ROOT, env: { ...process.env, LC_ALL: locale, LANG: locale }, encoding: 'utf8' },
-      );
+  it('sorts detail keys the same under any locale of the machine, in the node and in the kit (English collation, named)', () => {
+    const detail = { yield: '1', justification: '2', requestId: '3', requester: '4' };
+    const entry = {
+      sequence: 1,
+      recordedAt: 't',
+      event: 'DISCLOSURE',
+      callerAgency: 'A',
+      callerSub: 's',
+      purpose: 'p',
+      operation: 'o',
+      recordIds: [],
+      disclosure: null,
+      previousHash: 'h',
+    };
+    const script = [
+      "import { canonicalEncoding, entryHash } from './subgraphs/agency/store/audit.ts';",
+      "import { entryHash as kitHash } from './conformance/checks/audit.ts';",
+      `const entry = ${JSON.stringify(entry)}; const detail = ${JSON.stringify(detail)};`,
+      'const { callerSub, ...rest } = entry;',
+      "process.stdout.write(JSON.stringify([canonicalEncoding({ ...entry, detail }), entryHash({ ...entry, detail }), kitHash({ ...rest, callerSubject: callerSub, detail: JSON.stringify(detail), hash: '' })]));",
+    ].join('\n');
+    const under = (locale: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, LC_ALL: locale, LANG: locale },
+          encoding: 'utf8',
+        }),
+      ) as [string, string, string];
+    const [encoding, nodeHash, kitHash] = under('lt_LT.UTF-8');
     // Lithuanian collation puts "y" among the "i"s: a ledger written under it would not verify elsewhere.
-    expect(order('lt_LT.UTF-8')).toBe(order('C.UTF-8'));
-    expect(order('C.UTF-8')).toContain('{"justification":"2","requester":"4","requestId":"3","yield":"1"}');
+    expect([encoding, nodeHash, kitHash]).toEqual(under('C.UTF-8'));
+    expect(kitHash).toBe(nodeHash);
+    expect(encoding).toContain('{"justification":"2","requester":"4","requestId":"3","yield":"1"}');
   });
 });
