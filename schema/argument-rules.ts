@@ -21,6 +21,8 @@ export const MAX_AGENCIES = 64;
 export const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
 export const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 export const COUNTRY_CODE = /^[A-Za-z]{2}$/;
+/** A whole day: cooperation figures' periods (docs/cooperation.md). */
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function integer(min: number, max: number, why = ''): ArgumentRule {
@@ -84,6 +86,13 @@ export const ARGUMENT_RULES: ArgumentRules = new Map<string, Record<string, Argu
       'person.dateOfBirth': matching(PARTIAL_DATE, 'ISO 8601: 1961, 1961-03 or 1961-03-05'),
       'person.nationality': matching(COUNTRY_CODE, 'an ISO 3166-1 alpha-2 code such as AF'),
       'person.documentNumber': text(0, 64),
+    },
+  ],
+  [
+    'Query.cooperationReport',
+    {
+      'period.from': matching(ISO_DATE, 'an ISO 8601 date such as 2026-01-31'),
+      'period.to': matching(ISO_DATE, 'an ISO 8601 date such as 2026-12-31'),
     },
   ],
   ['Query.auditTrail', { first: page, after: integer(0, 2 ** 31 - 1) }],

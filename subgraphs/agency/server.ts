@@ -32,6 +32,7 @@ import { auditPlugin } from './audit/plugin.js';
 import { auditMetrics, deadlineExceeded, graphqlRequestCounter, recordSqlQuery } from './metrics.js';
 import { agencyResolvers } from './resolvers/agency.js';
 import { auditResolvers } from './resolvers/audit.js';
+import { cooperationResolvers } from './resolvers/cooperation.js';
 import { screeningResolvers } from './resolvers/screening.js';
 import { recordResolvers } from './resolvers/records.js';
 import { unResolvers } from './resolvers/un.js';
@@ -86,6 +87,7 @@ const contractResolvers = (directory: Directory): Resolvers[] => [
   auditResolvers,
   screeningResolvers,
   unResolvers,
+  cooperationResolvers,
 ];
 
 export interface NodeServerOptions {

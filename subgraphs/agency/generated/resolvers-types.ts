@@ -7,6 +7,7 @@ import { ScreeningHitModel } from '../screening/screen.js';
 import { NodeContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -41,6 +42,19 @@ export type AccessRequest = {
   status: AccessRequestStatus;
 };
 
+export type AccessRequestFigures = {
+  __typename?: 'AccessRequestFigures';
+  /** Approved or denied. */
+  answered: Scalars['Int']['output'];
+  approved: Scalars['Int']['output'];
+  denied: Scalars['Int']['output'];
+  /** Hours from request to decision, over the answered ones; null when none was answered. */
+  medianHoursToDecision: Maybe<Scalars['Float']['output']>;
+  p90HoursToDecision: Maybe<Scalars['Float']['output']>;
+  pending: Scalars['Int']['output'];
+  received: Scalars['Int']['output'];
+};
+
 export type AccessRequestStatus =
   | 'APPROVED'
   | 'DENIED'
@@ -50,6 +64,8 @@ export type AccessRequestStatus =
 export type Agency = {
   __typename?: 'Agency';
   code: Scalars['ID']['output'];
+  /** This agency's cooperation figures for the period (default: the last 12 months); null for agencies that run no node. */
+  cooperation: Maybe<Cooperation>;
   /** How many records this agency's node lets you know of; null for agencies that run no node. */
   holdings: Maybe<Holdings>;
   /**
@@ -58,6 +74,12 @@ export type Agency = {
    * against the directory's (docs/performance.md).
    */
   name: Scalars['String']['output'];
+};
+
+
+/** An agency of the directory. Each agency node contributes what it holds. */
+export type AgencyCooperationArgs = {
+  period?: InputMaybe<Period>;
 };
 
 export type AuditEntry = {
@@ -155,6 +177,35 @@ export type CaseStatus =
   | 'SUSPENDED'
   | 'UNDER_INVESTIGATION';
 
+export type ColourCount = {
+  __typename?: 'ColourCount';
+  colour: NoticeColour;
+  count: Scalars['Int']['output'];
+};
+
+/**
+ * One agency's figures, as the caller may know them: records are counted only when the caller
+ * reads them in full; access requests and disclosures are the caller's own agency's, except
+ * for the agency's own users, who see all of them.
+ */
+export type Cooperation = {
+  __typename?: 'Cooperation';
+  /** Access requests made in the period, and how fast they were decided. */
+  accessRequests: AccessRequestFigures;
+  agency: Agency;
+  /** Cases opened in the period, open and closed, by crime type (a case of two types counts for both). */
+  casesByCrimeType: Array<CrimeTypeCases>;
+  /** Records disclosed to partner agencies, by month of the period, partner and level. */
+  disclosures: Array<MonthlyDisclosures>;
+  /** The period counted (ISO 8601 dates, both included). */
+  from: Scalars['String']['output'];
+  /** Cases opened in the period that another agency takes part in, by that agency. */
+  jointCases: Array<PartnerCount>;
+  /** Notices in force (ACTIVE, issued by the end of the period), by colour. */
+  noticesInForce: Array<ColourCount>;
+  to: Scalars['String']['output'];
+};
+
 export type CrimeType =
   | 'ARMED_ROBBERY'
   | 'CHILD_SEXUAL_EXPLOITATION'
@@ -171,6 +222,13 @@ export type CrimeType =
   | 'TELECOM_FRAUD'
   | 'TERRORISM'
   | 'TRAFFICKING_IN_PERSONS';
+
+export type CrimeTypeCases = {
+  __typename?: 'CrimeTypeCases';
+  closed: Scalars['Int']['output'];
+  crimeType: CrimeType;
+  open: Scalars['Int']['output'];
+};
 
 /** A date of birth as precise as the owner knows it. Dates are ISO 8601 with reduced precision: 1961, 1961-03 or 1961-03-05. */
 export type DateOfBirth = {
@@ -278,6 +336,15 @@ export type MatchReason = {
   detail: Scalars['String']['output'];
   field: MatchField;
   outcome: MatchOutcome;
+};
+
+export type MonthlyDisclosures = {
+  __typename?: 'MonthlyDisclosures';
+  full: Scalars['Int']['output'];
+  hitOnly: Scalars['Int']['output'];
+  /** YYYY-MM. */
+  month: Scalars['String']['output'];
+  partner: Agency;
 };
 
 export type Mutation = {
@@ -396,6 +463,18 @@ export type NoticeStatus =
   | 'CANCELLED'
   | 'EXPIRED';
 
+export type PartnerCount = {
+  __typename?: 'PartnerCount';
+  count: Scalars['Int']['output'];
+  partner: Agency;
+};
+
+/** Whole days, ISO 8601 dates, both included. */
+export type Period = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+};
+
 export type PersonQuery = {
   /** ISO 8601, possibly reduced: 1961, 1961-03 or 1961-03-05. */
   dateOfBirth?: InputMaybe<Scalars['String']['input']>;
@@ -433,6 +512,12 @@ export type Query = {
   case: Maybe<Case>;
   /** Cases; same fan-out and `first` rule as `notices`. */
   cases: Array<Case>;
+  /**
+   * Every agency node's cooperation figures for the period (default: the last 12 months,
+   * this month included), one entry per node, in federation order. A node that does not
+   * answer is named in an error; the others' figures are still given.
+   */
+  cooperationReport: Array<Cooperation>;
   /** One notice, asked of its owner only. Null when it does not exist (or may not be seen). */
   notice: Maybe<Notice>;
   /**
@@ -487,6 +572,11 @@ export type QueryCasesArgs = {
   agencies?: InputMaybe<Array<Scalars['ID']['input']>>;
   filter?: InputMaybe<CaseFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCooperationReportArgs = {
+  period?: InputMaybe<Period>;
 };
 
 
@@ -820,10 +910,12 @@ export type ResolversTypes = {
   AccessRequest: ResolverTypeWrapper<AccessRequestRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AccessRequestFigures: ResolverTypeWrapper<AccessRequestFigures>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   AccessRequestStatus: AccessRequestStatus;
   Agency: ResolverTypeWrapper<AgencyRef>;
   AuditEntry: ResolverTypeWrapper<LedgerEntry>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditEvent: AuditEvent;
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -832,7 +924,10 @@ export type ResolversTypes = {
   CaseParticipant: ResolverTypeWrapper<CaseParticipantRow>;
   CaseRole: CaseRole;
   CaseStatus: CaseStatus;
+  ColourCount: ResolverTypeWrapper<ColourCount>;
+  Cooperation: ResolverTypeWrapper<Omit<Cooperation, 'agency' | 'disclosures' | 'jointCases'> & { agency: ResolversTypes['Agency'], disclosures: Array<ResolversTypes['MonthlyDisclosures']>, jointCases: Array<ResolversTypes['PartnerCount']> }>;
   CrimeType: CrimeType;
+  CrimeTypeCases: ResolverTypeWrapper<CrimeTypeCases>;
   DateOfBirth: ResolverTypeWrapper<BirthDateRow>;
   DateQualifier: DateQualifier;
   Disclosure: Disclosure;
@@ -847,6 +942,7 @@ export type ResolversTypes = {
   MatchField: MatchField;
   MatchOutcome: MatchOutcome;
   MatchReason: ResolverTypeWrapper<MatchReason>;
+  MonthlyDisclosures: ResolverTypeWrapper<Omit<MonthlyDisclosures, 'partner'> & { partner: ResolversTypes['Agency'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Name: ResolverTypeWrapper<NameRow>;
   NameKind: NameKind;
@@ -855,10 +951,11 @@ export type ResolversTypes = {
   NoticeColour: NoticeColour;
   NoticeFilter: NoticeFilter;
   NoticeStatus: NoticeStatus;
+  PartnerCount: ResolverTypeWrapper<Omit<PartnerCount, 'partner'> & { partner: ResolversTypes['Agency'] }>;
+  Period: Period;
   PersonQuery: PersonQuery;
   Purpose: Purpose;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ScreeningHit: ResolverTypeWrapper<ScreeningHitModel>;
   ScreeningRecord: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ScreeningRecord']>;
   Subject: ResolverTypeWrapper<SubjectRow>;
@@ -879,27 +976,34 @@ export type ResolversParentTypes = {
   AccessRequest: AccessRequestRow;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AccessRequestFigures: AccessRequestFigures;
+  Int: Scalars['Int']['output'];
+  Float: Scalars['Float']['output'];
   Agency: AgencyRef;
   AuditEntry: LedgerEntry;
-  Int: Scalars['Int']['output'];
   AuditVerification: AuditVerification;
   Boolean: Scalars['Boolean']['output'];
   Case: CaseRow;
   CaseFilter: CaseFilter;
   CaseParticipant: CaseParticipantRow;
+  ColourCount: ColourCount;
+  Cooperation: Omit<Cooperation, 'agency' | 'disclosures' | 'jointCases'> & { agency: ResolversParentTypes['Agency'], disclosures: Array<ResolversParentTypes['MonthlyDisclosures']>, jointCases: Array<ResolversParentTypes['PartnerCount']> };
+  CrimeTypeCases: CrimeTypeCases;
   DateOfBirth: BirthDateRow;
   Holdings: Holdings;
   IdentityDocument: DocumentRow;
   LedgerContradiction: LedgerContradiction;
   LocalizedText: LocalizedText;
   MatchReason: MatchReason;
+  MonthlyDisclosures: Omit<MonthlyDisclosures, 'partner'> & { partner: ResolversParentTypes['Agency'] };
   Mutation: Record<PropertyKey, never>;
   Name: NameRow;
   Notice: NoticeRow;
   NoticeFilter: NoticeFilter;
+  PartnerCount: Omit<PartnerCount, 'partner'> & { partner: ResolversParentTypes['Agency'] };
+  Period: Period;
   PersonQuery: PersonQuery;
   Query: Record<PropertyKey, never>;
-  Float: Scalars['Float']['output'];
   ScreeningHit: ScreeningHitModel;
   ScreeningRecord: ResolversUnionTypes<ResolversParentTypes>['ScreeningRecord'];
   Subject: SubjectRow;
@@ -928,9 +1032,20 @@ export type AccessRequestResolvers<ContextType = NodeContext, ParentType extends
   status?: Resolver<ResolversTypes['AccessRequestStatus'], ParentType, ContextType>;
 };
 
+export type AccessRequestFiguresResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['AccessRequestFigures'] = ResolversParentTypes['AccessRequestFigures']> = {
+  answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  approved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  denied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  medianHoursToDecision?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p90HoursToDecision?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type AgencyResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency'], FederationReferenceType extends FederationReferenceTypes['Agency'] = FederationReferenceTypes['Agency']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Agency']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  cooperation?: Resolver<Maybe<ResolversTypes['Cooperation']>, ParentType, ContextType, Partial<AgencyCooperationArgs>>;
   holdings?: Resolver<Maybe<ResolversTypes['Holdings']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -982,6 +1097,28 @@ export type CaseParticipantResolvers<ContextType = NodeContext, ParentType exten
   subject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
 };
 
+export type ColourCountResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['ColourCount'] = ResolversParentTypes['ColourCount']> = {
+  colour?: Resolver<ResolversTypes['NoticeColour'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CooperationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Cooperation'] = ResolversParentTypes['Cooperation']> = {
+  accessRequests?: Resolver<ResolversTypes['AccessRequestFigures'], ParentType, ContextType>;
+  agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+  casesByCrimeType?: Resolver<Array<ResolversTypes['CrimeTypeCases']>, ParentType, ContextType>;
+  disclosures?: Resolver<Array<ResolversTypes['MonthlyDisclosures']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  jointCases?: Resolver<Array<ResolversTypes['PartnerCount']>, ParentType, ContextType>;
+  noticesInForce?: Resolver<Array<ResolversTypes['ColourCount']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CrimeTypeCasesResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['CrimeTypeCases'] = ResolversParentTypes['CrimeTypeCases']> = {
+  closed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  crimeType?: Resolver<ResolversTypes['CrimeType'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type DateOfBirthResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['DateOfBirth'] = ResolversParentTypes['DateOfBirth']> = {
   date?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1021,6 +1158,13 @@ export type MatchReasonResolvers<ContextType = NodeContext, ParentType extends R
   outcome?: Resolver<ResolversTypes['MatchOutcome'], ParentType, ContextType>;
 };
 
+export type MonthlyDisclosuresResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['MonthlyDisclosures'] = ResolversParentTypes['MonthlyDisclosures']> = {
+  full?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hitOnly?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   decideAccessRequest?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationDecideAccessRequestArgs, 'decision' | 'id'>>;
   requestAccess?: Resolver<Maybe<ResolversTypes['AccessRequest']>, ParentType, ContextType, RequireFields<MutationRequestAccessArgs, 'idempotencyKey' | 'justification' | 'purpose' | 'recordId'>>;
@@ -1054,11 +1198,17 @@ export type NoticeResolvers<ContextType = NodeContext, ParentType extends Resolv
   unListing?: Resolver<Maybe<ResolversTypes['UnListing']>, ParentType, ContextType>;
 };
 
+export type PartnerCountResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['PartnerCount'] = ResolversParentTypes['PartnerCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accessRequests?: Resolver<Array<ResolversTypes['AccessRequest']>, ParentType, ContextType, Partial<QueryAccessRequestsArgs>>;
   auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'after' | 'agency' | 'first'>>;
   case?: Resolver<Maybe<ResolversTypes['Case']>, ParentType, ContextType, RequireFields<QueryCaseArgs, 'id'>>;
   cases?: Resolver<Array<ResolversTypes['Case']>, ParentType, ContextType, RequireFields<QueryCasesArgs, 'first'>>;
+  cooperationReport?: Resolver<Array<ResolversTypes['Cooperation']>, ParentType, ContextType, Partial<QueryCooperationReportArgs>>;
   notice?: Resolver<Maybe<ResolversTypes['Notice']>, ParentType, ContextType, RequireFields<QueryNoticeArgs, 'id'>>;
   notices?: Resolver<Array<ResolversTypes['Notice']>, ParentType, ContextType, RequireFields<QueryNoticesArgs, 'first'>>;
   screen?: Resolver<Array<ResolversTypes['ScreeningHit']>, ParentType, ContextType, RequireFields<QueryScreenArgs, 'first' | 'minScore' | 'person'>>;
@@ -1167,20 +1317,26 @@ export type WitnessedVerificationResolvers<ContextType = NodeContext, ParentType
 
 export type Resolvers<ContextType = NodeContext> = {
   AccessRequest?: AccessRequestResolvers<ContextType>;
+  AccessRequestFigures?: AccessRequestFiguresResolvers<ContextType>;
   Agency?: AgencyResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditVerification?: AuditVerificationResolvers<ContextType>;
   Case?: CaseResolvers<ContextType>;
   CaseParticipant?: CaseParticipantResolvers<ContextType>;
+  ColourCount?: ColourCountResolvers<ContextType>;
+  Cooperation?: CooperationResolvers<ContextType>;
+  CrimeTypeCases?: CrimeTypeCasesResolvers<ContextType>;
   DateOfBirth?: DateOfBirthResolvers<ContextType>;
   Holdings?: HoldingsResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
   LedgerContradiction?: LedgerContradictionResolvers<ContextType>;
   LocalizedText?: LocalizedTextResolvers<ContextType>;
   MatchReason?: MatchReasonResolvers<ContextType>;
+  MonthlyDisclosures?: MonthlyDisclosuresResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Name?: NameResolvers<ContextType>;
   Notice?: NoticeResolvers<ContextType>;
+  PartnerCount?: PartnerCountResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ScreeningHit?: ScreeningHitResolvers<ContextType>;
   ScreeningRecord?: ScreeningRecordResolvers<ContextType>;

@@ -70,7 +70,7 @@ export const permissions = shield(
       requestAccess: mayReadRecords,
       decideAccessRequest: ownStaff('reviewer', 'decide its access requests'),
     },
-    Agency: { holdings: mayReadRecords },
+    Agency: { holdings: mayReadRecords, cooperation: mayReadRecords },
     Notice: ownerOnlyLabels,
     Subject: ownerOnlyLabels,
     Case: ownerOnlyLabels,

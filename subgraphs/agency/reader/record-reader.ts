@@ -18,6 +18,9 @@ import type {
 } from '../store/rows.js';
 import { casesById, linkedCases, listCases } from '../store/scoped/cases.js';
 import { countHoldings } from '../store/scoped/holdings.js';
+import { countCooperation, type PeriodDays, type RecordFigures } from '../store/scoped/cooperation.js';
+
+export type { RecordFigures };
 import { listNotices, noticesById, noticesOfSubjects } from '../store/scoped/notices.js';
 import { screeningCandidates } from '../store/scoped/screening-candidates.js';
 import { linkedSubjects, listSubjects, subjectsById } from '../store/scoped/subjects.js';
@@ -177,6 +180,11 @@ export class RecordReader {
     this.#recorded(hits.map((hit) => hit.subject));
     this.#disclosures.addDetail('screening', fingerprint);
     return hits;
+  }
+
+  /** Cooperation figures' record counts, of records the caller reads in full: counts, not records. */
+  cooperation(period: PeriodDays): Promise<RecordFigures> {
+    return countCooperation(this.#db, this.#scope, this.agency, period);
   }
 
   /** How many records the caller may know of: counts, not records. */

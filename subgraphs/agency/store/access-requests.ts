@@ -61,6 +61,23 @@ export class AccessRequests {
     return select.orderBy('requestedAt', 'desc').orderBy('localId', 'desc').execute();
   }
 
+  /**
+   * When the requests made in a period were made and decided (docs/cooperation.md): those of
+   * one requester, or (for the owner's own users) all of them. `to` is the day after the period.
+   */
+  requestTimes(
+    period: { from: string; toExclusive: string },
+    requesterAgency: string | null,
+  ): Promise<Pick<AccessRequestRow, 'status' | 'requestedAt' | 'decidedAt'>[]> {
+    let select = this.store.db
+      .selectFrom('accessRequests')
+      .select(['status', 'requestedAt', 'decidedAt'])
+      .where('requestedAt', '>=', period.from)
+      .where('requestedAt', '<', period.toExclusive);
+    if (requesterAgency) select = select.where('requesterAgency', '=', requesterAgency);
+    return select.execute();
+  }
+
   /** Creates a PENDING request and its ledger entry; a retry with the same key returns the first. */
   async create(request: NewAccessRequest, audit: AuditOf): Promise<AccessRequestRow> {
     return this.store.writeTransaction(async (trx) => {

@@ -98,6 +98,38 @@ export class AuditLedger {
     return written;
   }
 
+  /**
+   * How many records the ledger says were disclosed in a period, by month, partner and level
+   * (docs/cooperation.md): to one partner, or (for the owner's own users) to all of them.
+   * `toExclusive` is the day after the period.
+   */
+  async disclosureCounts(
+    period: { from: string; toExclusive: string },
+    callerAgency: string | null,
+  ): Promise<{ month: string; partner: string; disclosure: 'FULL' | 'HIT_ONLY'; records: number }[]> {
+    // record_ids is JSON text on both dialects; each entry lists the records it disclosed.
+    const records =
+      this.store.dialect === 'postgres'
+        ? sql<number>`sum(json_array_length(record_ids::json))`
+        : sql<number>`sum(json_array_length(record_ids))`;
+    let select = this.store.db
+      .selectFrom('auditLedger')
+      .select([sql<string>`substr(recorded_at, 1, 7)`.as('month'), 'callerAgency', 'disclosure', records.as('records')])
+      .where('event', '=', 'DISCLOSURE')
+      .where('recordedAt', '>=', period.from)
+      .where('recordedAt', '<', period.toExclusive);
+    if (callerAgency) select = select.where('callerAgency', '=', callerAgency);
+    const rows = await select.groupBy([sql`substr(recorded_at, 1, 7)`, 'callerAgency', 'disclosure']).execute();
+    return rows
+      .filter((row) => row.disclosure === 'FULL' || row.disclosure === 'HIT_ONLY')
+      .map((row) => ({
+        month: row.month,
+        partner: row.callerAgency,
+        disclosure: row.disclosure as 'FULL' | 'HIT_ONLY',
+        records: Number(row.records),
+      }));
+  }
+
   /** Entries after `after` (a sequence number), oldest first. */
   async entries(first: number, after = 0): Promise<LedgerEntry[]> {
     const rows = await this.store.db

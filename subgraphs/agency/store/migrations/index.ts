@@ -7,6 +7,7 @@ import { screeningMigration } from './0005-screening.js';
 import { witnessingMigration } from './0006-witnessing.js';
 import { listOrderMigration } from './0007-list-order.js';
 import { nameSearchMigration } from './0008-name-search.js';
+import { cooperationMigration } from './0009-cooperation.js';
 
 // Migrations are code, one file each, applied in name order on every start; written with
 // Kysely's schema builder so the same steps run on SQLite and PostgreSQL. The names are the
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_witnessing': witnessingMigration,
   '0007_list_order': listOrderMigration,
   '0008_name_search': nameSearchMigration,
+  '0009_cooperation': cooperationMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
