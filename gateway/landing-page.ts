@@ -3,11 +3,15 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { FastifyRequest } from 'fastify';
 import { DEV_ISSUER, ensureDevIssuer, mintToken } from '../lib/auth/dev-issuer.js';
 import type { Config } from '../lib/config/index.js';
+import { GRAPHQL_PATH } from '../lib/http/serve.js';
+import { explorerPage } from './explorer.js';
 
-// Apollo Sandbox at the gateway's URL, in development only. A browser on this machine gets
-// it with a demo partner's token pre-filled (TH-RTP, officer, from the dev issuer); anyone
-// else gets it without one: a development token is a working credential, and it must not
-// be handed to a network. "On this machine" means both ends are loopback: the connection
+// The page browsers get at the gateway's URL (docs/explorer.md): the gateway's own explorer
+// (explorer.ts, works with no internet), Apollo Sandbox where configured (it loads from
+// Apollo's sites), or nothing: unset, the explorer in development and nothing in production.
+// In development a browser on this machine gets it with a demo partner's token pre-filled
+// (TH-RTP, officer, from the dev issuer); anyone else gets it without one: a development
+// token is a working credential, and it must not be handed to a network. "On this machine" means both ends are loopback: the connection
 // comes from a loopback address AND the browser asked for a loopback host name, so a page
 // of another site that resolves its name to 127.0.0.1 (DNS rebinding) gets no token either.
 
@@ -30,12 +34,22 @@ const PURPOSE_HEADER = { 'X-Purpose': 'CRIMINAL_INVESTIGATION' };
 const TOKEN_TTL = '1h';
 const RENDER_EVERY_MS = 5 * 60 * 1000;
 
-/** The landing page for a request, or null in production (no page: GraphQL only). */
+export type ExplorerMode = 'local' | 'sandbox' | 'off';
+
+/** What browsers get: as configured, else the local explorer, and in production nothing. */
+export function explorerMode(config: Config): ExplorerMode {
+  return config.federation.gateway.explorer ?? (config.production ? 'off' : 'local');
+}
+
+/** The landing page for a request; undefined when browsers get none (GraphQL only). */
 export function landingPage(config: Config): ((request: FastifyRequest) => Promise<string | null>) | undefined {
-  if (config.production) return undefined;
-  const withoutToken = cachedPage(async () => PURPOSE_HEADER);
-  const devIssuer = config.federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER);
-  const withToken = devIssuer ? cachedPage(() => demoHeaders(config)) : withoutToken;
+  const mode = explorerMode(config);
+  if (mode === 'off') return undefined;
+  const render = mode === 'local' ? renderExplorer : renderSandbox;
+  const withoutToken = cachedPage(async () => PURPOSE_HEADER, render);
+  // A development token only, never in production, even with the explorer enabled there.
+  const devIssuer = !config.production && config.federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER);
+  const withToken = devIssuer ? cachedPage(() => demoHeaders(config), render) : withoutToken;
   return async (request) => (isLocalBrowser(request) ? withToken() : withoutToken());
 }
 
@@ -60,15 +74,23 @@ async function demoHeaders(config: Config): Promise<Record<string, string>> {
   return { Authorization: `Bearer ${token}`, ...PURPOSE_HEADER };
 }
 
-/** Apollo's local landing page (Sandbox) with these shared headers, re-rendered every few minutes. */
-function cachedPage(headers: () => Promise<Record<string, string>>): () => Promise<string> {
+/** A page with these headers, re-rendered every few minutes (its token lives an hour). */
+function cachedPage(
+  headers: () => Promise<Record<string, string>>,
+  render: (headers: Record<string, string>) => Promise<string>,
+): () => Promise<string> {
   let rendered: { html: string; at: number } | undefined;
   return async () => {
     if (!rendered || Date.now() - rendered.at > RENDER_EVERY_MS) {
-      rendered = { html: await renderSandbox(await headers()), at: Date.now() };
+      rendered = { html: await render(await headers()), at: Date.now() };
     }
     return rendered.html;
   };
+}
+
+/** The gateway's own explorer, asking the gateway at its own path. */
+async function renderExplorer(headers: Record<string, string>): Promise<string> {
+  return explorerPage({ endpoint: GRAPHQL_PATH, headers, query: EXAMPLE_QUERY });
 }
 
 async function renderSandbox(sharedHeaders: Record<string, string>): Promise<string> {

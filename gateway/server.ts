@@ -22,7 +22,8 @@ import { DIRECTORY_SUBGRAPH, readSdl, readSupergraph, RECORDS_SUBGRAPH } from '.
 import { HttpAgencyClient } from './datasources/agency-client.js';
 import { listRootFields } from './datasources/list-fields.js';
 import { SovereignDataSource } from './datasources/sovereign-data-source.js';
-import { landingPage } from './landing-page.js';
+import { explorerMode, landingPage } from './landing-page.js';
+import { explorerRoutes } from './explorer.js';
 import { reservedAliasRule } from './reserved-alias.js';
 import { createRateLimiter } from './rate-limit.js';
 import { admission, guards } from './admission.js';
@@ -132,6 +133,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     ready: federationReadinessCheck(federation, links.fetch),
     tls: tls && { watch: tls, clientCertificates: 'none' },
     landingPage: landingPage(config),
+    routes: explorerMode(config) === 'local' ? explorerRoutes : undefined,
     // Refusals are metered before a question waits for its turn: a refused address does not queue.
     guard: guards(
       refusalMeter({ refusals: federation.gateway.refusalsPerAddress, windowSeconds: federation.gateway.rateLimitWindowSeconds }),

@@ -155,6 +155,8 @@ export const federationFileSchema = z.preprocess(
         .object({
           port: setting(toPort, 'gateway.port', 4000),
           nodeTimeoutMs: setting(upTo(MAX_TIMEOUT_MS), `gateway.nodeTimeoutMs (1-${MAX_TIMEOUT_MS})`, 2000),
+          // The page browsers get at the gateway's URL (docs/explorer.md); unset: "local", or "off" in production.
+          explorer: z.enum(['local', 'sandbox', 'off'], { error: 'gateway.explorer must be "local", "sandbox" or "off"' }).optional(),
           maxAnswerBytes: setting(upTo(256 * 1024 * 1024), 'gateway.maxAnswerBytes (1-268435456)', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
           breakerFailures: setting(upTo(1000), 'gateway.breakerFailures (1-1000)', DEFAULT_GATEWAY_GUARDS.breakerFailures),
           breakerCoolDownMs: setting(upTo(3_600_000), 'gateway.breakerCoolDownMs (1-3600000)', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),

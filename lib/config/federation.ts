@@ -26,7 +26,12 @@ export interface FederationConfig {
   dataDir: string;
   /** Whose tokens the gateway and every node accept. */
   trust: TrustConfig;
-  gateway: { port: number; nodeTimeoutMs: number } & GatewayGuards;
+  gateway: {
+    port: number;
+    nodeTimeoutMs: number;
+    /** What browsers get at the gateway's URL: the local explorer, Apollo Sandbox (which loads from Apollo's sites), or nothing. Unset: local, off in production. */
+    explorer?: 'local' | 'sandbox' | 'off';
+  } & GatewayGuards;
   /** Where the directory service listens (its data is the Directory value, lib/config/directory.ts). */
   directory: { port: number; url: string };
   agencies: AgencyNodeConfig[];

@@ -266,12 +266,12 @@ describe.each(SETUPS)('walking federation on $name', ({ store: kind, tls }) => {
   });
 
   describe('developer experience', () => {
-    it('shows Apollo Sandbox at the gateway URL in a browser', async () => {
+    it("shows the gateway's own explorer at its URL in a browser (tests/e2e/explorer/ opens it)", async () => {
       const response = await fed.fetch(fed.gatewayUrl, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(200);
       const html = await response.text();
       expect(html).toMatch(/<html/i);
-      expect(html).toMatch(/sandbox/i);
+      expect(html).toContain('<script src="/explorer/explorer.js">');
     });
 
     it('has introspection on outside production', async () => {

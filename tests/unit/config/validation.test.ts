@@ -83,6 +83,11 @@ describe('federation.json refusals', () => {
       { agencies: [node()], limits: { deadlineMs: 3_000_000 } },
       'limits.deadlineMs must be at most 600000.',
     ],
+    [
+      'an explorer that is not one of the three',
+      { agencies: [node()], gateway: { explorer: 'graphiql' } },
+      'gateway.explorer must be "local", "sandbox" or "off"',
+    ],
     ['a file that is not an object', [node()], 'the file must be an object.'],
   ];
 
