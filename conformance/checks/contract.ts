@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { readSdl } from '../../schema/supergraph.js';
-import { graphqlBody } from '../client.js';
+import { graphqlBody, type Exchange } from '../client.js';
 import type { Check, Kit } from '../kit.js';
 import { list, shown } from './show.js';
 
@@ -24,8 +24,16 @@ import { list, shown } from './show.js';
 
 const SERVICE_QUERY = '{ _service { sdl } }';
 
+/** The node's answer to _service, asked once per run: both contract checks read it. */
+const serviceAnswers = new WeakMap<Kit, Promise<Exchange>>();
+
 async function nodeSdl(kit: Kit, fail: Parameters<Check['run']>[1], contract: string): Promise<string | undefined> {
-  const exchange = await kit.client.post(SERVICE_QUERY, undefined, await kit.as(kit.callers[0]!));
+  let answer = serviceAnswers.get(kit);
+  if (!answer) {
+    answer = kit.as(kit.callers[0]!).then((credentials) => kit.client.post(SERVICE_QUERY, undefined, credentials));
+    serviceAnswers.set(kit, answer);
+  }
+  const exchange = await answer;
   const sdl = (graphqlBody(exchange).data?._service as { sdl?: unknown } | undefined)?.sdl;
   if (typeof sdl === 'string' && sdl.length > 0) return sdl;
   fail({ request: exchange.request, got: shown(exchange), contract });

@@ -25,7 +25,7 @@ export interface Observation {
 }
 
 /** Lookups per request, within the federation's operation limits (20 root fields, 30 aliases). */
-const LOOKUPS_PER_REQUEST = 15;
+export const LOOKUPS_PER_REQUEST = 15;
 const KINDS: RecordKind[] = ['Notice', 'Subject', 'Case'];
 
 const observations = new WeakMap<Kit, Map<string, Promise<Observation>>>();

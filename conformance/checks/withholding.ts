@@ -3,7 +3,7 @@ import type { RecordKind } from '../dataset/format.js';
 import type { Check, Kit } from '../kit.js';
 import { HIT_ONLY_FIELDS, hitOnlyExtras, linkShown, ROOT_FIELDS, SELECTIONS } from '../policy.js';
 import { forCallers, sameIds, whom } from './disclosure.js';
-import { answersOf, ids, levelsFor, type Value } from './observe.js';
+import { answersOf, ids, levelsFor, LOOKUPS_PER_REQUEST, type Value } from './observe.js';
 import { json, list, shown } from './show.js';
 
 // What a record may carry at its level: a HIT_ONLY record only who holds it and what it is
@@ -15,7 +15,6 @@ const hitOnlyPromise = (kind: RecordKind) =>
 
 /** Every field but the level: a node that withholds by looking at the asked level would show the withheld ones here. */
 const WITHOUT_LEVEL = (kind: RecordKind) => SELECTIONS[kind].replace('__typename ', '').replace(' disclosure ', ' ');
-const LOOKUPS_PER_REQUEST = 15;
 
 /** The data set's links, by local id. */
 function links(kit: Kit) {

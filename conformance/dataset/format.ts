@@ -6,25 +6,62 @@ import { z } from 'zod';
 // (docs/conformance.md). The records belong to whichever agency loads them: ids are local,
 // and a case's participating agencies leave out the owner, which every loader adds first.
 
+/**
+ * The contract's enums the format uses, by their names in schema/records.graphql. Spelled out,
+ * not imported from a node's code: the format is the contract's, and a test holds each list
+ * to the contract's SDL (tests/unit/conformance/dataset.test.ts).
+ */
+export const CONTRACT_ENUMS = {
+  Tlp: ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'],
+  HandlingCode: ['H0', 'H1', 'H2', 'H3'],
+  NoticeColour: ['RED', 'YELLOW', 'BLUE', 'BLACK', 'GREEN', 'ORANGE', 'PURPLE', 'SILVER', 'UN_SPECIAL', 'DIFFUSION'],
+  NoticeStatus: ['ACTIVE', 'CANCELLED', 'EXPIRED'],
+  SubjectKind: ['PERSON', 'ORGANISATION'],
+  Gender: ['MALE', 'FEMALE', 'UNKNOWN'],
+  NameKind: ['PRIMARY', 'ORIGINAL_SCRIPT', 'ALIAS'],
+  NameQuality: ['GOOD', 'LOW'],
+  DateQualifier: ['EXACT', 'APPROXIMATELY', 'BETWEEN'],
+  DocumentType: ['PASSPORT', 'NATIONAL_ID', 'DRIVING_LICENCE', 'RESIDENCE_PERMIT', 'OTHER'],
+  CrimeType: [
+    'TELECOM_FRAUD',
+    'CYBER_FRAUD',
+    'CYBERCRIME',
+    'DRUG_TRAFFICKING',
+    'TRAFFICKING_IN_PERSONS',
+    'MIGRANT_SMUGGLING',
+    'MONEY_LAUNDERING',
+    'TERRORISM',
+    'FIREARMS_TRAFFICKING',
+    'ENVIRONMENTAL_CRIME',
+    'CORRUPTION',
+    'CHILD_SEXUAL_EXPLOITATION',
+    'HOMICIDE',
+    'ARMED_ROBBERY',
+    'ORGANISED_CRIME',
+  ],
+  CaseStatus: ['OPEN', 'UNDER_INVESTIGATION', 'SUSPENDED', 'CLOSED'],
+  CaseRole: ['SUSPECT', 'ACCOMPLICE', 'VICTIM', 'WITNESS', 'PERSON_OF_INTEREST'],
+} as const;
+
 export const DATASET_FORMAT = 'records-federation-conformance/1';
 
-const tlp = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED']);
+const tlp = z.enum(CONTRACT_ENUMS.Tlp);
 const localId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 const text = z.object({ language: z.string().min(2), text: z.string().min(1), original: z.boolean() }).strict();
 
 const subject = z
   .object({
     localId,
-    kind: z.enum(['PERSON', 'ORGANISATION']),
-    gender: z.enum(['MALE', 'FEMALE', 'UNKNOWN']).nullable(),
+    kind: z.enum(CONTRACT_ENUMS.SubjectKind),
+    gender: z.enum(CONTRACT_ENUMS.Gender).nullable(),
     names: z
       .array(
         z
           .object({
             full: z.string().min(1),
             script: z.string().length(4),
-            kind: z.enum(['PRIMARY', 'ORIGINAL_SCRIPT', 'ALIAS']),
-            quality: z.enum(['GOOD', 'LOW']).nullable(),
+            kind: z.enum(CONTRACT_ENUMS.NameKind),
+            quality: z.enum(CONTRACT_ENUMS.NameQuality).nullable(),
           })
           .strict(),
       )
@@ -32,7 +69,7 @@ const subject = z
     birthDates: z.array(
       z
         .object({
-          qualifier: z.enum(['EXACT', 'APPROXIMATELY', 'BETWEEN']),
+          qualifier: z.enum(CONTRACT_ENUMS.DateQualifier),
           date: z.string().nullable(),
           from: z.string().nullable(),
           to: z.string().nullable(),
@@ -43,7 +80,7 @@ const subject = z
     documents: z.array(
       z
         .object({
-          type: z.enum(['PASSPORT', 'NATIONAL_ID', 'DRIVING_LICENCE', 'RESIDENCE_PERMIT', 'OTHER']),
+          type: z.enum(CONTRACT_ENUMS.DocumentType),
           number: z.string().min(1),
           issuingCountry: z.string().length(2).nullable(),
         })
@@ -55,8 +92,8 @@ const subject = z
 const notice = z
   .object({
     localId,
-    colour: z.enum(['RED', 'YELLOW', 'BLUE', 'BLACK', 'GREEN', 'ORANGE', 'PURPLE', 'SILVER', 'UN_SPECIAL', 'DIFFUSION']),
-    status: z.enum(['ACTIVE', 'CANCELLED', 'EXPIRED']),
+    colour: z.enum(CONTRACT_ENUMS.NoticeColour),
+    status: z.enum(CONTRACT_ENUMS.NoticeStatus),
     subjectLocalId: localId,
     reference: z.string().min(1),
     title: z.array(text),
@@ -72,32 +109,10 @@ const caseRecord = z
     localId,
     reference: z.string().min(1),
     title: z.array(text),
-    crimeTypes: z
-      .array(
-        z.enum([
-          'TELECOM_FRAUD',
-          'CYBER_FRAUD',
-          'CYBERCRIME',
-          'DRUG_TRAFFICKING',
-          'TRAFFICKING_IN_PERSONS',
-          'MIGRANT_SMUGGLING',
-          'MONEY_LAUNDERING',
-          'TERRORISM',
-          'FIREARMS_TRAFFICKING',
-          'ENVIRONMENTAL_CRIME',
-          'CORRUPTION',
-          'CHILD_SEXUAL_EXPLOITATION',
-          'HOMICIDE',
-          'ARMED_ROBBERY',
-          'ORGANISED_CRIME',
-        ]),
-      )
-      .min(1),
-    status: z.enum(['OPEN', 'UNDER_INVESTIGATION', 'SUSPENDED', 'CLOSED']),
+    crimeTypes: z.array(z.enum(CONTRACT_ENUMS.CrimeType)).min(1),
+    status: z.enum(CONTRACT_ENUMS.CaseStatus),
     openedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    subjects: z.array(
-      z.object({ subjectLocalId: localId, role: z.enum(['SUSPECT', 'ACCOMPLICE', 'VICTIM', 'WITNESS', 'PERSON_OF_INTEREST']) }).strict(),
-    ),
+    subjects: z.array(z.object({ subjectLocalId: localId, role: z.enum(CONTRACT_ENUMS.CaseRole) }).strict()),
     /** Other agencies taking part; the owner is not listed (a loader puts it first). */
     participatingAgencies: z.array(z.string()),
   })
@@ -106,7 +121,7 @@ const caseRecord = z
 const labels = z
   .object({
     tlp,
-    handling: z.enum(['H0', 'H1', 'H2', 'H3']),
+    handling: z.enum(CONTRACT_ENUMS.HandlingCode),
     releasableTo: z.array(z.string()),
     discoverable: z.boolean(),
   })

@@ -71,11 +71,23 @@ export interface CooperationFigures extends Omit<RecordFigures, 'jointCases'> {
   disclosures: { month: string; partner: AgencyRef; full: number; hitOnly: number }[];
 }
 
-export async function cooperationOf(
-  context: NodeContext,
-  asked: { from: string; to: string } | null | undefined,
-): Promise<CooperationFigures> {
+/** Figures already worked out in a request, by period: a question that asks for them under many aliases costs them once. */
+const perRequest = new WeakMap<NodeContext, Map<string, Promise<CooperationFigures>>>();
+
+export function cooperationOf(context: NodeContext, asked: { from: string; to: string } | null | undefined): Promise<CooperationFigures> {
   const period = periodOf(asked);
+  let known = perRequest.get(context);
+  if (!known) perRequest.set(context, (known = new Map()));
+  const key = `${period.from}/${period.to}`;
+  let figures = known.get(key);
+  if (!figures) {
+    figures = figuresOf(context, period);
+    known.set(key, figures);
+  }
+  return figures;
+}
+
+async function figuresOf(context: NodeContext, period: Period): Promise<CooperationFigures> {
   const caller = context.caller!;
   // The owner's own users see every partner's requests and disclosures; a partner its own.
   const whose = caller.agency === context.agency ? null : caller.agency;

@@ -6,7 +6,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../../conformance/dataset/build.js';
-import { readDataset, type DatasetLabels } from '../../../conformance/dataset/format.js';
+import { CONTRACT_ENUMS, readDataset, type DatasetLabels } from '../../../conformance/dataset/format.js';
+import { readSdl } from '../../../schema/supergraph.js';
+import { buildASTSchema, isEnumType, parse } from 'graphql';
 import { entryHash as kitEntryHash } from '../../../conformance/checks/audit.js';
 import { expectedLevel } from '../../../conformance/policy.js';
 import { loadConfig } from '../../../lib/config/index.js';
@@ -22,6 +24,14 @@ const DATASET_FILE = path.join(PROJECT_ROOT, 'conformance', 'dataset.json');
 describe('conformance/dataset.json', () => {
   it('is what conformance/dataset/build.ts makes (regenerate it with the builder, never by hand)', () => {
     expect(JSON.parse(readFileSync(DATASET_FILE, 'utf8'))).toEqual(buildDataset());
+  });
+
+  it("uses the contract's enums, value for value (schema/records.graphql)", () => {
+    const contract = buildASTSchema(parse(readSdl('records')), { assumeValidSDL: true });
+    for (const [name, values] of Object.entries(CONTRACT_ENUMS)) {
+      const type = contract.getType(name);
+      expect(type && isEnumType(type) ? type.getValues().map((value) => value.name) : `no enum ${name}`, name).toEqual(values);
+    }
   });
 
   it('reads back in its format', () => {
