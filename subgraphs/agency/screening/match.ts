@@ -45,7 +45,24 @@ function tokenSimilarity(a: string, b: string): number {
 }
 
 /** Name particles that one source writes and another leaves out: missing them costs nothing. */
-const PARTICLES = new Set(['al', 'el', 'ul', 'bin', 'ibn', 'bint', 'binti', 'van', 'von', 'de', 'da', 'di', 'del', 'der', 'la', 'le']);
+export const PARTICLES = new Set([
+  'al',
+  'el',
+  'ul',
+  'bin',
+  'ibn',
+  'bint',
+  'binti',
+  'van',
+  'von',
+  'de',
+  'da',
+  'di',
+  'del',
+  'der',
+  'la',
+  'le',
+]);
 
 /** A missing or extra name part weighs this much against the matched ones. */
 const EXTRA_ASKED = 0.5;
