@@ -31,6 +31,8 @@ export interface Credentials {
   shownAs?: string;
   /** X-Purpose, or none. */
   purpose?: string;
+  /** Accept-Language, or none. */
+  acceptLanguage?: string;
 }
 
 /** The largest answer the kit reads: the data set's largest answer is about 100 kB; a node sending more is cut off. */
@@ -73,6 +75,7 @@ export class NodeClient {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (credentials.authorization !== undefined) headers.authorization = credentials.authorization;
     if (credentials.purpose !== undefined) headers['x-purpose'] = credentials.purpose;
+    if (credentials.acceptLanguage !== undefined) headers['accept-language'] = credentials.acceptLanguage;
     const shown: ShownRequest = {
       query,
       ...(variables ? { variables } : {}),

@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/authenticate.js';
 import { TokenVerifier } from '../lib/auth/verify.js';
 import type { Config } from '../lib/config/index.js';
+import { acceptedLanguages } from '../lib/language.js';
 import { formatErrorFor } from '../lib/errors.js';
 import { argumentRulesPlugin } from '../lib/limits/arguments.js';
 import { operationLimits } from '../lib/limits/operation-limits.js';
@@ -35,6 +36,8 @@ export interface GatewayContext extends AuthenticatedContext, LoggedContext {
   /** Aborted when the partner hangs up: the gateway stops asking nodes for an answer nobody reads. */
   abandoned: AbortSignal;
   fetches: { agency: string; ms: number; outcome: string }[];
+  /** The languages the partner's Accept-Language asks for, most wanted first, passed on to every node (docs/languages.md). */
+  languages: readonly string[];
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<Service> {
@@ -56,9 +59,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     logger,
     // Each node verifies the caller again: the gateway passes the token and purpose on.
     forwardHeaders: (context) => {
-      const { requestId, caller } = context as unknown as GatewayContext;
+      const { requestId, caller, languages } = context as unknown as GatewayContext;
       return {
         'x-request-id': requestId,
+        // Checked and bounded here: a node gets well-formed tags in order, never the partner's raw header.
+        ...(languages.length > 0 ? { 'accept-language': languages.join(', ') } : {}),
         ...(caller ? { authorization: `Bearer ${caller.token}`, 'x-purpose': caller.purpose } : {}),
       };
     },
@@ -128,7 +133,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
       const fetches: GatewayContext['fetches'] = [];
       const requestLog = logFieldsOf(raw);
       requestLog.fetches = fetches;
-      return { requestId, abandoned, caller: null, fetches, requestLog };
+      const languages = acceptedLanguages(raw.headers['accept-language']);
+      return { requestId, abandoned, caller: null, fetches, requestLog, languages };
     },
     ready: federationReadinessCheck(federation, links.fetch),
     tls: tls && { watch: tls, clientCertificates: 'none' },

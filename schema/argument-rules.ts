@@ -1,5 +1,6 @@
 import type { ArgumentBounds, ArgumentRule, ArgumentRules } from '../lib/limits/arguments.js';
 import { isWellFormedAgencyCode } from '../lib/ids.js';
+import { canonicalLanguageTag } from '../lib/language.js';
 import { clip } from '../lib/text.js';
 
 // The ranges of the records contract's arguments, in one place: the gateway refuses a value
@@ -62,6 +63,15 @@ function shown(value: string): string {
   return JSON.stringify(clip(value, 40));
 }
 
+function languageTag(value: unknown): string | undefined {
+  return typeof value === 'string' && canonicalLanguageTag(value) === undefined
+    ? `must be a BCP 47 language tag such as fr, zh-Hans or pt-BR; got ${shown(value)}.`
+    : undefined;
+}
+
+/** A text field's language (docs/languages.md). */
+const inLanguage = { lang: languageTag };
+
 const page = integer(0, MAX_PAGE, " (each agency's share of the list)");
 const list = { first: page, agencies: agencyList };
 
@@ -95,6 +105,10 @@ export const ARGUMENT_RULES: ArgumentRules = new Map<string, Record<string, Argu
       'period.to': matching(ISO_DATE, 'an ISO 8601 date such as 2026-12-31'),
     },
   ],
+  ['Notice.title', inLanguage],
+  ['Notice.charges', inLanguage],
+  ['Case.title', inLanguage],
+  ['UnListing.narrative', inLanguage],
   ['Query.auditTrail', { first: page, after: integer(0, 2 ** 31 - 1) }],
   ['Query.witnessedHeads', { first: page }],
   ['Query.accessRequests', { agencies: agencyList }],

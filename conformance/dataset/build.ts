@@ -12,6 +12,30 @@ const AUDIENCES: string[][] = [[], ['TH-RTP'], ['ASEAN'], ['EU'], ['DE-BKA', 'ME
 const HANDLING = ['H0', 'H1', 'H2', 'H3'] as const;
 const COMBINATIONS = TLPS.length * AUDIENCES.length * 2;
 
+/**
+ * A notice's title in every shape the language rule meets (docs/languages.md): written in
+ * English with a French translation; in Thai with English and a narrower Chinese tag; in
+ * Arabic with French only, so that a language the owner lacks falls back to the original.
+ */
+function noticeTitle(i: number): ConformanceDataset['notices'][number]['title'] {
+  const n = i + 1;
+  if (i % 3 === 0)
+    return [
+      { language: 'en', text: `Conformance notice ${n}`, original: true },
+      { language: 'fr', text: `Notice de conformité ${n}`, original: false },
+    ];
+  if (i % 3 === 1)
+    return [
+      { language: 'th', text: `ประกาศทดสอบ ${n}`, original: true },
+      { language: 'en', text: `Conformance notice ${n}`, original: false },
+      { language: 'zh-Hant', text: `一致性通報 ${n}`, original: false },
+    ];
+  return [
+    { language: 'ar', text: `إشعار المطابقة ${n}`, original: true },
+    { language: 'fr', text: `Notice de conformité ${n}`, original: false },
+  ];
+}
+
 /** Invented persons; the surname is unique to each, so a name filter on it finds that person's subjects only. */
 const PERSONS: {
   latin: string;
@@ -108,11 +132,12 @@ export function buildDataset(): ConformanceDataset {
       status: (['ACTIVE', 'CANCELLED', 'EXPIRED'] as const)[i % 3]!,
       subjectLocalId: subjectId(i * 3),
       reference: `CONF-N/${pad(i + 1)}-2024`,
-      title: [
-        { language: 'en', text: `Conformance notice ${i + 1}`, original: true },
-        { language: 'fr', text: `Notice de conformité ${i + 1}`, original: false },
+      title: noticeTitle(i),
+      charges: [
+        i % 2 === 0
+          ? { language: 'en', text: `Invented charge ${i + 1}`, original: true }
+          : { language: 'es', text: `Cargo inventado ${i + 1}`, original: true },
       ],
-      charges: [{ language: 'en', text: `Invented charge ${i + 1}`, original: true }],
       // Dates in another order than ids: a list ordered by a withheld date does not look ordered by id.
       issuedOn: day((i * 17) % COMBINATIONS),
       requestingCountry: i % 5 === 0 ? null : PERSONS[i % PERSONS.length]!.nationality,

@@ -39,6 +39,8 @@ export class NodeContext implements LoggedContext, DeadlineContext {
     readonly deadline: Deadline = new Deadline(DEFAULT_LIMITS.deadlineMs),
     /** Verifies the owner's ledger with its witnesses (witness/); by default against nothing but the chain. */
     private readonly ledgerCheck?: () => Promise<FullVerification>,
+    /** The languages the request's Accept-Language asks for, most wanted first (lib/language.ts). */
+    readonly languages: readonly string[] = [],
   ) {}
 
   get agency(): string {

@@ -6,6 +6,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { LogEvent } from 'kysely';
 import { applyMiddleware } from 'graphql-middleware';
 import { authenticationPlugin } from '../../lib/auth/authenticate.js';
+import { acceptedLanguages } from '../../lib/language.js';
 import type { TokenVerifier } from '../../lib/auth/verify.js';
 import type { Directory } from '../../lib/config/directory.js';
 import { formatErrorFor } from '../../lib/errors.js';
@@ -110,7 +111,12 @@ export interface NodeServerOptions {
  */
 export function createNodeServer(options: NodeServerOptions): {
   server: ApolloServer<NodeContext>;
-  context: (request?: { requestId: string; requestLog: RequestLogFields; deadline?: Deadline }) => NodeContext;
+  context: (request?: {
+    requestId: string;
+    requestLog: RequestLogFields;
+    deadline?: Deadline;
+    languages?: readonly string[];
+  }) => NodeContext;
 } {
   const { agency, store, verifier, logger, extension } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -157,6 +163,7 @@ export function createNodeServer(options: NodeServerOptions): {
         request.requestLog,
         request.deadline ?? new Deadline(limits.deadlineMs),
         options.ledgerCheck,
+        request.languages,
       ),
   };
 }
@@ -187,7 +194,12 @@ export async function startAgencyNode(options: AgencyNodeOptions): Promise<Servi
       tls: options.tls,
       logger,
       context: async ({ requestId, raw, abandoned }) =>
-        context({ requestId, requestLog: logFieldsOf(raw), deadline: Deadline.fromHeaders(raw.headers, budgetMs, abandoned) }),
+        context({
+          requestId,
+          requestLog: logFieldsOf(raw),
+          deadline: Deadline.fromHeaders(raw.headers, budgetMs, abandoned),
+          languages: acceptedLanguages(raw.headers['accept-language']),
+        }),
       ready: async () => (prepared ? storeReadiness(store, database) : { ready: false, checks: { store: 'preparing' } }),
       routes: witnessing && witnessRoutes(witnessing.witness, () => prepared),
     });

@@ -41,6 +41,8 @@ export interface QueryOptions {
   purpose?: string | null;
   /** Another endpoint than the gateway, e.g. a node's URL. */
   url?: string;
+  /** More headers, e.g. Accept-Language. */
+  headers?: Record<string, string>;
 }
 
 export interface TestFederation {
@@ -175,7 +177,7 @@ export async function startTestFederation(options: TestFederationOptions = {}): 
   };
   const query = async <T>(text: string, variables: Record<string, unknown> = {}, options: QueryOptions = {}) => {
     const caller = options.as === undefined ? DEFAULT_CALLER : options.as;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (caller) headers.authorization = `Bearer ${await token(caller)}`;
     const purpose = options.purpose === undefined ? 'CRIMINAL_INVESTIGATION' : options.purpose;
     if (purpose) headers['x-purpose'] = purpose;

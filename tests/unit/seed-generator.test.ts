@@ -32,11 +32,16 @@ const DIRECTORY = new Set([
 ]);
 const INTERPOL_COLOURS = ['RED', 'YELLOW', 'BLUE', 'BLACK', 'GREEN', 'ORANGE', 'PURPLE', 'SILVER', 'UN_SPECIAL'];
 
-const LANGUAGES: Record<Agency, { originals: string[]; all: string[] }> = {
-  INTERPOL: { originals: ['en', 'fr', 'es', 'ar'], all: ['en', 'fr', 'es', 'ar'] },
-  EUROPOL: { originals: ['en', 'de', 'fr'], all: ['en', 'de', 'fr'] },
-  ASEANAPOL: { originals: ['en', 'th', 'vi', 'ms', 'id'], all: ['en', 'th', 'vi', 'ms', 'id'] },
-  LMLECC: { originals: ['zh', 'th', 'lo', 'my', 'km', 'vi'], all: ['zh', 'th', 'lo', 'my', 'km', 'vi', 'en'] },
+/** `always`: the working languages every text of the agency is given in (docs/languages.md). */
+const LANGUAGES: Record<Agency, { originals: string[]; all: string[]; always: string[] }> = {
+  INTERPOL: { originals: ['en', 'fr', 'es', 'ar'], all: ['en', 'fr', 'es', 'ar'], always: ['en', 'fr', 'es', 'ar'] },
+  EUROPOL: { originals: ['en', 'de', 'fr'], all: ['en', 'de', 'fr'], always: [] },
+  ASEANAPOL: { originals: ['en', 'th', 'vi', 'ms', 'id'], all: ['en', 'th', 'vi', 'ms', 'id'], always: [] },
+  LMLECC: {
+    originals: ['zh', 'th', 'lo', 'my', 'km', 'vi'],
+    all: ['zh', 'th', 'lo', 'my', 'km', 'vi', 'en'],
+    always: ['zh', 'th', 'lo', 'my', 'km', 'vi', 'en'],
+  },
 };
 
 const REGIONAL_CRIMES: Record<Regional, { dominant: CrimeType[]; allowed: CrimeType[] }> = {
@@ -150,7 +155,12 @@ function referencedSubjects(dataset: AgencyDataset): Set<string> {
 
 function expectTexts(texts: TextRecord[], agency: Agency, where: string): void {
   expect(texts.length, where).toBeGreaterThanOrEqual(1);
-  expect(texts.length, where).toBeLessThanOrEqual(4);
+  expect(texts.length, where).toBeLessThanOrEqual(Math.max(4, LANGUAGES[agency].all.length));
+  for (const language of LANGUAGES[agency].always)
+    expect(
+      texts.map((t) => t.language),
+      where,
+    ).toContain(language);
   expect(
     texts.filter((t) => t.original),
     where,
@@ -175,6 +185,17 @@ describe('generateDataset', () => {
       expect(JSON.stringify(again)).toBe(JSON.stringify(datasets[agency]));
       expect(JSON.stringify(generateDataset(agency, DEFAULT_SEED))).toBe(JSON.stringify(again));
     }
+  });
+
+  it("carries translations in INTERPOL's working languages and the Mekong centre's", () => {
+    const translated = new Set(
+      AGENCIES.flatMap((agency) =>
+        [...datasets[agency].notices.flatMap((n) => [...n.title, ...n.charges]), ...datasets[agency].cases.flatMap((c) => c.title)]
+          .filter((text) => !text.original)
+          .map((text) => text.language),
+      ),
+    );
+    for (const language of ['ar', 'zh', 'fr', 'es', 'th', 'vi', 'lo', 'my', 'km', 'en']) expect(translated, language).toContain(language);
   });
 
   it('gives different data for a different seed', () => {

@@ -142,6 +142,7 @@ export type Case = {
   status: Maybe<CaseStatus>;
   /** Subjects of the case, optionally only those with some roles. */
   subjects: Maybe<Array<Subject>>;
+  /** The case's title: in `lang` when given, else in the caller's Accept-Language (docs/languages.md). */
   title: Maybe<LocalizedText>;
   /** Traffic Light Protocol 2.0 label: how far you may share it. */
   tlp: Maybe<Tlp>;
@@ -150,6 +151,11 @@ export type Case = {
 
 export type CaseSubjectsArgs = {
   roles?: InputMaybe<Array<CaseRole>>;
+};
+
+
+export type CaseTitleArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CaseFilter = {
@@ -311,12 +317,22 @@ export type LedgerContradictionKind =
   /** The chain ends (or breaks) before the witnessed sequence. */
   | 'SHORTENED';
 
-/** Text meant for people, in the language it was written in, with any translations. */
+/**
+ * Text meant for people, in one language, with the translations its owner holds. The language
+ * is the one asked for (the field's `lang`, else the request's Accept-Language, in order of
+ * preference) when the owner holds it, else English, else the original; with nothing asked
+ * for, the original.
+ */
 export type LocalizedText = {
   __typename?: 'LocalizedText';
-  /** BCP 47 language tag, e.g. en, fr, ar, zh, th. */
+  /** BCP 47 language tag of `text`, e.g. en, fr, ar, zh, th. */
   language: Scalars['String']['output'];
+  /** Whether `text` is the original, as the owner wrote it, rather than a translation. */
+  original: Scalars['Boolean']['output'];
+  /** The language the owner wrote the text in. */
+  originalLanguage: Scalars['String']['output'];
   text: Scalars['String']['output'];
+  /** Every translation the owner holds (the original is not one), whichever language `text` is in. */
   translations: Array<Translation>;
 };
 
@@ -402,6 +418,7 @@ export type NameQuality =
 export type Notice = {
   __typename?: 'Notice';
   agency: Agency;
+  /** The charges, in words: in `lang` when given, else in the caller's Accept-Language (docs/languages.md). */
   charges: Maybe<LocalizedText>;
   colour: NoticeColour;
   /** At which level the owner disclosed this record to you. */
@@ -424,11 +441,22 @@ export type Notice = {
   requestingCountry: Maybe<Scalars['String']['output']>;
   status: Maybe<NoticeStatus>;
   subject: Maybe<Subject>;
+  /** The notice's title: in `lang` when given, else in the caller's Accept-Language (docs/languages.md). */
   title: Maybe<LocalizedText>;
   /** Traffic Light Protocol 2.0 label: how far you may share it. */
   tlp: Maybe<Tlp>;
   /** The UN sanctions listing an imported UN_SPECIAL notice publishes; null for other notices. */
   unListing: Maybe<UnListing>;
+};
+
+
+export type NoticeChargesArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type NoticeTitleArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type NoticeColour =
@@ -737,10 +765,17 @@ export type UnListing = {
   listType: Scalars['String']['output'];
   /** LISTED_ON, ISO 8601 date (also the notice's issuedOn). */
   listedOn: Scalars['String']['output'];
+  /** The listing's narrative (COMMENTS1) as text for people: the UN list's, in English (docs/languages.md). */
+  narrative: Maybe<LocalizedText>;
   /** REFERENCE_NUMBER, e.g. TAi.005. */
   referenceNumber: Scalars['String']['output'];
   /** VERSIONNUM. */
   versionNumber: Maybe<Scalars['Int']['output']>;
+};
+
+
+export type UnListingNarrativeArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An address or place of birth as the UN lists it. */
@@ -1088,7 +1123,7 @@ export type CaseResolvers<ContextType = NodeContext, ParentType extends Resolver
   releasableTo?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['CaseStatus']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<Array<ResolversTypes['Subject']>>, ParentType, ContextType, Partial<CaseSubjectsArgs>>;
-  title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType, Partial<CaseTitleArgs>>;
   tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
 };
 
@@ -1148,6 +1183,8 @@ export type LedgerContradictionResolvers<ContextType = NodeContext, ParentType e
 
 export type LocalizedTextResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['LocalizedText'] = ResolversParentTypes['LocalizedText']> = {
   language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  original?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  originalLanguage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   translations?: Resolver<Array<ResolversTypes['Translation']>, ParentType, ContextType>;
 };
@@ -1180,7 +1217,7 @@ export type NameResolvers<ContextType = NodeContext, ParentType extends Resolver
 export type NoticeResolvers<ContextType = NodeContext, ParentType extends ResolversParentTypes['Notice'] = ResolversParentTypes['Notice'], FederationReferenceType extends FederationReferenceTypes['Notice'] = FederationReferenceTypes['Notice']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Notice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
-  charges?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
+  charges?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType, Partial<NoticeChargesArgs>>;
   colour?: Resolver<ResolversTypes['NoticeColour'], ParentType, ContextType>;
   disclosure?: Resolver<ResolversTypes['Disclosure'], ParentType, ContextType>;
   discoverable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -1193,7 +1230,7 @@ export type NoticeResolvers<ContextType = NodeContext, ParentType extends Resolv
   requestingCountry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['NoticeStatus']>, ParentType, ContextType>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType>;
-  title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType, Partial<NoticeTitleArgs>>;
   tlp?: Resolver<Maybe<ResolversTypes['Tlp']>, ParentType, ContextType>;
   unListing?: Resolver<Maybe<ResolversTypes['UnListing']>, ParentType, ContextType>;
 };
@@ -1276,6 +1313,7 @@ export type UnListingResolvers<ContextType = NodeContext, ParentType extends Res
   lastUpdated?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   listType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   listedOn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  narrative?: Resolver<Maybe<ResolversTypes['LocalizedText']>, ParentType, ContextType, Partial<UnListingNarrativeArgs>>;
   referenceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   versionNumber?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };

@@ -4,7 +4,7 @@ import { assertMayReadRecords } from '../policy/permissions.js';
 import type { RecordReader } from '../reader/record-reader.js';
 import type { RecordRow } from '../store/rows.js';
 import { globalId, isAddressed, ownLocalId, ownLocalIdOrNull, pageSize } from './ids.js';
-import { localizedText } from './text.js';
+import { textField } from './text.js';
 
 /** The labels every record type shows; the policy layer nulls them below FULL. */
 const labelFields = {
@@ -52,8 +52,8 @@ export const recordResolvers: Resolvers = {
     id: (notice, _args, context) => globalId(context, notice.localId),
     agency: (_notice, _args, context) => ({ code: context.agency }),
     subject: (notice, _args, context) => context.reader.linkedSubject(notice, notice.subjectId),
-    title: async (notice, _args, context) => localizedText(await context.reader.content('titles', notice)),
-    charges: async (notice, _args, context) => localizedText(await context.reader.content('charges', notice)),
+    title: (notice, { lang }, context) => textField(context.reader.content('titles', notice), lang, context),
+    charges: (notice, { lang }, context) => textField(context.reader.content('charges', notice), lang, context),
     recipients: async (notice, _args, context) => (await context.reader.content('recipients', notice)).map((row) => ({ code: row.agency })),
   },
 
@@ -83,7 +83,7 @@ export const recordResolvers: Resolvers = {
     ...labelFields,
     id: (record, _args, context) => globalId(context, record.localId),
     agency: (_record, _args, context) => ({ code: context.agency }),
-    title: async (record, _args, context) => localizedText(await context.reader.content('titles', record)),
+    title: (record, { lang }, context) => textField(context.reader.content('titles', record), lang, context),
     crimeTypes: async (record, _args, context) => (await context.reader.content('crimeTypes', record)).map((row) => row.crimeType),
     subjects: async (record, { roles }, context) => {
       const links = await context.reader.content('caseLinksOfCase', record);

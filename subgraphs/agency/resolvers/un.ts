@@ -1,8 +1,12 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { localizedText, wantedLanguages } from './text.js';
 
 // The UN fields of imported UN_SPECIAL notices and their subjects (schema/records.un.graphql).
 // They are fields of Notice and Subject, so a HIT_ONLY record withholds them like any other;
 // the listing is read only for records the caller has already been given.
+
+/** The language the UN Security Council publishes its Consolidated List in. */
+const UN_LIST_LANGUAGE = 'en';
 
 const jsonList = <T>(json: string): T[] => JSON.parse(json) as T[];
 
@@ -15,6 +19,11 @@ export const unResolvers: Resolvers = {
   },
   UnListing: {
     lastUpdated: (listing) => jsonList(listing.lastUpdated),
+    // The Consolidated List is published in English: its narrative has one version, the original.
+    narrative: (listing, { lang }, context) =>
+      listing.comments
+        ? localizedText([{ language: UN_LIST_LANGUAGE, text: listing.comments, original: true }], wantedLanguages(lang, context))
+        : null,
   },
   UnListEntry: {
     titles: (entry) => jsonList(entry.titles),

@@ -144,6 +144,8 @@ const INTERPOL: AgencyProfile = {
       ['es', 0.5],
       ['ar', 0.5],
     ],
+    // INTERPOL's four working languages.
+    always: ['en', 'fr', 'es', 'ar'],
   },
   subjects: 340,
   cases: [230, 250],
@@ -325,6 +327,8 @@ const LMLECC: AgencyProfile = {
       ['en', 0.75],
       ['zh', 0.4],
     ],
+    // The languages of the six Lancang-Mekong countries, and English.
+    always: ['en', 'zh', 'th', 'lo', 'my', 'km', 'vi'],
   },
   subjects: 250,
   cases: [225, 245],

@@ -10,6 +10,12 @@ export interface LanguagePlan {
   readonly originals: Weighted<Language>;
   /** Each language with the probability that a translation into it is attached. */
   readonly translations: readonly (readonly [Language, number])[];
+  /**
+   * Languages every text is also given in: the agency's working languages, which it
+   * publishes everything in. Added after the drawn ones, drawing nothing, so the rest of the
+   * demo data does not change with them.
+   */
+  readonly always?: readonly Language[];
 }
 
 type Table<T> = Partial<Record<Language, T>>;
@@ -320,7 +326,8 @@ export function pickLanguages(rng: Random, plan: LanguagePlan): Language[] {
   for (const [language, p] of plan.translations) {
     if (language !== original && rng.chance(p)) translations.push(language);
   }
-  return [original, ...translations.slice(0, 3)];
+  const drawn = [original, ...translations.slice(0, 3)];
+  return [...drawn, ...(plan.always ?? []).filter((language) => !drawn.includes(language))];
 }
 
 export function texts(languages: readonly Language[], render: (language: Language) => string): TextRecord[] {

@@ -307,6 +307,26 @@ describe('broken nodes: the kit fails, naming the broken promise', () => {
     expect(await failsAgainst(partial, 'contract.')).toEqual(['contract.types-and-fields']);
   });
 
+  it('a node that ignores the language asked for (lang and Accept-Language)', async () => {
+    const monolingual: Rogue = {
+      request: (headers, body) => {
+        const { 'accept-language': _ignored, ...rest } = headers;
+        return { headers: rest, body: body.replace(/\(lang: (\\"[^\\]*\\"|\$lang)\)/g, '') };
+      },
+    };
+    expect(await failsAgainst(monolingual, 'contract.lang')).toEqual(['contract.languages', 'contract.language-tags']);
+  });
+
+  it('a node that calls a translation the original', async () => {
+    const misleading: Rogue = {
+      answer: (answer) =>
+        objectsIn(answer.data, (object) => {
+          if ('originalLanguage' in object) object.original = true;
+        }),
+    };
+    expect(await failsAgainst(misleading, 'contract.')).toEqual(['contract.languages']);
+  });
+
   it('a node without operation limits (it answers the attacks)', async () => {
     const unlimited: Rogue = {
       request: (headers, body) => ({

@@ -124,6 +124,17 @@ describe('an imported UN list, asked through a running node', () => {
     expect(answer.demo.every((notice) => notice.unListing === null)).toBe(true);
   });
 
+  it("gives the listing's narrative as text for people: the UN's English, the original, whatever language is asked for", async () => {
+    const answer = await ask<{ notice: { unListing: { comments: string; narrative: Record<string, unknown> } } }>(`{
+      notice(id: "INTERPOL:UN-TAi.005") {
+        unListing { comments narrative(lang: "fr") { text language original originalLanguage translations { language } } }
+      }
+    }`);
+    const { comments, narrative } = answer.notice.unListing;
+    expect(comments.length).toBeGreaterThan(20);
+    expect(narrative).toEqual({ text: comments, language: 'en', original: true, originalLanguage: 'en', translations: [] });
+  });
+
   it('screens the imported subjects at once, without restarting the node', async () => {
     const { screen } = await ask<{ screen: { record: { id: string }; matchedName: string }[] }>(
       '{ screen(person: { name: "Haji Mudir" }, first: 3) { record { ... on Subject { id } } matchedName } }',
