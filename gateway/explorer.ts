@@ -1,6 +1,6 @@
-import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROOT } from '../lib/config/project-root.js';
+import { bundledOnFirstUse, serveBundle } from './browser-bundle.js';
 
 // The gateway's own GraphQL explorer, for closed networks: GraphiQL from npm, bundled by
 // esbuild on first use and served from memory, so no request leaves the machine (no CDN, no
@@ -41,41 +41,15 @@ createRoot(document.getElementById('explorer')).render(
 );
 `;
 
-export interface ExplorerAssets {
-  js: string;
-  css: string;
-}
-
-let assets: Promise<ExplorerAssets> | undefined;
-
-/** The bundle, made once per process on the first request that needs it (a second or two of CPU), then kept. */
-export function explorerAssets(): Promise<ExplorerAssets> {
-  assets ??= bundle().catch((error: unknown) => {
-    assets = undefined;
-    throw error;
-  });
-  return assets;
-}
-
-async function bundle(): Promise<ExplorerAssets> {
-  const result = await build({
-    stdin: { contents: ENTRY, resolveDir: PROJECT_ROOT, loader: 'js', sourcefile: 'explorer.js' },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    outdir: 'explorer',
-    write: false,
-    // Fonts and images the stylesheet names travel inside it: nothing is fetched from elsewhere.
-    loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl', '.png': 'dataurl' },
-    define: { [BROWSER_NODE_ENV]: '"production"' },
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const text = (extension: string) => result.outputFiles.find((file) => file.path.endsWith(extension))?.text ?? '';
-  return { js: text('.js'), css: text('.css') };
-}
+/** The bundle: GraphiQL and React, fonts and images inlined into the stylesheet. */
+export const explorerAssets = bundledOnFirstUse({
+  stdin: { contents: ENTRY, resolveDir: PROJECT_ROOT, loader: 'js', sourcefile: 'explorer.js' },
+  outdir: 'explorer',
+  // Fonts and images the stylesheet names travel inside it: nothing is fetched from elsewhere.
+  loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl', '.png': 'dataurl' },
+  define: { [BROWSER_NODE_ENV]: '"production"' },
+  legalComments: 'none',
+});
 
 /** The page: the explorer's two assets from this gateway, and its config as JSON that cannot end the script element. */
 export function explorerPage(config: { endpoint: string; headers: Record<string, string>; query: string }): string {
@@ -100,13 +74,5 @@ export function explorerPage(config: { endpoint: string; headers: Record<string,
 
 /** GET /explorer/explorer.js and /explorer/explorer.css. */
 export function explorerRoutes(app: FastifyInstance): void {
-  const serve = (file: string, type: string, pick: (assets: ExplorerAssets) => string) =>
-    app.get(`${EXPLORER_PATH}/${file}`, async (_request, reply) =>
-      reply
-        .type(type)
-        .header('cache-control', 'public, max-age=3600')
-        .send(pick(await explorerAssets())),
-    );
-  serve('explorer.js', 'text/javascript; charset=utf-8', (bundled) => bundled.js);
-  serve('explorer.css', 'text/css; charset=utf-8', (bundled) => bundled.css);
+  serveBundle(app, EXPLORER_PATH, 'explorer', explorerAssets);
 }

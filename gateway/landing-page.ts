@@ -46,11 +46,26 @@ export function landingPage(config: Config): ((request: FastifyRequest) => Promi
   const mode = explorerMode(config);
   if (mode === 'off') return undefined;
   const render = mode === 'local' ? renderExplorer : renderSandbox;
-  const withoutToken = cachedPage(async () => PURPOSE_HEADER, render);
-  // A development token only, never in production, even with the explorer enabled there.
-  const devIssuer = !config.production && config.federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER);
-  const withToken = devIssuer ? cachedPage(() => demoHeaders(config), render) : withoutToken;
+  return pagePerBrowser(config, (token) => render(token ? { Authorization: `Bearer ${token}`, ...PURPOSE_HEADER } : PURPOSE_HEADER));
+}
+
+/**
+ * A page for each request, rendered with the demo partner's token for a browser on this
+ * machine in development only (see above), and without one for anyone else; the explorer's
+ * and the dashboard's (gateway/dashboard/) rule, kept in one place.
+ */
+export function pagePerBrowser(
+  config: Config,
+  render: (token: string | undefined) => Promise<string>,
+): (request: FastifyRequest) => Promise<string> {
+  const withoutToken = cachedPage(async () => undefined, render);
+  const withToken = devTokenAllowed(config) ? cachedPage(() => demoToken(config), render) : withoutToken;
   return async (request) => (isLocalBrowser(request) ? withToken() : withoutToken());
+}
+
+/** A development token only, never in production, and only where the dev issuer is trusted. */
+function devTokenAllowed(config: Config): boolean {
+  return !config.production && config.federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER);
 }
 
 export function isLocalBrowser(request: FastifyRequest): boolean {
@@ -60,10 +75,11 @@ export function isLocalBrowser(request: FastifyRequest): boolean {
   return loopbackAddress && ['localhost', '127.0.0.1', '[::1]'].includes(host);
 }
 
-async function demoHeaders(config: Config): Promise<Record<string, string>> {
+/** The demo partner's token (TH-RTP, officer), from the dev issuer, valid an hour. */
+async function demoToken(config: Config): Promise<string> {
   const { federation, directory } = config;
   const issuer = await ensureDevIssuer(federation.dataDir);
-  const token = await mintToken(issuer, {
+  return mintToken(issuer, {
     agency: 'TH-RTP',
     circles: directory.circlesOf('TH-RTP'),
     roles: ['officer'],
@@ -71,18 +87,14 @@ async function demoHeaders(config: Config): Promise<Record<string, string>> {
     ttl: TOKEN_TTL,
     audience: federation.trust.audience,
   });
-  return { Authorization: `Bearer ${token}`, ...PURPOSE_HEADER };
 }
 
-/** A page with these headers, re-rendered every few minutes (its token lives an hour). */
-function cachedPage(
-  headers: () => Promise<Record<string, string>>,
-  render: (headers: Record<string, string>) => Promise<string>,
-): () => Promise<string> {
+/** A page made from `value` (e.g. a token), re-rendered every few minutes (a token lives an hour). */
+function cachedPage<T>(value: () => Promise<T>, render: (value: T) => Promise<string>): () => Promise<string> {
   let rendered: { html: string; at: number } | undefined;
   return async () => {
     if (!rendered || Date.now() - rendered.at > RENDER_EVERY_MS) {
-      rendered = { html: await render(await headers()), at: Date.now() };
+      rendered = { html: await render(await value()), at: Date.now() };
     }
     return rendered.html;
   };

@@ -2,6 +2,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildASTSchema, parse } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { FastifyInstance } from 'fastify';
 import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/authenticate.js';
 import { TokenVerifier } from '../lib/auth/verify.js';
 import type { Config } from '../lib/config/index.js';
@@ -25,6 +26,7 @@ import { listRootFields } from './datasources/list-fields.js';
 import { SovereignDataSource } from './datasources/sovereign-data-source.js';
 import { explorerMode, landingPage } from './landing-page.js';
 import { explorerRoutes } from './explorer.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { reservedAliasRule } from './reserved-alias.js';
 import { createRateLimiter } from './rate-limit.js';
 import { admission, guards } from './admission.js';
@@ -139,7 +141,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
     ready: federationReadinessCheck(federation, links.fetch),
     tls: tls && { watch: tls, clientCertificates: 'none' },
     landingPage: landingPage(config),
-    routes: explorerMode(config) === 'local' ? explorerRoutes : undefined,
+    // The explorer's assets (/explorer/*) and the cooperation dashboard (/dashboard), each when enabled.
+    routes: composeRoutes(explorerMode(config) === 'local' ? explorerRoutes : undefined, dashboardRoutes(config)),
     // Refusals are metered before a question waits for its turn: a refused address does not queue.
     guard: guards(
       refusalMeter({ refusals: federation.gateway.refusalsPerAddress, windowSeconds: federation.gateway.rateLimitWindowSeconds }),
@@ -155,4 +158,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
       await links.close();
     },
   };
+}
+
+function composeRoutes(...parts: (((app: FastifyInstance) => void) | undefined)[]): (app: FastifyInstance) => void {
+  return (app) => parts.forEach((routes) => routes?.(app));
 }

@@ -157,6 +157,8 @@ export const federationFileSchema = z.preprocess(
           nodeTimeoutMs: setting(upTo(MAX_TIMEOUT_MS), `gateway.nodeTimeoutMs (1-${MAX_TIMEOUT_MS})`, 2000),
           // The page browsers get at the gateway's URL (docs/explorer.md); unset: "local", or "off" in production.
           explorer: z.enum(['local', 'sandbox', 'off'], { error: 'gateway.explorer must be "local", "sandbox" or "off"' }).optional(),
+          // The cooperation dashboard at /dashboard (docs/dashboard.md); unset: "on", or "off" in production.
+          dashboard: z.enum(['on', 'off'], { error: 'gateway.dashboard must be "on" or "off"' }).optional(),
           maxAnswerBytes: setting(upTo(256 * 1024 * 1024), 'gateway.maxAnswerBytes (1-268435456)', DEFAULT_GATEWAY_GUARDS.maxAnswerBytes),
           breakerFailures: setting(upTo(1000), 'gateway.breakerFailures (1-1000)', DEFAULT_GATEWAY_GUARDS.breakerFailures),
           breakerCoolDownMs: setting(upTo(3_600_000), 'gateway.breakerCoolDownMs (1-3600000)', DEFAULT_GATEWAY_GUARDS.breakerCoolDownMs),

@@ -31,6 +31,8 @@ export interface FederationConfig {
     nodeTimeoutMs: number;
     /** What browsers get at the gateway's URL: the local explorer, Apollo Sandbox (which loads from Apollo's sites), or nothing. Unset: local, off in production. */
     explorer?: 'local' | 'sandbox' | 'off';
+    /** The cooperation dashboard at /dashboard: charts of cooperationReport, served by the gateway. Unset: on, off in production. */
+    dashboard?: 'on' | 'off';
   } & GatewayGuards;
   /** Where the directory service listens (its data is the Directory value, lib/config/directory.ts). */
   directory: { port: number; url: string };

@@ -1,46 +1,33 @@
 import { existsSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, onlyOrigin, screenshotPath } from '../../helpers/browser.js';
 import { startTestFederation, type TestFederation } from '../../helpers/federation.js';
 
 // The gateway's own explorer, opened in headless Chromium (Debian's, driven by playwright-core)
 // with every request that would leave the machine cut, as on a closed police network: the page
 // loads, its headers come pre-filled on loopback, and a query run in it shows the federation's
-// answer. A screenshot of the answer is kept.
-
-const CHROMIUM = '/usr/bin/chromium';
+// answer. A screenshot of the answer is kept (test-results/screenshots/explorer.png).
 
 let fed: TestFederation;
 let browser: Browser;
-let shots: string;
 
 beforeAll(async () => {
   fed = await startTestFederation();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  shots = await mkdtemp(path.join(os.tmpdir(), 'explorer-'));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await fed?.stop();
-  if (shots) await rm(shots, { recursive: true, force: true });
 });
 
 describe('the local explorer', () => {
   it('loads and runs a query with the network cable pulled, asking nothing of any other host', async () => {
     const origin = new URL(fed.gatewayUrl).origin;
     const page = await browser.newPage();
-    const elsewhere: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(origin) || url.startsWith('data:')) return route.continue();
-      elsewhere.push(url);
-      return route.abort('internetdisconnected');
-    });
+    const elsewhere = await onlyOrigin(page, origin);
     await page.goto(fed.gatewayUrl);
     await page.locator('.graphiql-container').waitFor({ timeout: 20_000 });
     // Loopback: the demo partner's token and a purpose are in the headers editor.
@@ -56,7 +43,7 @@ describe('the local explorer', () => {
     );
     // And the page shows it (the editor draws the lines in view).
     await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 20_000 }).toMatch(/"notices"/);
-    const shot = path.join(shots, 'explorer.png');
+    const shot = screenshotPath('explorer.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot) && statSync(shot).size > 10_000).toBe(true);
     expect(elsewhere).toEqual([]);
