@@ -20,7 +20,7 @@ query OneQuestionAcrossAllStores {
   notices(first: 5, filter: { colours: [RED, YELLOW, DIFFUSION] }) {
     id colour disclosure tlp handling
     agency { code name }
-    title { text language }
+    title(lang: "th") { text language original }
     subject { id names { full script } }
   }
   cases(first: 5, filter: { crimeTypes: [TELECOM_FRAUD] }) {
