@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { authenticationPlugin, type AuthenticatedContext } from '../lib/auth/authenticate.js';
 import { TokenVerifier } from '../lib/auth/verify.js';
 import type { Config } from '../lib/config/index.js';
-import { acceptedLanguages } from '../lib/language.js';
+import { acceptLanguageHeader, acceptedLanguages } from '../lib/language.js';
 import { formatErrorFor } from '../lib/errors.js';
 import { argumentRulesPlugin } from '../lib/limits/arguments.js';
 import { operationLimits } from '../lib/limits/operation-limits.js';
@@ -64,8 +64,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Serv
       const { requestId, caller, languages } = context as unknown as GatewayContext;
       return {
         'x-request-id': requestId,
-        // Checked and bounded here: a node gets well-formed tags in order, never the partner's raw header.
-        ...(languages.length > 0 ? { 'accept-language': languages.join(', ') } : {}),
+        // Checked and bounded here: a node gets well-formed whole tags in order, within the kilobyte it reads, never the partner's raw header.
+        ...(languages.length > 0 ? { 'accept-language': acceptLanguageHeader(languages) } : {}),
         ...(caller ? { authorization: `Bearer ${caller.token}`, 'x-purpose': caller.purpose } : {}),
       };
     },

@@ -1,6 +1,6 @@
 import type { ArgumentBounds, ArgumentRule, ArgumentRules } from '../lib/limits/arguments.js';
 import { isWellFormedAgencyCode } from '../lib/ids.js';
-import { canonicalLanguageTag } from '../lib/language.js';
+import { isLanguageTag } from '../lib/language.js';
 import { clip } from '../lib/text.js';
 
 // The ranges of the records contract's arguments, in one place: the gateway refuses a value
@@ -64,7 +64,7 @@ function shown(value: string): string {
 }
 
 function languageTag(value: unknown): string | undefined {
-  return typeof value === 'string' && canonicalLanguageTag(value) === undefined
+  return typeof value === 'string' && !isLanguageTag(value)
     ? `must be a BCP 47 language tag such as fr, zh-Hans or pt-BR; got ${shown(value)}.`
     : undefined;
 }

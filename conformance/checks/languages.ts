@@ -19,19 +19,41 @@ interface Version {
 const MAX_ALIASES = 30;
 
 const TEXT = '{ text language original originalLanguage translations { language text } }';
-/** Asked with the header below: km is held by none; zh-Hant-TW by the Thai titles (zh-Hant); fr by the others. */
-const ACCEPT_LANGUAGE = 'fr;q=0.5, km, zh-Hant-TW;q=0.9';
-const ACCEPTED = ['km', 'zh-Hant-TW', 'fr'];
+/** One way of asking: an Accept-Language header (or none), the languages it asks for by q, and the fields asked with it. */
+interface Asking {
+  header?: string;
+  accepted: string[];
+  asks: { alias: string; field: 'title' | 'charges'; lang?: string }[];
+}
 
-/** Each text field of a notice, asked in a language (or none), and what the kit expects of it. */
-const ASKS: readonly { alias: string; field: 'title' | 'charges'; lang?: string; header: boolean }[] = [
-  { alias: 'plain', field: 'title', header: false },
-  { alias: 'fr', field: 'title', lang: 'fr', header: false },
-  { alias: 'km', field: 'charges', lang: 'km', header: false },
-  { alias: 'zh', field: 'title', lang: 'zh', header: false },
-  { alias: 'accepted', field: 'title', header: true },
-  { alias: 'acceptedCharges', field: 'charges', header: true },
-  { alias: 'langOverHeader', field: 'title', lang: 'ar', header: true },
+const ASKINGS: readonly Asking[] = [
+  {
+    accepted: [],
+    asks: [
+      { alias: 'plain', field: 'title' },
+      { alias: 'plainCharges', field: 'charges' },
+      { alias: 'fr', field: 'title', lang: 'fr' },
+      { alias: 'km', field: 'charges', lang: 'km' },
+      { alias: 'zh', field: 'title', lang: 'zh' },
+      // Any case; a tag no version has falls back.
+      { alias: 'zhHant', field: 'title', lang: 'ZH-hant' },
+      { alias: 'ptBR', field: 'charges', lang: 'pt-BR' },
+    ],
+  },
+  {
+    // By q: km (held by none), then zh-Hant-TW (the Thai titles' zh-Hant), then fr. Read in written order, fr would win.
+    header: 'fr;q=0.5, km, zh-Hant-TW;q=0.9',
+    accepted: ['km', 'zh-Hant-TW', 'fr'],
+    asks: [
+      { alias: 'accepted', field: 'title' },
+      { alias: 'acceptedCharges', field: 'charges' },
+      { alias: 'langOverHeader', field: 'title', lang: 'ar' },
+    ],
+  },
+  // q=0 is "not this one": the Thai titles give English, not zh-Hant.
+  { header: 'zh-Hant;q=0, km;q=0.5', accepted: ['km'], asks: [{ alias: 'refused', field: 'title' }] },
+  // Any language at all is no preference: the original.
+  { header: '*', accepted: [], asks: [{ alias: 'any', field: 'title' }] },
 ];
 
 /** The contract's rule, worked out by the kit: the version the node must give. */
@@ -90,9 +112,8 @@ export const LANGUAGE_CHECKS: Check[] = [
     run: async (kit, fail) => {
       const credentials = await kit.as(languagesOwner(kit));
       let examined = 0;
-      for (const header of [false, true]) {
-        const asks = ASKS.filter((ask) => ask.header === header);
-        const sent: Credentials = header ? { ...credentials, acceptLanguage: ACCEPT_LANGUAGE } : credentials;
+      for (const { header, accepted, asks } of ASKINGS) {
+        const sent: Credentials = header ? { ...credentials, acceptLanguage: header } : credentials;
         // Each lookup and each of its texts is an alias: within the federation's 30.
         const perRequest = Math.floor(MAX_ALIASES / (asks.length + 1));
         for (let start = 0; start < kit.dataset.notices.length; start += perRequest) {
@@ -100,7 +121,16 @@ export const LANGUAGE_CHECKS: Check[] = [
           const selection = asks.map((ask) => `${ask.alias}: ${ask.field}${ask.lang ? `(lang: "${ask.lang}")` : ''} ${TEXT}`).join(' ');
           const fields = batch.map((notice, i) => `r${i}: notice(id: "${kit.globalId(notice.localId)}") { ${selection} }`);
           const exchange = await kit.client.post(`{ ${fields.join(' ')} }`, undefined, sent);
-          const data = graphqlBody(exchange).data ?? {};
+          const body = graphqlBody(exchange);
+          if (body.errors?.length) {
+            fail({
+              request: exchange.request,
+              got: shown(exchange),
+              contract: 'well-formed tags and any Accept-Language are answered without an error',
+            });
+            continue;
+          }
+          const data = body.data ?? {};
           batch.forEach((notice, i) => {
             const value = data[`r${i}`] as Record<string, unknown> | null | undefined;
             if (!value) {
@@ -112,14 +142,14 @@ export const LANGUAGE_CHECKS: Check[] = [
               return;
             }
             for (const ask of asks) {
-              const wanted = ask.lang ? [ask.lang] : header ? ACCEPTED : [];
+              const wanted = ask.lang ? [ask.lang] : accepted;
               const problem = sameText(value[ask.alias], notice[ask.field], wanted);
               examined += 1;
               if (problem)
                 fail({
                   request: exchange.request,
                   got: `${notice.localId} ${ask.alias}: ${problem} (${json(value[ask.alias])})`,
-                  contract: `${ask.field}${ask.lang ? `(lang: "${ask.lang}")` : ''}${header ? ` with Accept-Language: ${ACCEPT_LANGUAGE}` : ''} gives "${expectedVersion(notice[ask.field], wanted)?.language}"`,
+                  contract: `${ask.field}${ask.lang ? `(lang: "${ask.lang}")` : ''}${header ? ` with Accept-Language: ${header}` : ''} gives "${expectedVersion(notice[ask.field], wanted)?.language}"`,
                 });
             }
           });
@@ -131,7 +161,8 @@ export const LANGUAGE_CHECKS: Check[] = [
   {
     name: 'contract.language-tags',
     group: 'Contract',
-    promise: 'a `lang` that is not a BCP 47 language tag is refused with BAD_USER_INPUT, and no text is given',
+    promise:
+      'a `lang` that is not a BCP 47 language tag is refused with BAD_USER_INPUT, and no text is given; a well-formed one of any case is answered',
     run: async (kit, fail) => {
       const credentials = await kit.as(languagesOwner(kit));
       const id = kit.globalId(kit.dataset.notices[0]!.localId);
@@ -152,7 +183,22 @@ export const LANGUAGE_CHECKS: Check[] = [
             contract: `lang ${JSON.stringify(lang.slice(0, 20))} is refused with BAD_USER_INPUT`,
           });
       }
-      return `${bad.length} tags`;
+      for (const lang of ['zh-Hant-TW', 'PT-br', 'es-419']) {
+        const exchange = await kit.client.post(
+          'query ($id: ID!, $lang: String) { notice(id: $id) { title(lang: $lang) { text } } }',
+          { id, lang },
+          credentials,
+        );
+        const body = graphqlBody(exchange);
+        const title = (body.data?.notice as { title?: { text?: unknown } } | null | undefined)?.title;
+        if (body.errors?.length || typeof title?.text !== 'string')
+          fail({
+            request: exchange.request,
+            got: shown(exchange),
+            contract: `lang "${lang}", a well-formed tag, is answered (falling back where the owner lacks it)`,
+          });
+      }
+      return `${bad.length} malformed tags, 3 well-formed`;
     },
   },
 ];

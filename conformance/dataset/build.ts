@@ -14,8 +14,9 @@ const COMBINATIONS = TLPS.length * AUDIENCES.length * 2;
 
 /**
  * A notice's title in every shape the language rule meets (docs/languages.md): written in
- * English with a French translation; in Thai with English and a narrower Chinese tag; in
- * Arabic with French only, so that a language the owner lacks falls back to the original.
+ * English with a French translation; in Thai with English, a narrower Chinese tag and French
+ * (so that reading Accept-Language by q and in written order differ); in Arabic with French
+ * only, so that a language the owner lacks falls back to the original.
  */
 function noticeTitle(i: number): ConformanceDataset['notices'][number]['title'] {
   const n = i + 1;
@@ -29,11 +30,29 @@ function noticeTitle(i: number): ConformanceDataset['notices'][number]['title'] 
       { language: 'th', text: `ประกาศทดสอบ ${n}`, original: true },
       { language: 'en', text: `Conformance notice ${n}`, original: false },
       { language: 'zh-Hant', text: `一致性通報 ${n}`, original: false },
+      { language: 'fr', text: `Notice de conformité ${n}`, original: false },
     ];
   return [
     { language: 'ar', text: `إشعار المطابقة ${n}`, original: true },
     { language: 'fr', text: `Notice de conformité ${n}`, original: false },
   ];
+}
+
+/** Charges written in English with Spanish, in Spanish with English, or in Spanish alone (the original is the fallback). */
+function noticeCharges(i: number): ConformanceDataset['notices'][number]['charges'] {
+  const english = `Invented charge ${i + 1}`;
+  const spanish = `Cargo inventado ${i + 1}`;
+  if (i % 3 === 0)
+    return [
+      { language: 'en', text: english, original: true },
+      { language: 'es', text: spanish, original: false },
+    ];
+  if (i % 3 === 1)
+    return [
+      { language: 'es', text: spanish, original: true },
+      { language: 'en', text: english, original: false },
+    ];
+  return [{ language: 'es', text: spanish, original: true }];
 }
 
 /** Invented persons; the surname is unique to each, so a name filter on it finds that person's subjects only. */
@@ -133,11 +152,7 @@ export function buildDataset(): ConformanceDataset {
       subjectLocalId: subjectId(i * 3),
       reference: `CONF-N/${pad(i + 1)}-2024`,
       title: noticeTitle(i),
-      charges: [
-        i % 2 === 0
-          ? { language: 'en', text: `Invented charge ${i + 1}`, original: true }
-          : { language: 'es', text: `Cargo inventado ${i + 1}`, original: true },
-      ],
+      charges: noticeCharges(i),
       // Dates in another order than ids: a list ordered by a withheld date does not look ordered by id.
       issuedOn: day((i * 17) % COMBINATIONS),
       requestingCountry: i % 5 === 0 ? null : PERSONS[i % PERSONS.length]!.nationality,

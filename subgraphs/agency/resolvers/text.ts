@@ -1,4 +1,5 @@
-import { canonicalLanguageTag, chooseVersion } from '../../../lib/language.js';
+import { chooseVersion, isLanguageTag } from '../../../lib/language.js';
+import { badUserInput } from '../errors.js';
 import type { LocalizedText } from '../generated/resolvers-types.js';
 import type { NodeContext } from '../context.js';
 import type { TextRow } from '../store/rows.js';
@@ -29,10 +30,12 @@ export function localizedText(rows: readonly TextVersionRow[], wanted: readonly 
   };
 }
 
-/** The languages a text field is asked for in: its `lang` (checked by the argument rules), else the request's Accept-Language. */
+/** The languages a text field is asked for in: its `lang`, else the request's Accept-Language. */
 export function wantedLanguages(lang: string | null | undefined, context: NodeContext): readonly string[] {
-  const tag = lang == null ? undefined : canonicalLanguageTag(lang);
-  return tag ? [tag] : context.languages;
+  if (lang == null) return context.languages;
+  // The argument rules refuse a malformed tag before execution; this holds should a path ever miss them.
+  if (!isLanguageTag(lang)) throw badUserInput('lang must be a BCP 47 language tag such as fr, zh-Hans or pt-BR.');
+  return [lang];
 }
 
 /** A record's text field, in the language asked for. */

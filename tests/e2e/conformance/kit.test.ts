@@ -317,6 +317,16 @@ describe('broken nodes: the kit fails, naming the broken promise', () => {
     expect(await failsAgainst(monolingual, 'contract.lang')).toEqual(['contract.languages', 'contract.language-tags']);
   });
 
+  it('a node that reads Accept-Language in written order, not by q', async () => {
+    const unweighted: Rogue = {
+      request: (headers, body) => {
+        const header = headers['accept-language'];
+        return { headers: header ? { ...headers, 'accept-language': header.replace(/;\s*q=[\d.]+/g, '') } : headers, body };
+      },
+    };
+    expect(await failsAgainst(unweighted, 'contract.lang')).toEqual(['contract.languages']);
+  });
+
   it('a node that calls a translation the original', async () => {
     const misleading: Rogue = {
       answer: (answer) =>

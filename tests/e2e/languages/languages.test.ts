@@ -188,9 +188,30 @@ describe('a language that is not a language tag', () => {
     }
   });
 
-  it('is refused by a node asked directly, too', async () => {
-    const result = await fed.query('{ notices(first: 1) { charges(lang: "??") { text } } }', {}, { url: fed.nodeUrl('INTERPOL') });
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.message).toMatch(/^charges\(lang\): must be a BCP 47 language tag/);
+  it('is refused by a node asked directly, too: in a literal, a variable, a default, a fragment and on _entities', async () => {
+    const url = fed.nodeUrl('INTERPOL');
+    const asks: [string, Record<string, unknown>][] = [
+      ['{ notices(first: 1) { charges(lang: "??") { text } } }', {}],
+      ['query($lang: String) { notices(first: 1) { charges(lang: $lang) { text } } }', { lang: 'en_US' }],
+      ['query($lang: String = "not a tag") { notices(first: 1) { charges(lang: $lang) { text } } }', {}],
+      ['{ notices(first: 1) { ...text } } fragment text on Notice { charges(lang: "<b>") { text } }', {}],
+      [
+        'query($r: [_Any!]!, $lang: String) { _entities(representations: $r) { ... on Notice { charges(lang: $lang) { text } } } }',
+        { r: [{ __typename: 'Notice', id: 'INTERPOL:N-00001' }], lang: 'x'.repeat(65) },
+      ],
+    ];
+    for (const [query, variables] of asks) {
+      const result = await fed.query(query, variables, { url });
+      expect(result.data ?? null, query).toBeNull();
+      expect(result.errors, query).toHaveLength(1);
+      expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors![0]!.message, query).toMatch(/^charges\(lang\): must be a BCP 47 language tag/);
+    }
+  });
+
+  it('answers a well-formed tag of any case, and one no version has by falling back', async () => {
+    const result = await fed.query<{ notices: Notice[] }>(noticesQuery('(lang: "PT-br")'), { first: 10 });
+    expect(result.errors).toBeUndefined();
+    for (const notice of result.data!.notices) expectChosen(notice.title, ['pt-BR'], notice.id);
   });
 });

@@ -1,22 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectedVersion } from '../../../conformance/checks/languages.js';
-import { acceptedLanguages, canonicalLanguageTag, chooseVersion, MAX_LANGUAGE_TAG } from '../../../lib/language.js';
+import {
+  acceptedLanguages,
+  acceptLanguageHeader,
+  chooseVersion,
+  isLanguageTag,
+  MAX_ACCEPT_HEADER,
+  MAX_LANGUAGE_TAG,
+} from '../../../lib/language.js';
 
 // The language rule of docs/languages.md, on its own: which tags are tags, what an
 // Accept-Language asks for, and which version of a text answers.
 
-describe('canonicalLanguageTag', () => {
-  it('gives the canonical form of a well-formed tag', () => {
-    expect(canonicalLanguageTag('fr')).toBe('fr');
-    expect(canonicalLanguageTag('ZH-hans-cn')).toBe('zh-Hans-CN');
-    expect(canonicalLanguageTag('PT-br')).toBe('pt-BR');
-    expect(canonicalLanguageTag('sr-Latn')).toBe('sr-Latn');
+describe('isLanguageTag', () => {
+  it('accepts a well-formed tag, in any case', () => {
+    for (const good of ['fr', 'ZH-hans-cn', 'PT-br', 'sr-Latn', 'zh-Hant-TW', 'iw', 'es-419', 'de-CH-1996'])
+      expect(isLanguageTag(good), good).toBe(true);
   });
 
   it('refuses what is not a tag, and anything longer than any real tag', () => {
-    for (const bad of ['', 'en_US', 'not a tag', 'e', '12', 'en-', '-en', '<script>', 'en;q=1', 'x'.repeat(MAX_LANGUAGE_TAG + 1)]) {
-      expect(canonicalLanguageTag(bad), bad).toBeUndefined();
+    for (const bad of ['', 'en_US', 'not a tag', 'e', '12', 'en-', '-en', '<script>', 'en;q=1', ' fr', 'x'.repeat(MAX_LANGUAGE_TAG + 1)]) {
+      expect(isLanguageTag(bad), bad).toBe(false);
     }
   });
 });
@@ -25,7 +30,7 @@ describe('acceptedLanguages', () => {
   it('lists what the header asks for, most wanted first, leaving out the wildcard and q=0', () => {
     expect(acceptedLanguages('de-CH;q=0.5, km-KH, fr;q=0.9, *;q=0.1, th;q=0')).toEqual(['km-KH', 'fr', 'de-CH']);
     expect(acceptedLanguages('en;q=0.1, th')).toEqual(['th', 'en']);
-    expect(acceptedLanguages('ZH-hant-tw')).toEqual(['zh-Hant-TW']);
+    expect(acceptedLanguages('ZH-hant-tw, iw')).toEqual(['ZH-hant-tw', 'iw']);
     expect(acceptedLanguages(['fr', 'es;q=0.5'])).toEqual(['fr', 'es']);
   });
 
@@ -45,6 +50,26 @@ describe('acceptedLanguages', () => {
     expect(accepted.length).toBeLessThanOrEqual(16);
     expect(new Set(accepted).size).toBe(accepted.length);
     expect(acceptedLanguages('fr, fr, FR, fr;q=0.5')).toEqual(['fr']);
+  });
+
+  it('reads whole ranges only: one cut at the kilobyte is left out, not read without its q', () => {
+    const filler = Array.from({ length: 200 }, () => 'de;q=0.2').join(', ');
+    const header = `th;q=0.9, ${filler}`.slice(0, MAX_ACCEPT_HEADER - 4) + ', xxd;q=0.1';
+    expect(acceptedLanguages(header)).toEqual(['th', 'de']);
+    expect(acceptedLanguages(`th;q=0.9, ${filler}, xxd;q=0.1`)).toEqual(['th', 'de']);
+  });
+
+  it('gives back at most a kilobyte of whole tags, most wanted first', () => {
+    // 16 tags of 60 characters: more than a kilobyte together.
+    const tags = Array.from(
+      { length: 16 },
+      (_, i) => `de-CH-1996-x-${String(i).padStart(2, '0')}aaaaaa-bbbbbbbb-cccccccc-dddddddd-eeeeeeee-ff`,
+    );
+    const header = acceptLanguageHeader(tags);
+    expect(header.length).toBeLessThanOrEqual(MAX_ACCEPT_HEADER);
+    expect(acceptedLanguages(header)).toEqual(tags.slice(0, acceptedLanguages(header).length));
+    expect(acceptedLanguages(header).length).toBeGreaterThan(10);
+    expect(acceptLanguageHeader(['fr', 'km'])).toBe('fr, km');
   });
 });
 
@@ -73,6 +98,16 @@ describe('chooseVersion', () => {
     expect(pick(['zh'])).toBe('zh-Hant');
     expect(pick(['zh-Hant-TW'])).toBe('zh-Hant');
     expect(pick(['zh-Hans'])).toBe('en');
+    expect(pick(['ZH-hant'])).toBe('zh-Hant');
+  });
+
+  it('maps no alias: he is not iw, as every implementation and ICU version agrees', () => {
+    expect(pick(['he'], [...versions, { language: 'iw', original: false }])).toBe('en');
+    expect(pick(['fra'])).toBe('en');
+  });
+
+  it('answers a broad tag with the first of several narrower versions the owner lists', () => {
+    expect(pick(['zh'], [...versions, { language: 'zh-Hans', original: false }])).toBe('zh-Hant');
   });
 
   it('falls back to English, then to the original', () => {
