@@ -68,11 +68,28 @@ function devTokenAllowed(config: Config): boolean {
   return !config.production && config.federation.trust.issuers.some((issuer) => issuer.issuer === DEV_ISSUER);
 }
 
+/** Headers a proxy or tunnel adds: behind one, a loopback connection may carry anyone's browser. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * A browser on this machine opening the page itself: a loopback connection, for a loopback
+ * host name (not a page of another site resolving its name to 127.0.0.1), through no proxy
+ * (which connects from loopback for everyone), and not fetched by a page of another origin
+ * (CORS lets local development origins read answers: a token must not be one of them).
+ */
 export function isLocalBrowser(request: FastifyRequest): boolean {
+  const { headers } = request;
   const address = request.socket.remoteAddress ?? '';
   const loopbackAddress = /^(127\.|::1$|::ffff:127\.)/.test(address);
-  const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-  return loopbackAddress && ['localhost', '127.0.0.1', '[::1]'].includes(host);
+  const host = (headers.host ?? '').toLowerCase();
+  const hostName = host.replace(/:\d+$/, '');
+  if (!loopbackAddress || !LOOPBACK_HOSTS.includes(hostName)) return false;
+  if (PROXY_HEADERS.some((name) => headers[name] !== undefined)) return false;
+  const origin = headers.origin;
+  if (origin !== undefined && origin !== `http://${host}` && origin !== `https://${host}`) return false;
+  const site = headers['sec-fetch-site'];
+  return site === undefined || site === 'none' || site === 'same-origin';
 }
 
 /** The demo partner's token (TH-RTP, officer), from the dev issuer, valid an hour. */
@@ -89,12 +106,18 @@ async function demoToken(config: Config): Promise<string> {
   });
 }
 
-/** A page made from `value` (e.g. a token), re-rendered every few minutes (a token lives an hour). */
+/** A page made from `value` (e.g. a token), re-rendered every few minutes (a token lives an hour), once however many ask at that moment. */
 function cachedPage<T>(value: () => Promise<T>, render: (value: T) => Promise<string>): () => Promise<string> {
-  let rendered: { html: string; at: number } | undefined;
-  return async () => {
+  let rendered: { html: Promise<string>; at: number } | undefined;
+  return () => {
     if (!rendered || Date.now() - rendered.at > RENDER_EVERY_MS) {
-      rendered = { html: await render(await value()), at: Date.now() };
+      const html = value().then(render);
+      const attempt = { html, at: Date.now() };
+      rendered = attempt;
+      // A failed render is not kept: the next request tries again.
+      html.catch(() => {
+        if (rendered === attempt) rendered = undefined;
+      });
     }
     return rendered.html;
   };

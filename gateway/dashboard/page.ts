@@ -17,7 +17,7 @@ export const DASHBOARD_CSP = [
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
-  "form-action 'self'",
+  "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
 
@@ -54,12 +54,13 @@ export function dashboardPage(settings: DashboardSettings): string {
 <h1>Cooperation dashboard</h1>
 <button type="button" id="sign-out" hidden>Sign out</button>
 </header>
+<p id="starting">Loading the dashboard's script from this gateway. If this stays, reload the page; the figures are also in the GraphQL API (<code>cooperationReport</code>).</p>
 <noscript><p>The dashboard needs JavaScript; the figures are also in the GraphQL API (<code>cooperationReport</code>).</p></noscript>
 <section id="sign-in" aria-labelledby="sign-in-title" hidden>
 <h2 id="sign-in-title">Sign in with a partner token</h2>
-<form id="sign-in-form">
+<form id="sign-in-form" novalidate>
 <label for="token">Partner token (JWT)</label>
-<textarea id="token" name="token" rows="4" autocomplete="off" spellcheck="false" required></textarea>
+<textarea id="token" name="token" rows="4" autocomplete="off" spellcheck="false"></textarea>
 <label for="purpose">Purpose (X-Purpose)</label>
 <select id="purpose" name="purpose"></select>
 <button type="submit">Sign in</button>

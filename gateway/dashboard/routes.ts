@@ -28,6 +28,8 @@ export function dashboardRoutes(config: Config): ((app: FastifyInstance) => void
         .header('content-security-policy', DASHBOARD_CSP)
         .header('x-content-type-options', 'nosniff')
         .header('referrer-policy', 'no-referrer')
+        // frame-ancestors 'none' says it too; this is for browsers that read only this.
+        .header('x-frame-options', 'DENY')
         // It may carry a token: kept by no cache.
         .header('cache-control', 'no-store')
         .send(await page(request)),

@@ -16,6 +16,26 @@ const NOTICE_COLOURS = {
   DIFFUSION: '#78909c',
 };
 
+/** The most months a chart shows: the API's longest period, 3,660 days, is 121 months. */
+export const MAX_MONTHS = 121;
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/;
+const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * The period the federation's figures cover: from the earliest `from` to the latest `to` of
+ * the agencies that answered (each node works out a default period itself). Null when an
+ * answer's dates are not ISO dates or span more months than any period the API gives: a
+ * node's answer the page does not draw.
+ */
+export function periodOf(report) {
+  const froms = report.map((figures) => figures.from);
+  const tos = report.map((figures) => figures.to);
+  if (![...froms, ...tos].every((date) => typeof date === 'string' && ISO_DATE.test(date))) return null;
+  const from = froms.reduce((a, b) => (b < a ? b : a));
+  const to = tos.reduce((a, b) => (b > a ? b : a));
+  return from <= to && monthsOf(from, to).length <= MAX_MONTHS ? { from, to } : null;
+}
+
 /** Every month of the period as "YYYY-MM", from the month of `from` to the month of `to` (ISO dates). */
 export function monthsOf(from, to) {
   const months = [];
@@ -34,7 +54,8 @@ function disclosuresFigure(id, reports, from, to, format) {
   const byMonth = new Map(monthsOf(from, to).map((month) => [month, [0, 0]]));
   for (const figures of reports) {
     for (const { month, full, hitOnly } of figures.disclosures) {
-      if (!byMonth.has(month)) byMonth.set(month, [0, 0]);
+      // Only the period's months, written as months: a node's stray month is not drawn.
+      if (!ISO_MONTH.test(month) || !byMonth.has(month)) continue;
       const counts = byMonth.get(month);
       counts[0] += full;
       counts[1] += hitOnly;
@@ -52,17 +73,17 @@ function disclosuresFigure(id, reports, from, to, format) {
 }
 
 /** Records disclosed by every agency that answered, to every partner, by month of the period and level. */
-export function federationFigures(report, format) {
+export function federationFigures(report, period, format) {
   if (report.length === 0) return [];
-  return [disclosuresFigure('federation-disclosures', report, report[0].from, report[0].to, format)];
+  return [disclosuresFigure('federation-disclosures', report, period.from, period.to, format)];
 }
 
 /** One agency's figures: its disclosures by month, notices in force, cases, joint cases, access requests and their hours to decision. */
-export function agencyFigures(figures, format) {
+export function agencyFigures(figures, period, format) {
   const { code } = figures.agency;
   const requests = figures.accessRequests;
   return [
-    disclosuresFigure(`${code}-disclosures`, [figures], figures.from, figures.to, format),
+    disclosuresFigure(`${code}-disclosures`, [figures], period.from, period.to, format),
     {
       id: `${code}-notices`,
       title: 'Notices in force, by colour',

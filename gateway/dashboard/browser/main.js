@@ -1,7 +1,7 @@
 /* global document, navigator, fetch */
 import './dashboard.css';
 import { clearCharts, el, renderFigure } from './charts.js';
-import { agencyFigures, federationFigures } from './figures.js';
+import { agencyFigures, federationFigures, periodOf } from './figures.js';
 
 // The dashboard's page (docs/dashboard.md): sign in with a partner token, ask the gateway for
 // cooperationReport, draw it. The token lives in this script's memory only (no storage, no
@@ -19,6 +19,7 @@ const REPORT = `query CooperationDashboard($period: Period) {
   }
 }`;
 
+document.getElementById('starting')?.remove();
 const configElement = document.getElementById('dashboard-config');
 const config = JSON.parse(configElement.textContent);
 // A development token came with the page: it is read into memory and leaves the DOM.
@@ -91,11 +92,14 @@ async function load() {
   const { status, data, errors } = await ask();
   if (question !== asked) return;
   const report = data?.cooperationReport;
-  const refused = status === 401 || errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED');
-  // A token that is refused, or may not read figures at all: back to the form, with the API's line.
+  // A token the gateway refuses, or one that may read no figures at all: back to the form,
+  // with the API's line. One node's refusal (an error naming its agency) is that node's.
+  const fromGateway = (error) => error.extensions?.agency === undefined && error.extensions?.agencies === undefined;
+  const refused = status === 401 || errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED' && fromGateway(error));
   const forbidden = !report?.length && errors.some((error) => error.extensions?.code === 'FORBIDDEN');
   if (refused || forbidden) {
-    return showSignIn(oneLine(errors[0]?.message ?? `The gateway refused the token (HTTP ${status}).`));
+    const line = errors.find(fromGateway) ?? errors[0];
+    return showSignIn(oneLine(line?.message ?? `The gateway refused the token (HTTP ${status}).`));
   }
   $('sign-in').hidden = true;
   $('dashboard').hidden = false;
@@ -103,19 +107,27 @@ async function load() {
   clearFigures();
   showErrors(errors.map((error) => error.message));
   if (!report) return setState('error');
-  render(report, errors);
-  setState('ready');
+  try {
+    render(report, errors);
+    setState('ready');
+  } catch {
+    // An answer the page cannot draw (a node's malformed figures): said, not a page stuck loading.
+    clearFigures();
+    showErrors([...errors.map((error) => error.message), 'The figures in this answer could not be drawn.']);
+    setState('error');
+  }
 }
 
 function render(report, errors) {
-  if (report.length > 0) {
-    const { from, to } = report[0];
-    $('period-shown').textContent = `Figures from ${format.day(from)} to ${format.day(to)}.`;
-    $('from').value = from;
-    $('to').value = to;
+  const period = report.length > 0 ? periodOf(report) : null;
+  if (report.length > 0 && !period) throw new Error('dates out of shape');
+  if (period) {
+    $('period-shown').textContent = `Figures from ${format.day(period.from)} to ${format.day(period.to)}.`;
+    $('from').value = period.from;
+    $('to').value = period.to;
   }
   const federation = $('federation').querySelector('.figures');
-  for (const figure of federationFigures(report, format)) renderFigure(federation, figure, format);
+  for (const figure of federationFigures(report, period, format)) renderFigure(federation, figure, format);
   const codes = [...config.agencies, ...report.map((figures) => figures.agency.code).filter((code) => !config.agencies.includes(code))];
   for (const code of codes) {
     const figures = report.find((entry) => entry.agency.code === code);
@@ -124,13 +136,14 @@ function render(report, errors) {
     ]);
     $('agencies').append(section);
     if (!figures) {
-      const why = errors.filter((error) => error.extensions?.agency === code).map((error) => oneLine(error.message));
+      const names = (error) => error.extensions?.agency === code || (error.extensions?.agencies ?? []).includes(code);
+      const why = errors.filter(names).map((error) => oneLine(error.message));
       section.append(el('p', { class: 'error unavailable' }, [why[0] ?? `No figures from ${code} in this answer.`]));
       continue;
     }
     const grid = el('div', { class: 'figures' });
     section.append(grid);
-    for (const figure of agencyFigures(figures, format)) renderFigure(grid, figure, format);
+    for (const figure of agencyFigures(figures, period, format)) renderFigure(grid, figure, format);
   }
 }
 
@@ -142,6 +155,7 @@ $('sign-in-form').addEventListener('submit', (event) => {
     .value.trim()
     .replace(/^Bearer\s+/i, '');
   $('token').value = '';
+  if (!token) return showSignIn('Paste a partner token to sign in.');
   // A header cannot carry line breaks or other characters a JWT never has.
   if (!/^[\w.~+/=-]+$/.test(token)) return showSignIn('A token is a JWT: three base64url parts separated by dots, on one line.');
   session = { token, purpose: $('purpose').value };

@@ -192,11 +192,22 @@ interface Opened {
   headers: Promise<Record<string, string>>;
 }
 
-async function openDashboard(): Promise<Opened> {
+/** What a misbehaving node could make of the gateway's answer: the test changes the real answer on its way to the page. */
+type Rewrite = (answer: { data?: { cooperationReport?: Report[] } | null; errors?: Record<string, unknown>[] }) => void;
+
+async function openDashboard(rewrite?: Rewrite): Promise<Opened> {
   const origin = new URL(fed.gatewayUrl).origin;
   const context = await browser.newContext({ locale: LOCALE, viewport: { width: 1400, height: 900 } });
   const elsewhere = await onlyOrigin(context, origin);
   const page = await context.newPage();
+  if (rewrite)
+    await page.route(`${origin}/**`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const response = await route.fetch();
+      const answer = (await response.json()) as Parameters<Rewrite>[0];
+      rewrite(answer);
+      await route.fulfill({ response, json: answer });
+    });
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
@@ -330,6 +341,53 @@ describe('the cooperation dashboard', () => {
     expect(await page.locator('#dashboard').isVisible()).toBe(false);
     expect(await page.locator('table[data-figure]').count()).toBe(0);
     await context.close();
+  });
+
+  it("keeps signed in when one node refuses the token, naming it and showing the others' figures", async () => {
+    const { context, page } = await openDashboard((answer) => {
+      answer.data!.cooperationReport = answer.data!.cooperationReport!.filter((figures) => figures.agency.code !== 'LMLECC');
+      answer.errors = [{ message: 'LMLECC: the token is not valid here.', extensions: { code: 'UNAUTHENTICATED', agency: 'LMLECC' } }];
+    });
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('ready');
+    expect(await page.locator('#agency-LMLECC .unavailable').innerText()).toBe('LMLECC: the token is not valid here.');
+    expect(await page.locator('#agency-EUROPOL table[data-figure]').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('names each agency an error shared by several nodes names', async () => {
+    const { context, page } = await openDashboard((answer) => {
+      answer.data!.cooperationReport = answer.data!.cooperationReport!.filter((figures) => figures.agency.code === 'INTERPOL');
+      answer.errors = [
+        { message: 'Several nodes did not answer.', extensions: { code: 'AGENCY_UNAVAILABLE', agencies: ['EUROPOL', 'LMLECC'] } },
+      ];
+    });
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('ready');
+    for (const code of ['EUROPOL', 'LMLECC'])
+      expect(await page.locator(`#agency-${code} .unavailable`).innerText()).toBe('Several nodes did not answer.');
+    await context.close();
+  });
+
+  it('leaves out a month outside the period that a node sends', async () => {
+    const { context, page, problems } = await openDashboard((answer) => {
+      answer.data!.cooperationReport![1]!.disclosures.push({ month: '2026-13', partner: { code: 'TH-RTP' }, full: 7, hitOnly: 0 });
+    });
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('ready');
+    const rows = await page.locator('table[data-figure="EUROPOL-disclosures"] tbody tr').count();
+    expect(rows).toBe(await page.locator('table[data-figure="INTERPOL-disclosures"] tbody tr').count());
+    expect(rows).toBeGreaterThanOrEqual(12);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('says, in English, when an answer holds dates it cannot draw, rather than hang', async () => {
+    for (const broken of [(figures: Report) => void (figures.from = '0001-01-01'), (figures: Report) => void (figures.to = 'tomorrow')]) {
+      const { context, page, problems } = await openDashboard((answer) => broken(answer.data!.cooperationReport![1]!));
+      await expect.poll(() => state(page), { timeout: 20_000 }).toBe('error');
+      expect(await page.locator('#errors').innerText()).toMatch(/The figures in this answer could not be drawn\./);
+      expect(await drawnCharts(page)).toEqual([]);
+      expect(problems).toEqual([]);
+      await context.close();
+    }
   });
 
   it("names an agency that is down with the API's message, and charts the others' figures", async () => {

@@ -33,6 +33,29 @@ describe('the landing page', () => {
     expect(await page(remote)).not.toMatch(/Bearer/);
   });
 
+  it('gives no token to a page of another origin, nor through a proxy, nor to a DNS-rebinding host name', async () => {
+    const page = landingPage(withExplorer(undefined))!;
+    const from = (headers: Record<string, string>, address = '127.0.0.1') =>
+      page({ socket: { remoteAddress: address }, headers: { host: '127.0.0.1:4000', ...headers } } as unknown as FastifyRequest);
+    // The control: the same browser opening the page itself gets it.
+    expect(await from({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' })).toMatch(/Bearer ey/);
+    expect(await from({ origin: 'http://127.0.0.1:4000', 'sec-fetch-site': 'same-origin' })).toMatch(/Bearer ey/);
+    const elsewhere: Record<string, string>[] = [
+      { origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' },
+      { origin: 'https://sandbox.embed.apollographql.com', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { via: '1.1 nginx' },
+      { 'x-real-ip': '203.0.113.7' },
+      { host: 'rebound.example:4000' },
+    ];
+    for (const headers of elsewhere) {
+      expect(await from(headers), JSON.stringify(headers)).not.toMatch(/Bearer/);
+    }
+    expect(await from({}, '::ffff:10.0.0.5')).not.toMatch(/Bearer/);
+  });
+
   it('is Apollo Sandbox where configured', async () => {
     expect(await landingPage(withExplorer('sandbox'))!(local)).toMatch(/sandbox/i);
   });
