@@ -367,6 +367,18 @@ describe('the cooperation dashboard', () => {
     await context.close();
   });
 
+  it("writes large numbers and fractions the browser's way (de-DE: 1.234.567 and 1.234,6)", async () => {
+    const { context, page } = await openDashboard((answer) => {
+      const europol = answer.data!.cooperationReport!.find((figures) => figures.agency.code === 'EUROPOL')!;
+      europol.noticesInForce = [{ colour: 'DIFFUSION', count: 1234567 }];
+      europol.accessRequests = { ...europol.accessRequests, answered: 2, medianHoursToDecision: 1234.56, p90HoursToDecision: 2 };
+    });
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('ready');
+    expect(await page.locator('table[data-figure="EUROPOL-notices"] tbody td').allInnerTexts()).toEqual(['1.234.567']);
+    expect(await page.locator('table[data-figure="EUROPOL-hours"] tbody td').allInnerTexts()).toEqual(['1.234,6', '2']);
+    await context.close();
+  });
+
   it('leaves out a month outside the period that a node sends', async () => {
     const { context, page, problems } = await openDashboard((answer) => {
       answer.data!.cooperationReport![1]!.disclosures.push({ month: '2026-13', partner: { code: 'TH-RTP' }, full: 7, hitOnly: 0 });
