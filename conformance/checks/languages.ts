@@ -166,16 +166,21 @@ export const LANGUAGE_CHECKS: Check[] = [
     run: async (kit, fail) => {
       const credentials = await kit.as(languagesOwner(kit));
       const id = kit.globalId(kit.dataset.notices[0]!.localId);
-      const bad = ['en_US', 'not a tag', '<b>', 'x'.repeat(100)];
-      for (const lang of bad) {
+      /** One notice's title asked in `lang`: the answer, its errors and its title. */
+      const titleIn = async (lang: string) => {
         const exchange = await kit.client.post(
           'query ($id: ID!, $lang: String) { notice(id: $id) { title(lang: $lang) { text } } }',
           { id, lang },
           credentials,
         );
         const body = graphqlBody(exchange);
-        const refused = (body.errors ?? []).some((error) => error.extensions?.code === 'BAD_USER_INPUT');
-        const title = (body.data?.notice as { title?: unknown } | null | undefined)?.title;
+        const title = (body.data?.notice as { title?: { text?: unknown } | null } | null | undefined)?.title;
+        return { exchange, errors: body.errors ?? [], title };
+      };
+      const bad = ['en_US', 'not a tag', '<b>', 'x'.repeat(100)];
+      for (const lang of bad) {
+        const { exchange, errors, title } = await titleIn(lang);
+        const refused = errors.some((error) => error.extensions?.code === 'BAD_USER_INPUT');
         if (!refused || (title !== undefined && title !== null))
           fail({
             request: exchange.request,
@@ -184,14 +189,8 @@ export const LANGUAGE_CHECKS: Check[] = [
           });
       }
       for (const lang of ['zh-Hant-TW', 'PT-br', 'es-419']) {
-        const exchange = await kit.client.post(
-          'query ($id: ID!, $lang: String) { notice(id: $id) { title(lang: $lang) { text } } }',
-          { id, lang },
-          credentials,
-        );
-        const body = graphqlBody(exchange);
-        const title = (body.data?.notice as { title?: { text?: unknown } } | null | undefined)?.title;
-        if (body.errors?.length || typeof title?.text !== 'string')
+        const { exchange, errors, title } = await titleIn(lang);
+        if (errors.length > 0 || typeof title?.text !== 'string')
           fail({
             request: exchange.request,
             got: shown(exchange),
