@@ -4,7 +4,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { parse, type DocumentNode } from 'graphql';
 import type { LogEvent } from 'kysely';
-import { applyMiddleware } from 'graphql-middleware';
 import { authenticationPlugin } from '../../lib/auth/authenticate.js';
 import { acceptedLanguages } from '../../lib/language.js';
 import type { TokenVerifier } from '../../lib/auth/verify.js';
@@ -27,7 +26,7 @@ import type { Service } from '../../lib/service.js';
 import { ARGUMENT_BOUNDS, ARGUMENT_RULES } from '../../schema/argument-rules.js';
 import { readSdl } from '../../schema/supergraph.js';
 import { NodeContext } from './context.js';
-import { permissions } from './policy/permissions.js';
+import { withPermissions } from './policy/permissions.js';
 import { withholdBeyondDisclosure } from './policy/withhold.js';
 import { auditPlugin } from './audit/plugin.js';
 import { auditMetrics, deadlineExceeded, graphqlRequestCounter, recordSqlQuery } from './metrics.js';
@@ -131,7 +130,7 @@ export function createNodeServer(options: NodeServerOptions): {
     }),
   );
   const server = new ApolloServer<NodeContext>({
-    schema: applyMiddleware(schema, permissions),
+    schema: withPermissions(schema),
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     formatError: formatErrorFor(logger, { production: options.production }),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { shapedStatement } from './shaped-statement.js';
 import type { RecordStore } from './store.js';
 import type { AuditLedgerTable, Tables } from './tables.js';
 
@@ -68,6 +69,15 @@ export function entryHash(entry: Omit<LedgerEntry, 'hash'>): string {
   return createHash('sha256').update(canonicalEncoding(entry)).digest('hex');
 }
 
+// Shaped (shaped-statement.ts): every request that discloses a record appends, so these two
+// are compiled once, not per request.
+const ledgerHead = shapedStatement((db: Kysely<Tables>, _: Record<string, never>) =>
+  db.selectFrom('auditLedger').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1),
+);
+const appendRows = shapedStatement((db: Kysely<Tables>, { rows }: { rows: AuditLedgerTable[] }) =>
+  db.insertInto('auditLedger').values(rows),
+);
+
 export class AuditLedger {
   constructor(private readonly store: RecordStore) {}
 
@@ -82,7 +92,7 @@ export class AuditLedger {
     // One writer at a time: on PostgreSQL concurrent transactions would otherwise read the
     // same head and fork the chain. On SQLite the caller's writeTransaction holds the write lock.
     if (this.store.dialect === 'postgres') await sql`lock table audit_ledger in exclusive mode`.execute(trx);
-    const head = await trx.selectFrom('auditLedger').select(['sequence', 'hash']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+    const [head] = await ledgerHead(trx, {});
     let sequence = head?.sequence ?? 0;
     let previousHash = head?.hash ?? GENESIS_HASH;
     const recordedAt = new Date().toISOString();
@@ -94,7 +104,7 @@ export class AuditLedger {
       written.push(full);
       previousHash = full.hash;
     }
-    await trx.insertInto('auditLedger').values(written.map(toRow)).execute();
+    await appendRows(trx, { rows: written.map(toRow) });
     return written;
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { shapedStatement } from './shaped-statement.js';
 import type { Tables } from './tables.js';
 
 // The content of records: their names, dates, lists and texts, read by the ids of records
@@ -35,16 +36,21 @@ export type ContentRow<K extends ContentKind> = Selectable<Tables[(typeof CONTEN
 
 /** Rows of one kind of content for many records, in one statement. */
 export function readContent<K extends ContentKind>(db: Kysely<Tables>, kind: K, recordIds: readonly string[]): Promise<ContentRow<K>[]> {
+  return contentOf(db, { kind, ids: recordIds }) as Promise<ContentRow<K>[]>;
+}
+
+// Shaped (shaped-statement.ts): `kind` decides the statement, the ids are its parameters.
+const contentOf = shapedStatement((db: Kysely<Tables>, { kind, ids }: { kind: ContentKind; ids: readonly string[] }) => {
   const spec: ContentSpec = CONTENT[kind];
   // Kysely cannot type a table chosen at run time; the spec above is checked against Tables.
   let select = db
     .selectFrom(spec.table as 'texts')
     .selectAll()
-    .where(spec.key as 'ownerId', 'in', [...recordIds]);
+    .where(spec.key as 'ownerId', 'in', [...ids]);
   if (spec.field) select = select.where('field', '=', spec.field);
   if (spec.order) select = select.orderBy(spec.order as 'ordinal');
-  return select.execute() as Promise<ContentRow<K>[]>;
-}
+  return select;
+});
 
 /** The id of the record a content row belongs to. */
 export function recordIdOf<K extends ContentKind>(kind: K, row: ContentRow<K>): string {

@@ -62,6 +62,12 @@ export function visible(table: RecordTable, scope: DisclosureScope): RawBuilder<
 
 export type Tier = Exclude<Disclosure, 'NONE'>;
 
+/** The arguments of a read by ids under a scope (a shaped statement's: shaped-statement.ts). */
+export interface IdsInScope {
+  scope: DisclosureScope;
+  ids: readonly string[];
+}
+
 /** The rows of one tier: disclosed in full, or known to exist only (discoverable, not in full). */
 export function inTier(table: RecordTable, scope: DisclosureScope, tier: Tier): RawBuilder<boolean> {
   return tier === 'FULL'

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, StoreDialect, SubjectQuery, SubjectRow } from '../rows.js';
 import { FOLD_CASE } from '../fold-case.js';
+import { shapedStatement } from '../shaped-statement.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, inTier, linkedDisclosure, linkedEnd, tierDisclosure, visible } from './policy-sql.js';
+import { disclosureOf, inTier, linkedDisclosure, linkedEnd, tierDisclosure, visible, type IdsInScope } from './policy-sql.js';
 
-// Subjects as one caller may know of them. Only the record reader (reader/) calls these.
+// Subjects as one caller may know of them. Only the record reader (reader/) calls these. The
+// statements a request repeats are shaped (shaped-statement.ts).
 
 function visibleSubjects(db: Kysely<Tables>, scope: DisclosureScope) {
   return db.selectFrom('subjects').selectAll('subjects').select(disclosureOf('subjects', scope)).where(visible('subjects', scope));
@@ -78,19 +80,24 @@ export function listSubjects(
   return select.orderBy('subjects.localId').limit(query.first).execute();
 }
 
-/** Subjects reached through a link (a notice's subject, a case's subjects): only those the link rule lets through. */
-export function linkedSubjects(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
-  return db
+const linked = shapedStatement((db: Kysely<Tables>, { scope, ids }: IdsInScope) =>
+  db
     .selectFrom('subjects')
     .selectAll('subjects')
     .select(linkedDisclosure())
     .where(linkedEnd('subjects', scope))
-    .where('subjects.localId', 'in', [...ids])
-    .execute();
+    .where('subjects.localId', 'in', [...ids]),
+);
+
+const byId = shapedStatement((db: Kysely<Tables>, { scope, ids }: IdsInScope) =>
+  visibleSubjects(db, scope).where('subjects.localId', 'in', [...ids]),
+);
+
+/** Subjects reached through a link (a notice's subject, a case's subjects): only those the link rule lets through. */
+export function linkedSubjects(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
+  return linked(db, { scope, ids });
 }
 
 export function subjectsById(db: Kysely<Tables>, scope: DisclosureScope, ids: readonly string[]): Promise<SubjectRow[]> {
-  return visibleSubjects(db, scope)
-    .where('subjects.localId', 'in', [...ids])
-    .execute();
+  return byId(db, { scope, ids });
 }
