@@ -10,7 +10,7 @@ import type { TokenVerifier } from '../../lib/auth/verify.js';
 import type { Directory } from '../../lib/config/directory.js';
 import { formatErrorFor } from '../../lib/errors.js';
 import { argumentRulesPlugin } from '../../lib/limits/arguments.js';
-import { Deadline, deadlinePlugin } from '../../lib/limits/deadline.js';
+import { Deadline, stopPastDeadline } from '../../lib/limits/deadline.js';
 import { DEFAULT_LIMITS, operationLimits, type OperationLimits } from '../../lib/limits/operation-limits.js';
 import { existsSync } from 'node:fs';
 import type { HttpSettings } from '../../lib/config/http.js';
@@ -130,7 +130,10 @@ export function createNodeServer(options: NodeServerOptions): {
     }),
   );
   const server = new ApolloServer<NodeContext>({
-    schema: withPermissions(schema),
+    schema: stopPastDeadline<NodeContext>(withPermissions(schema), (context) => {
+      deadlineExceeded.inc({ reason: context.deadline.reason });
+      context.requestLog.stopped = context.deadline.reason;
+    }),
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     formatError: formatErrorFor(logger, { production: options.production }),
@@ -146,10 +149,6 @@ export function createNodeServer(options: NodeServerOptions): {
       requestMetricsPlugin<NodeContext>(agency),
       requestLogPlugin<NodeContext>(),
       graphqlRequestCounter,
-      deadlinePlugin<NodeContext>((context) => {
-        deadlineExceeded.inc({ reason: context.deadline.reason });
-        context.requestLog.stopped = context.deadline.reason;
-      }),
     ],
   });
   return {
