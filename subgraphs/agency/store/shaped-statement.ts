@@ -7,8 +7,8 @@ import type { Tables } from './tables.js';
 // shaped statement compiles once per SHAPE of its arguments and afterwards only fills in the
 // parameters. The shape is everything in the arguments that may change the SQL text: object
 // keys, array lengths, booleans, null and undefined, and the strings and numbers under the
-// keys named structural (a scope clause's `kind`, a list's `tier`). Every other string or number
-// is a parameter.
+// keys named structural (a scope clause's `kind`, a list's `tier`, the store's `dialect`).
+// Every other string or number is a parameter.
 //
 // The rule for a build function: it reads only its arguments and values that never change,
 // and it branches only on what is structural. It is checked where it can be: the first time a
@@ -20,7 +20,7 @@ import type { Tables } from './tables.js';
 // gets its own cache per call, so nothing it captured is reused for another call.
 
 /** Keys whose strings and numbers decide the SQL text rather than fill a parameter. */
-const STRUCTURAL = new Set(['kind', 'tier']);
+const STRUCTURAL = new Set(['kind', 'tier', 'dialect']);
 
 /** Shapes kept per statement and store (array lengths up to a batch's 500 make most of them). */
 const SHAPES_PER_STATEMENT = 1000;

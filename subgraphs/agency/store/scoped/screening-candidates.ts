@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { DisclosureScope, ScreeningKeys, StoreDialect, SubjectRow } from '../rows.js';
 import type { Tables } from '../tables.js';
-import { disclosureOf, visible } from './policy-sql.js';
+import { shapedStatement } from '../shaped-statement.js';
+import { disclosureOf, visible, type IdsInScope } from './policy-sql.js';
 
 /**
  * Subjects ranked from the index in the first round (the 150 screening scores, and room for
@@ -85,32 +86,39 @@ function rankByIndex(
   offset: number,
   size: number,
 ): Promise<Ranked[]> {
-  const fullOnlyCount =
-    fullOnly.length > 0 ? sql<number>`sum(case when ${sql.ref('key')} in (${sql.join([...fullOnly])}) then 1 else 0 end)` : sql<number>`0`;
-  return db
-    .selectFrom('screeningKeys')
-    .select(['subjectId', (eb) => eb.fn.countAll<number>().as('shared'), fullOnlyCount.as('fullOnly')])
-    .where('key', 'in', [...keys])
-    .groupBy('subjectId')
-    .orderBy('shared', 'desc')
-    .orderBy(dialect === 'postgres' ? sql`${sql.ref('subjectId')} collate "C"` : sql.ref('subjectId'))
-    .limit(size)
-    .offset(offset)
-    .execute();
+  return rankRound(db, { dialect, keys, fullOnly, offset, size });
 }
 
-/**
- * Ranked subjects the caller may know of, with their disclosure and the keys that count for
- * them: a record not disclosed in full is not found by, nor ranked on, its fullOnly keys.
- * Delisted UN entries are kept for history, not screened against.
- */
-async function readUnderScope(db: Kysely<Tables>, scope: DisclosureScope, ranked: readonly Ranked[]): Promise<Found[]> {
-  const byId = new Map(ranked.map((entry) => [entry.subjectId, entry]));
-  const rows = await db
+// Shaped (shaped-statement.ts): a round's statement is compiled once per number of keys and
+// ids, not per question (hundreds of ids each).
+const rankRound = shapedStatement(
+  (
+    db: Kysely<Tables>,
+    args: { dialect: StoreDialect; keys: readonly string[]; fullOnly: readonly string[]; offset: number; size: number },
+  ) => {
+    const { dialect, keys, fullOnly, offset, size } = args;
+    const fullOnlyCount =
+      fullOnly.length > 0
+        ? sql<number>`sum(case when ${sql.ref('key')} in (${sql.join([...fullOnly])}) then 1 else 0 end)`
+        : sql<number>`0`;
+    return db
+      .selectFrom('screeningKeys')
+      .select(['subjectId', (eb) => eb.fn.countAll<number>().as('shared'), fullOnlyCount.as('fullOnly')])
+      .where('key', 'in', [...keys])
+      .groupBy('subjectId')
+      .orderBy('shared', 'desc')
+      .orderBy(dialect === 'postgres' ? sql`${sql.ref('subjectId')} collate "C"` : sql.ref('subjectId'))
+      .limit(size)
+      .offset(offset);
+  },
+);
+
+const readRound = shapedStatement((db: Kysely<Tables>, { scope, ids }: IdsInScope) =>
+  db
     .selectFrom('subjects')
     .selectAll('subjects')
     .select(disclosureOf('subjects', scope))
-    .where('subjects.localId', 'in', [...byId.keys()])
+    .where('subjects.localId', 'in', [...ids])
     .where(visible('subjects', scope))
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -121,8 +129,17 @@ async function readUnderScope(db: Kysely<Tables>, scope: DisclosureScope, ranked
             .where('unListings.delistedOn', 'is not', null),
         ),
       ),
-    )
-    .execute();
+    ),
+);
+
+/**
+ * Ranked subjects the caller may know of, with their disclosure and the keys that count for
+ * them: a record not disclosed in full is not found by, nor ranked on, its fullOnly keys.
+ * Delisted UN entries are kept for history, not screened against.
+ */
+async function readUnderScope(db: Kysely<Tables>, scope: DisclosureScope, ranked: readonly Ranked[]): Promise<Found[]> {
+  const byId = new Map(ranked.map((entry) => [entry.subjectId, entry]));
+  const rows = await readRound(db, { scope, ids: [...byId.keys()] });
   return rows.flatMap((row) => {
     const entry = byId.get(row.localId)!;
     const shared = Number(entry.shared) - (row.disclosure === 'FULL' ? 0 : Number(entry.fullOnly));
