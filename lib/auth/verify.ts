@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Directory } from '../config/directory.js';
 import { ROLES, type Role } from './caller.js';
 
@@ -33,8 +34,29 @@ export interface VerifiedClaims {
 /** Why a token was refused, in one line a partner developer can act on. */
 export class TokenRejectedError extends Error {}
 
+/**
+ * How long a verified token is taken as verified without checking its signature again, at
+ * most (and never past its own expiry). A partner sends the same token with every question
+ * until it expires, and checking its ES256 signature was about a tenth of the gateway's CPU
+ * per question (issue 15). A key the issuer withdraws stops tokens already seen within this.
+ */
+export const VERIFIED_FOR_MS = 60_000;
+/** Verified tokens kept, counted by their length: bounded whatever tokens partners send. */
+const VERIFIED_CHARACTERS = 4_000_000;
+
+interface Verified {
+  claims: VerifiedClaims;
+  /** When this check stops counting (epoch ms). */
+  until: number;
+}
+
 export class TokenVerifier {
   private readonly keys = new Map<string, JWTVerifyGetKey>();
+  /** Tokens that passed every check below, by the whole token; nothing refused is kept. */
+  private readonly verified = new LRUCache<string, Verified>({
+    maxSize: VERIFIED_CHARACTERS,
+    sizeCalculation: (_, token) => Math.max(1, token.length),
+  });
   private readonly speaksFor = new Map<string, TrustedIssuer['agencies']>();
 
   constructor(
@@ -51,6 +73,15 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedClaims> {
+    const seen = this.verified.get(token);
+    if (seen && Date.now() < seen.until) return copyOf(seen.claims);
+    const { claims, expiresAt } = await this.check(token);
+    this.verified.set(token, { claims: copyOf(claims), until: Math.min(expiresAt, Date.now() + VERIFIED_FOR_MS) });
+    return claims;
+  }
+
+  /** Every check of a token: its issuer, signature, audience, times and claims. */
+  private async check(token: string): Promise<{ claims: VerifiedClaims; expiresAt: number }> {
     let issuer: unknown;
     try {
       issuer = decodeJwt(token).iss;
@@ -79,7 +110,8 @@ export class TokenVerifier {
     if (agencies !== '*' && !agencies.includes(claims.agency)) {
       throw new TokenRejectedError(`Token issuer ${issuer as string} may not issue tokens for agency ${claims.agency}.`);
     }
-    return claims;
+    // exp is required above; past it (without the clock tolerance) the token is checked again.
+    return { claims, expiresAt: (payload.exp as number) * 1000 };
   }
 
   private explain(error: unknown): string {
@@ -116,6 +148,11 @@ function claimsFrom(payload: Record<string, unknown>, directory: Directory): Ver
   // Zero trust: a circle counts only if the directory lists the agency in it.
   const confirmed = new Set(directory.circlesOf(agency));
   return { sub, agency, circles: circles.filter((circle) => confirmed.has(circle)), roles };
+}
+
+/** Claims a caller cannot change in the verifier's keeping. */
+function copyOf(claims: VerifiedClaims): VerifiedClaims {
+  return { ...claims, circles: [...claims.circles], roles: [...claims.roles] };
 }
 
 function isStringArray(value: unknown): value is string[] {
