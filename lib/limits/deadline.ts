@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 
 // Work stops when nobody waits for it. Each request gets a deadline: the server's own
 // budget (limits.deadlineMs), shortened by the time the gateway says it will still wait
@@ -54,8 +54,9 @@ export function stopPastDeadline<Context extends DeadlineContext>(
 ): GraphQLSchema {
   const reported = new WeakSet<Deadline>();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
+    // By its tag, not instanceof: the schema may come from another copy of graphql-js (ESM and CommonJS).
+    if (Object.prototype.toString.call(type) !== '[object GraphQLObjectType]' || type.name.startsWith('__')) continue;
+    for (const field of Object.values((type as GraphQLObjectType).getFields())) {
       const resolve = field.resolve;
       if (!resolve) continue;
       field.resolve = (source, args, context: Context, info) => {
