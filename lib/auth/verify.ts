@@ -46,8 +46,10 @@ const VERIFIED_CHARACTERS = 4_000_000;
 
 interface Verified {
   claims: VerifiedClaims;
-  /** When this check stops counting (epoch ms). */
-  until: number;
+  /** The token's exp (epoch ms, wall clock). */
+  expiresAt: number;
+  /** When the check was made (performance.now(): a clock set back does not lengthen the window). */
+  checkedAt: number;
 }
 
 export class TokenVerifier {
@@ -74,9 +76,9 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<VerifiedClaims> {
     const seen = this.verified.get(token);
-    if (seen && Date.now() < seen.until) return copyOf(seen.claims);
+    if (seen && Date.now() < seen.expiresAt && performance.now() - seen.checkedAt < VERIFIED_FOR_MS) return copyOf(seen.claims);
     const { claims, expiresAt } = await this.check(token);
-    this.verified.set(token, { claims: copyOf(claims), until: Math.min(expiresAt, Date.now() + VERIFIED_FOR_MS) });
+    this.verified.set(token, { claims: copyOf(claims), expiresAt, checkedAt: performance.now() });
     return claims;
   }
 
