@@ -6,9 +6,10 @@ import { readEnvironment } from '../lib/config/env.js';
 import { entryHash, GENESIS_HASH } from '../subgraphs/agency/store/audit.js';
 
 // The floor a node's answer is measured against (issue 15): the same request's SQL, as the
-// node ran it (recorded by bench/floor-plan.ts), replayed as raw prepared statements behind a
-// bare node:http server, with what every answer must still cost: one ES256 token check, one
-// audit entry appended and hash-chained in a transaction, and the rows written as JSON. No
+// node ran it (recorded by bench/floor-plan.ts), replayed as raw prepared statements (rows read
+// as arrays, the cheapest way) behind a bare node:http server, with what every answer must still
+// cost: one ES256 token check, one audit entry appended and hash-chained in a transaction, and
+// the rows written as JSON. No
 // GraphQL, no policy module, no query builder. Started by bench/gateway.ts in its own process.
 // POST /<scenario>/<AGENCY> runs that node's share; POST /<scenario>/all every node's in turn
 // (the summed floor of a question asked of several nodes).
@@ -45,12 +46,30 @@ class FloorStore {
     );
   }
 
-  run(statements: FloorStatement[]): unknown[][] {
-    return statements.map(({ sql, parameters }) => {
+  /** Each statement's rows as arrays (the cheapest way better-sqlite3 reads them), and the local ids among them. */
+  run(statements: FloorStatement[]): { rows: unknown[][]; ids: string[] } {
+    const ids: string[] = [];
+    const rows = statements.map(({ sql, parameters }) => {
       let statement = this.statements.get(sql);
-      if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
-      return statement.reader ? (statement.all(...(parameters as never[])) as unknown[]) : [statement.run(...(parameters as never[]))];
+      if (!statement) {
+        statement = this.db.prepare(sql);
+        if (statement.reader) statement.raw(true);
+        this.statements.set(sql, statement);
+      }
+      if (!statement.reader) return [statement.run(...(parameters as never[]))];
+      const read = statement.all(...(parameters as never[])) as unknown[][];
+      const idColumn = this.idColumn(sql, statement);
+      if (idColumn >= 0) for (const row of read) ids.push(String(row[idColumn]));
+      return read;
     });
+    return { rows, ids };
+  }
+
+  private readonly idColumns = new Map<string, number>();
+  private idColumn(sql: string, statement: Database.Statement): number {
+    let index = this.idColumns.get(sql);
+    if (index === undefined) this.idColumns.set(sql, (index = statement.columns().findIndex((column) => column.name === 'local_id')));
+    return index;
   }
 
   readonly append = (agency: string, sub: string, recordIds: string[]) =>
@@ -104,11 +123,12 @@ createServer((request, response) => {
         for (const [agency, share] of Object.entries(shares)) {
           if (which !== 'all' && which !== agency) continue;
           const store = storeOf(share.database);
-          const rows = store.run(share.statements);
-          const ids = rows
-            .flat()
-            .flatMap((row) => (row && typeof row === 'object' && 'local_id' in row ? [`${agency}:${String(row.local_id)}`] : []));
-          store.append(String(payload.agency), String(payload.sub), ids);
+          const { rows, ids } = store.run(share.statements);
+          store.append(
+            String(payload.agency),
+            String(payload.sub),
+            ids.map((id) => `${agency}:${id}`),
+          );
           answers[agency] = rows;
         }
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: answers }));

@@ -120,7 +120,10 @@ export function createNodeServer(options: NodeServerOptions): {
   const { agency, store, verifier, logger, extension } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const owner = { code: agency, circles: options.directory.circlesOf(agency) };
-  const schema = withholdBeyondDisclosure(
+  // The deadline wraps the contract's own resolvers, before the policy wraps the rest: a column
+  // read from a row in hand (withheld or not) is no work worth stopping, and a check on each
+  // was a function call per value of every answer.
+  const withDeadline = stopPastDeadline<NodeContext>(
     buildSubgraphSchema({
       typeDefs: [parse(readSdl('records')), ...(extension ? [extension.typeDefs] : [])],
       resolvers: mergeResolvers([
@@ -128,12 +131,13 @@ export function createNodeServer(options: NodeServerOptions): {
         ...(extension ? [extension.resolvers] : []),
       ]) as SubgraphResolvers,
     }),
-  );
-  const server = new ApolloServer<NodeContext>({
-    schema: stopPastDeadline<NodeContext>(withPermissions(schema), (context) => {
+    (context) => {
       deadlineExceeded.inc({ reason: context.deadline.reason });
       context.requestLog.stopped = context.deadline.reason;
-    }),
+    },
+  );
+  const server = new ApolloServer<NodeContext>({
+    schema: withPermissions(withholdBeyondDisclosure(withDeadline)),
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     formatError: formatErrorFor(logger, { production: options.production }),

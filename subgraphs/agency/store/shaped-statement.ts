@@ -120,51 +120,53 @@ function isPlainObject(value: object): boolean {
 function readArguments(args: unknown): { shape: string; values: unknown[] } | undefined {
   const parts: string[] = [];
   const values: unknown[] = [];
-  const walk = (value: unknown, key: string): boolean => {
-    switch (typeof value) {
-      case 'string':
-      case 'number':
-        if (STRUCTURAL.has(key)) parts.push(JSON.stringify(value));
-        else {
-          // A parameter's type and whether it is empty (or zero) are part of the shape, so a
-          // build testing a value's truth or type (`if (name)`) meets each kind in a shape of
-          // its own. A build comparing a value (`first > 100`) is beyond what this sees.
-          parts.push(typeof value === 'string' ? (value === '' ? 'e' : 's') : value === 0 ? '0' : 'n');
-          values.push(value);
-        }
+  return walk(args, '', parts, values) ? { shape: parts.join(''), values } : undefined;
+}
+
+/** Adds `value`'s shape to `parts` and its parameters to `values` (one function, not a closure per read: this runs for every statement). */
+function walk(value: unknown, key: string, parts: string[], values: unknown[]): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      if (STRUCTURAL.has(key)) parts.push(JSON.stringify(value));
+      else {
+        // A parameter's type and whether it is empty (or zero) are part of the shape, so a
+        // build testing a value's truth or type (`if (name)`) meets each kind in a shape of
+        // its own. A build comparing a value (`first > 100`) is beyond what this sees.
+        parts.push(typeof value === 'string' ? (value === '' ? 'e' : 's') : value === 0 ? '0' : 'n');
+        values.push(value);
+      }
+      return true;
+    case 'boolean':
+    case 'undefined':
+      parts.push(String(value));
+      return true;
+    case 'object':
+      if (value === null) {
+        parts.push('null');
         return true;
-      case 'boolean':
-      case 'undefined':
-        parts.push(String(value));
+      }
+      if (Array.isArray(value)) {
+        parts.push(`[${value.length}:`);
+        if (!STRUCTURAL.has(key) && value.every((item) => typeof item === 'string' && item !== '')) {
+          // Ids and codes, the common case: one part for the lot, not one per item.
+          parts.push('s*');
+          for (const item of value) values.push(item);
+        } else for (const item of value) if (!walk(item, key, parts, values)) return false;
+        parts.push(']');
         return true;
-      case 'object':
-        if (value === null) {
-          parts.push('null');
-          return true;
-        }
-        if (Array.isArray(value)) {
-          parts.push(`[${value.length}:`);
-          if (!STRUCTURAL.has(key) && value.every((item) => typeof item === 'string' && item !== '')) {
-            // Ids and codes, the common case: one part for the lot, not one per item.
-            parts.push('s*');
-            values.push(...(value as string[]));
-          } else for (const item of value) if (!walk(item, key)) return false;
-          parts.push(']');
-          return true;
-        }
-        if (!isPlainObject(value)) return false;
-        parts.push('{');
-        for (const [name, item] of Object.entries(value)) {
-          parts.push(JSON.stringify(name), ':');
-          if (!walk(item, name)) return false;
-        }
-        parts.push('}');
-        return true;
-      default:
-        return false;
-    }
-  };
-  return walk(args, '') ? { shape: parts.join(''), values } : undefined;
+      }
+      if (!isPlainObject(value)) return false;
+      parts.push('{');
+      for (const [name, item] of Object.entries(value)) {
+        parts.push(JSON.stringify(name), ':');
+        if (!walk(item, name, parts, values)) return false;
+      }
+      parts.push('}');
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** `args` with its n-th parameter (in readArguments' order) replaced by the n-th marker. */
