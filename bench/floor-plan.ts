@@ -20,6 +20,11 @@ export interface FloorScenario {
 
 const LEDGER = /audit_ledger|^(begin|commit|rollback)/i;
 
+/** A scenario's question as one node answers it: an agency's name is the directory's field, not the node's. */
+export function nodeShareQuery(query: string): string {
+  return query.replace(/agency \{ code name \}/g, 'agency { code }');
+}
+
 export async function recordFloorPlan(
   fed: TestFederation,
   scenarios: readonly FloorScenario[],
@@ -51,8 +56,7 @@ export async function recordFloorPlan(
     try {
       for (const scenario of scenarios.filter((entry) => entry.agencies.includes(agency))) {
         recording = [];
-        // Asked of the node itself: an agency's name is the directory's field, not the node's.
-        const query = scenario.query.replace(/agency \{ code name \}/g, 'agency { code }');
+        const query = nodeShareQuery(scenario.query);
         const answer = await postGraphQL(
           started.url,
           query,

@@ -10,7 +10,7 @@ import { progress } from '../scripts/progress.js';
 import { AGENCIES, metric, startTestFederation, type TestFederation } from '../tests/helpers/federation.js';
 import { startChild, type Child } from './child.js';
 import type { FloorPlan } from './floor.js';
-import { recordFloorPlan, type FloorScenario } from './floor-plan.js';
+import { nodeShareQuery, recordFloorPlan, type FloorScenario } from './floor-plan.js';
 import { load, type LoadResult } from './load.js';
 import { cpuMsPerRequest, sample } from './proc.js';
 import { measureAtScale, scaleMarkdown } from './scale.js';
@@ -40,6 +40,7 @@ const command = {
     ['BENCH_SUBJECTS', 'subjects in the store of the node measured at scale (default 100000; 0: no scale part)'],
     ['BENCH_SECONDS', 'length of each measured run (default 10; --quick: 2)'],
     ['BENCH_CONNECTIONS', 'concurrent connections (default 10)'],
+    ['BENCH_ROUNDS', 'rounds of each scenario, interleaved; figures are medians over them (default 3; --quick: 1)'],
   ],
   example: 'npm run bench -- --quick',
 } as const satisfies Parameters<typeof parseCommandLine>[0];
@@ -78,6 +79,7 @@ const SCENARIOS: Scenario[] = [
     stock: false,
   },
 ];
+const PRODUCTION = { NODE_ENV: 'production' };
 /** The node whose CPU per request is set against its own floor. */
 const MEASURED_NODE = 'EUROPOL';
 
@@ -94,9 +96,14 @@ runCommand(command, async () => {
   const quick = values.quick === true;
   const seconds = quick && !environment.secondsGiven ? 2 : environment.seconds;
   const warmSeconds = quick ? 1 : 3;
+  const roundCount = environment.rounds ?? (quick ? 1 : 3);
+  if (!Number.isInteger(roundCount) || roundCount < 1)
+    throw new Error(`BENCH_ROUNDS must be a whole number of 1 or more; got ${environment.rounds}.`);
   const connections = environment.connections;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-'));
-  const fed = await startTestFederation();
+  // As deployed (Dockerfile, compose): NODE_ENV=production, in which graphql-js also skips its
+  // development checks. The stock gateway runs so too.
+  const fed = await startTestFederation({ env: PRODUCTION });
   const children: Child[] = [];
   try {
     const token = await fed.token({ agency: 'TH-RTP', roles: ['officer'] });
@@ -113,6 +120,7 @@ runCommand(command, async () => {
     const floor = await startChild('floor.ts', { BENCH_FLOOR_PLAN: planFile });
     children.push(floor);
     const stock = await startChild('stock-gateway.ts', {
+      ...PRODUCTION,
       BENCH_DIRECTORY_URL: fed.nodeUrl('directory'),
       BENCH_RECORDS_URL: fed.nodeUrl(MEASURED_NODE),
       BENCH_PORT: String(await getPort()),
@@ -143,10 +151,10 @@ runCommand(command, async () => {
       return { ...result, cpuMs, warmUpRequests };
     };
 
-    const results = [];
-    for (const scenario of SCENARIOS) {
+    /** One round of a scenario: the federation, the node alone, the floors and the stock gateway, one after another. */
+    const measureRound = async (scenario: Scenario, label: string): Promise<Round> => {
       const sqlBefore = await sqlStatements(fed);
-      const federation = await measure(`${scenario.name}: federation`, fed.gatewayUrl, scenario.query, pids);
+      const federation = await measure(`${label}: federation`, fed.gatewayUrl, scenario.query, pids);
       const sqlAfter = await sqlStatements(fed);
       const sqlPerRequest = Object.fromEntries(
         AGENCIES.map((agency) => [
@@ -154,33 +162,51 @@ runCommand(command, async () => {
           round((sqlAfter[agency]! - sqlBefore[agency]!) / Math.max(federation.requests + federation.warmUpRequests, 1), 1),
         ]),
       );
+      // The node asked directly, as its floor is: the same share of the question, with the other
+      // processes idle. Through the federation six processes share two cores, and each one's CPU
+      // per request grows with the contention (caches, switches); a deployed node has its own machine.
+      const alone = await measure(`${label}: ${MEASURED_NODE} alone`, fed.nodeUrl(MEASURED_NODE), nodeShareQuery(scenario.query), {
+        [MEASURED_NODE]: pids[MEASURED_NODE]!,
+      });
       const floorUrl = (which: string) => new URL(`${encodeURIComponent(scenario.name)}/${which}`, floor.url).toString();
-      const floorAll = await measure(`${scenario.name}: floor`, floorUrl('all'), scenario.query, { floor: floor.pid });
+      const floorAll = await measure(`${label}: floor`, floorUrl('all'), scenario.query, { floor: floor.pid });
       const floorNode =
         scenario.agencies.length === 1
           ? floorAll
-          : await measure(`${scenario.name}: floor, ${MEASURED_NODE}`, floorUrl(MEASURED_NODE), scenario.query, { floor: floor.pid });
+          : await measure(`${label}: floor, ${MEASURED_NODE}`, floorUrl(MEASURED_NODE), scenario.query, { floor: floor.pid });
       const stockRun = scenario.stock
-        ? await measure(`${scenario.name}: stock gateway`, stock.url, scenario.query, {
+        ? await measure(`${label}: stock gateway`, stock.url, scenario.query, {
             'stock gateway': stock.pid,
             directory: pids.directory!,
             [MEASURED_NODE]: pids[MEASURED_NODE]!,
           })
         : undefined;
-      const total = sum(Object.values(federation.cpuMs));
-      results.push({
-        scenario: scenario.name,
-        query: scenario.query,
+      return {
         federation,
         sqlPerRequest,
+        alone,
         floor: { all: floorAll.cpuMs.floor!, [MEASURED_NODE]: floorNode.cpuMs.floor!, nonOk: floorAll.non2xx + floorNode.non2xx },
         stock: stockRun,
         ratios: {
           nodeToFloor: federation.cpuMs[MEASURED_NODE]! / floorNode.cpuMs.floor!,
-          totalToSummedFloor: total / floorAll.cpuMs.floor!,
+          nodeAloneToFloor: alone.cpuMs[MEASURED_NODE]! / floorNode.cpuMs.floor!,
+          totalToSummedFloor: sum(Object.values(federation.cpuMs)) / floorAll.cpuMs.floor!,
           gatewayToStock: stockRun ? federation.cpuMs.gateway! / stockRun.cpuMs['stock gateway']! : null,
         },
-      });
+      };
+    };
+
+    // Each scenario's runs are repeated, one after another, so that each round's ratios set
+    // figures measured a few seconds apart against each other: on shared cores one run's CPU
+    // per request moves by up to 1.7x between runs. The table gives each figure's median over
+    // the rounds, and each ratio's median with its lowest and highest.
+    const results = [];
+    for (const scenario of SCENARIOS) {
+      const rounds: Round[] = [];
+      for (let index = 0; index < roundCount; index += 1) {
+        rounds.push(await measureRound(scenario, roundCount > 1 ? `${scenario.name} (${index + 1}/${roundCount})` : scenario.name));
+      }
+      results.push({ scenario: scenario.name, query: scenario.query, ...summarise(rounds), rounds });
     }
     const scale = !quick && environment.subjects > 0 ? await measureAtScale(fed, headers, environment.subjects, 200, bar) : null;
     bar.stop();
@@ -196,6 +222,7 @@ runCommand(command, async () => {
       quick,
       seconds,
       warmSeconds,
+      rounds: roundCount,
       connections,
       measuredNode: MEASURED_NODE,
       results,
@@ -235,42 +262,110 @@ async function sqlStatements(fed: TestFederation): Promise<Record<string, number
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
+type Ratios = { nodeToFloor: number; nodeAloneToFloor: number; totalToSummedFloor: number; gatewayToStock: number | null };
+
+/** One round of a scenario's runs. */
+interface Round {
+  federation: Measured;
+  sqlPerRequest: Record<string, number>;
+  /** The measured node asked directly, the other processes idle (as its floor is measured). */
+  alone: Measured;
+  floor: Record<string, number>;
+  stock?: Measured;
+  ratios: Ratios;
+}
+
+/** A scenario's rounds in one: each figure's median, and each ratio's median, lowest and highest. */
+function summarise(
+  rounds: Round[],
+): Omit<Round, 'ratios'> & { ratios: Ratios; ratioRanges: Record<keyof Ratios, [number, number] | null> } {
+  const keys = ['nodeToFloor', 'nodeAloneToFloor', 'totalToSummedFloor', 'gatewayToStock'] as const;
+  const ranges = (key: keyof Ratios): [number, number] | null => {
+    const values = rounds.map((entry) => entry.ratios[key]).filter((value): value is number => value !== null);
+    return values.length ? [Math.min(...values), Math.max(...values)] : null;
+  };
+  const ratioOf = (key: keyof Ratios) => {
+    const values = rounds.map((entry) => entry.ratios[key]).filter((value): value is number => value !== null);
+    return values.length ? median(values) : null;
+  };
+  return {
+    federation: medianMeasured(rounds.map((entry) => entry.federation)),
+    sqlPerRequest: medianRecord(rounds.map((entry) => entry.sqlPerRequest)),
+    alone: medianMeasured(rounds.map((entry) => entry.alone)),
+    floor: medianRecord(rounds.map((entry) => entry.floor)),
+    stock: rounds[0]!.stock ? medianMeasured(rounds.map((entry) => entry.stock!)) : undefined,
+    ratios: {
+      nodeToFloor: ratioOf('nodeToFloor')!,
+      nodeAloneToFloor: ratioOf('nodeAloneToFloor')!,
+      totalToSummedFloor: ratioOf('totalToSummedFloor')!,
+      gatewayToStock: ratioOf('gatewayToStock'),
+    },
+    ratioRanges: Object.fromEntries(keys.map((key) => [key, ranges(key)])) as Record<keyof Ratios, [number, number] | null>,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function medianRecord(records: Record<string, number>[]): Record<string, number> {
+  return Object.fromEntries(Object.keys(records[0]!).map((key) => [key, median(records.map((record) => record[key]!))]));
+}
+
+/** The median of each figure; failures (non-2xx, errors) summed, so that none is hidden. */
+function medianMeasured(runs: Measured[]): Measured {
+  return {
+    requests: median(runs.map((run) => run.requests)),
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    non2xx: sum(runs.map((run) => run.non2xx)),
+    errors: sum(runs.map((run) => run.errors)),
+    cpuMs: medianRecord(runs.map((run) => run.cpuMs)),
+    warmUpRequests: sum(runs.map((run) => run.warmUpRequests)),
+  };
+}
+
 interface Report {
   machine: { cpus: number; cpuModel: string; node: string };
   seconds: number;
+  rounds: number;
   connections: number;
   measuredNode: string;
-  results: {
-    scenario: string;
-    federation: Measured;
-    sqlPerRequest: Record<string, number>;
-    floor: Record<string, number>;
-    stock?: Measured;
-    ratios: { nodeToFloor: number; totalToSummedFloor: number; gatewayToStock: number | null };
-  }[];
+  results: (ReturnType<typeof summarise> & { scenario: string })[];
 }
 
 function markdown(report: Report): string {
   const node = report.measuredNode;
   const ms = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
-  const x = (value: number | null) => (value === null ? '–' : `${value.toFixed(2)}x`);
+  const x = (value: number | null, range?: [number, number] | null) =>
+    value === null
+      ? '–'
+      : range && report.rounds > 1
+        ? `${value.toFixed(2)}x (${range[0].toFixed(1)}–${range[1].toFixed(1)})`
+        : `${value.toFixed(2)}x`;
   const lines = [
-    `${report.machine.cpus} CPUs (${report.machine.cpuModel}), Node ${report.machine.node}; ${report.connections} connections, ${report.seconds} s per run. CPU in ms per request.`,
+    `${report.machine.cpus} CPUs (${report.machine.cpuModel}), Node ${report.machine.node}; ${report.connections} connections, ${report.seconds} s per run, ${report.rounds} round(s) per scenario (figures: medians; ratios: median (lowest–highest round)). CPU in ms per request; NODE_ENV=production.`,
     '',
-    `| scenario | req/s | p50 ms | p99 ms | gateway | directory | nodes (sum) | ${node} | ${node} floor | ${node} / floor | total | summed floor | total / floor | stock gateway | gateway / stock | SQL per request (${node}) |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| scenario | req/s | p50 ms | p99 ms | gateway | directory | nodes (sum) | ${node} | ${node} floor | ${node} / floor | ${node} alone | alone / floor | total | summed floor | total / floor | stock gateway | gateway / stock | SQL per request (${node}) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const result of report.results) {
     const cpu = result.federation.cpuMs;
     const nodes = sum(AGENCIES.map((agency) => cpu[agency] ?? 0));
     lines.push(
       `| ${result.scenario} | ${result.federation.requestsPerSecond.toFixed(0)} | ${result.federation.p50} | ${result.federation.p99} | ` +
-        `${ms(cpu.gateway)} | ${ms(cpu.directory)} | ${ms(nodes)} | ${ms(cpu[node])} | ${ms(result.floor[node])} | ${x(result.ratios.nodeToFloor)} | ` +
-        `${ms(sum(Object.values(cpu)))} | ${ms(result.floor.all)} | ${x(result.ratios.totalToSummedFloor)} | ` +
-        `${ms(result.stock?.cpuMs['stock gateway'])} | ${x(result.ratios.gatewayToStock)} | ${result.sqlPerRequest[node]} |`,
+        `${ms(cpu.gateway)} | ${ms(cpu.directory)} | ${ms(nodes)} | ${ms(cpu[node])} | ${ms(result.floor[node])} | ${x(result.ratios.nodeToFloor, result.ratioRanges.nodeToFloor)} | ` +
+        `${ms(result.alone.cpuMs[node])} | ${x(result.ratios.nodeAloneToFloor, result.ratioRanges.nodeAloneToFloor)} | ` +
+        `${ms(sum(Object.values(cpu)))} | ${ms(result.floor.all)} | ${x(result.ratios.totalToSummedFloor, result.ratioRanges.totalToSummedFloor)} | ` +
+        `${ms(result.stock?.cpuMs['stock gateway'])} | ${x(result.ratios.gatewayToStock, result.ratioRanges.gatewayToStock)} | ${result.sqlPerRequest[node]} |`,
     );
   }
-  const failures = report.results.filter((result) => result.federation.non2xx + result.federation.errors > 0);
+  const failures = report.results.filter(
+    (result) => result.federation.non2xx + result.federation.errors + result.alone.non2xx + result.alone.errors > 0,
+  );
   if (failures.length) lines.push('', `Non-2xx answers or errors in: ${failures.map((result) => result.scenario).join(', ')}.`);
   return lines.join('\n');
 }

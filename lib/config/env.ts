@@ -42,6 +42,8 @@ export interface BenchEnvironment {
   connections: number;
   /** Whether BENCH_SECONDS was given (--quick shortens the runs only when it was not). */
   secondsGiven: boolean;
+  /** BENCH_ROUNDS: how many times each scenario's runs are repeated, interleaved (default 3; --quick: 1). */
+  rounds: number | undefined;
   /** What the benchmark tells its baselines' processes: the floor's plan file, the stock gateway's subgraphs and port. */
   floorPlan: string | undefined;
   directoryUrl: string | undefined;
@@ -109,6 +111,7 @@ export function readEnvironment(env: RawEnvironment = process.env): Environment 
       seconds: Number(env.BENCH_SECONDS ?? 10),
       connections: Number(env.BENCH_CONNECTIONS ?? 10),
       secondsGiven: env.BENCH_SECONDS !== undefined,
+      rounds: env.BENCH_ROUNDS === undefined || env.BENCH_ROUNDS === '' ? undefined : Number(env.BENCH_ROUNDS),
       floorPlan: env.BENCH_FLOOR_PLAN,
       directoryUrl: env.BENCH_DIRECTORY_URL,
       recordsUrl: env.BENCH_RECORDS_URL,
