@@ -208,7 +208,7 @@ runCommand(command, async () => {
       }
       results.push({ scenario: scenario.name, query: scenario.query, ...summarise(rounds), rounds });
     }
-    const scale = !quick && environment.subjects > 0 ? await measureAtScale(fed, headers, environment.subjects, 200, bar) : null;
+    const scale = !quick && environment.subjects > 0 ? await measureAtScale(fed, headers, environment.subjects, 1000, bar) : null;
     bar.stop();
     const machine = {
       cpus: os.cpus().length,
