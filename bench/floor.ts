@@ -9,8 +9,8 @@ import { entryHash, GENESIS_HASH } from '../subgraphs/agency/store/audit.js';
 // node ran it (recorded by bench/floor-plan.ts), replayed as raw prepared statements (rows read
 // as arrays, the cheapest way) behind a bare node:http server, with what every answer must still
 // cost: one ES256 token check, one audit entry appended and hash-chained in a transaction, and
-// the rows written as JSON. No
-// GraphQL, no policy module, no query builder. Started by bench/gateway.ts in its own process.
+// the rows written as JSON. No GraphQL, no policy module, no query builder. Started by
+// bench/gateway.ts in its own process.
 // POST /<scenario>/<AGENCY> runs that node's share; POST /<scenario>/all every node's in turn
 // (the summed floor of a question asked of several nodes).
 
@@ -65,10 +65,11 @@ class FloorStore {
     return { rows, ids };
   }
 
+  /** Each statement's `local_id` column: the last of that name, the one a row object would carry. */
   private readonly idColumns = new Map<string, number>();
   private idColumn(sql: string, statement: Database.Statement): number {
     let index = this.idColumns.get(sql);
-    if (index === undefined) this.idColumns.set(sql, (index = statement.columns().findIndex((column) => column.name === 'local_id')));
+    if (index === undefined) this.idColumns.set(sql, (index = statement.columns().findLastIndex((column) => column.name === 'local_id')));
     return index;
   }
 

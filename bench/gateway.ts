@@ -280,12 +280,13 @@ function summarise(
   rounds: Round[],
 ): Omit<Round, 'ratios'> & { ratios: Ratios; ratioRanges: Record<keyof Ratios, [number, number] | null> } {
   const keys = ['nodeToFloor', 'nodeAloneToFloor', 'totalToSummedFloor', 'gatewayToStock'] as const;
+  const valuesOf = (key: keyof Ratios) => rounds.map((entry) => entry.ratios[key]).filter((value): value is number => value !== null);
   const ranges = (key: keyof Ratios): [number, number] | null => {
-    const values = rounds.map((entry) => entry.ratios[key]).filter((value): value is number => value !== null);
+    const values = valuesOf(key);
     return values.length ? [Math.min(...values), Math.max(...values)] : null;
   };
   const ratioOf = (key: keyof Ratios) => {
-    const values = rounds.map((entry) => entry.ratios[key]).filter((value): value is number => value !== null);
+    const values = valuesOf(key);
     return values.length ? median(values) : null;
   };
   return {
