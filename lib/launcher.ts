@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { childEnvironment } from './config/env.js';
 import { isPostgresUrl, type FederationConfig } from './config/federation.js';
+import { AGENCY_NODE_V8_FLAGS } from './config/node-flags.js';
 import { PROJECT_ROOT } from './config/project-root.js';
 import type { ReadyMessage } from './service.js';
 
@@ -13,6 +14,8 @@ export interface ServiceSpec {
   name: string;
   entry: string;
   env: Record<string, string>;
+  /** V8 flags the service's process starts with (before the entry point). */
+  v8Flags?: readonly string[];
 }
 
 export interface RunningChild {
@@ -41,6 +44,7 @@ export function federationServices(config: FederationConfig): ServiceSpec[] {
     ...config.agencies.map((node) => ({
       name: node.code,
       entry: entry('subgraphs/agency/main.ts'),
+      v8Flags: AGENCY_NODE_V8_FLAGS,
       env: {
         AGENCY_CODE: node.code,
         PORT: String(node.port),
@@ -99,7 +103,7 @@ export class Federation {
   }
 
   private spawn(spec: ServiceSpec): Promise<RunningChild> {
-    const child = spawn(process.execPath, ['--import', TSX, spec.entry], {
+    const child = spawn(process.execPath, [...(spec.v8Flags ?? []), '--import', TSX, spec.entry], {
       cwd: PROJECT_ROOT,
       env: childEnvironment(spec.env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

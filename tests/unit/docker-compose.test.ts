@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, PROJECT_ROOT, type FederationConfig } from '../../lib/config/index.js';
+import { AGENCY_NODE_V8_FLAGS } from '../../lib/config/node-flags.js';
+import { federationServices } from '../../lib/launcher.js';
 import { serviceTlsFiles } from '../../lib/tls/material.js';
 
 // No Docker engine runs here: the compose file is checked against the federation config.
@@ -90,6 +92,18 @@ describe('docker-compose.yml', () => {
       expect(service!.ports).toContain(`${agency.port}:${agency.port}`);
       expect(service!.healthcheck?.test, `${name} health check`).toBeDefined();
     }
+  });
+
+  it('starts every agency node with the V8 flags of lib/config/node-flags.ts, as npm start and start:node do', () => {
+    const withFlags = ['node', ...AGENCY_NODE_V8_FLAGS, '--import', 'tsx', 'subgraphs/agency/main.ts'];
+    expect(AGENCY_NODE_V8_FLAGS.length).toBeGreaterThan(0);
+    for (const agency of config.agencies) expect(compose.services[agency.code.toLowerCase()]!.command).toEqual(withFlags);
+    const scripts = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(scripts['start:node']).toBe(withFlags.join(' '));
+    const launched = federationServices(config);
+    for (const agency of config.agencies) expect(launched.find((spec) => spec.name === agency.code)!.v8Flags).toEqual(AGENCY_NODE_V8_FLAGS);
+    // The gateway and the directory run with Node's defaults (the gateway is compared with a stock one, which does too).
+    for (const name of ['gateway', 'directory']) expect(launched.find((spec) => spec.name === name)!.v8Flags).toBeUndefined();
   });
 
   it('makes every service listen on its container network (services bind to 127.0.0.1 by default)', () => {
