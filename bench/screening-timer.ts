@@ -31,13 +31,15 @@ const WARM_UP = 100;
 
 const [database, queriesArgument] = process.argv.slice(2);
 const send = (message: TimerMessage) => process.send!(message);
+/** The last message: the channel is closed only once it is written. */
+const sendLast = (message: TimerMessage) => process.send!(message, () => process.disconnect());
 
 try {
   await time();
 } catch (error) {
-  send({ type: 'failed', reason: (error as Error).message });
+  process.exitCode = 1;
+  sendLast({ type: 'failed', reason: (error as Error).message });
 }
-process.disconnect();
 
 async function time(): Promise<void> {
   const config = loadConfig();
@@ -75,7 +77,7 @@ async function time(): Promise<void> {
       send({ type: 'progress', step: 'screening', done: timings.length, total: queries.length });
     }
     const { user, system } = process.cpuUsage(cpu);
-    send({ type: 'result', timings, hits, cpuMs: (user + system) / 1000 });
+    sendLast({ type: 'result', timings, hits, cpuMs: (user + system) / 1000 });
   } finally {
     await store.close();
   }

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnvironment } from '../lib/config/index.js';
+import { isPostgresUrl } from '../lib/config/federation.js';
+import { AGENCY_NODE_V8_FLAGS } from '../lib/config/node-flags.js';
 import { PROJECT_ROOT } from '../lib/config/project-root.js';
 import { generateDataset } from '../subgraphs/agency/seed/generate.js';
 import { renamed } from '../subgraphs/agency/seed/scale.js';
@@ -49,6 +51,14 @@ const AGENCY = 'INTERPOL';
 runCommand(command, async () => {
   const { values } = parseCommandLine(command);
   if (values.keep !== undefined && values.store !== undefined) throw new UsageError('--keep and --store cannot be given together');
+  for (const [option, file] of [
+    ['--keep', values.keep],
+    ['--store', values.store],
+  ] as const) {
+    if (file === '') throw new UsageError(`${option} needs a file path`);
+    // Never a database server: the bench writes a million synthetic subjects where it builds.
+    if (file !== undefined && isPostgresUrl(file)) throw new UsageError(`${option} takes a SQLite file path, not a database URL`);
+  }
   if (values.keep !== undefined && existsSync(values.keep)) {
     throw new UsageError(`${values.keep} already exists: time it with --store, or keep the new store elsewhere`);
   }
@@ -65,11 +75,27 @@ runCommand(command, async () => {
 
 async function bench(bar: ReturnType<typeof progress>, options: { keep?: string; store?: string }): Promise<void> {
   const { subjects: SUBJECTS, queries: QUERIES } = readEnvironment().bench;
-  const dir = options.keep || options.store ? undefined : await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
+  for (const [name, value] of [
+    ['BENCH_SUBJECTS', SUBJECTS],
+    ['BENCH_QUERIES', QUERIES],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of 1 or more; got ${value}.`);
+  }
+  const dir =
+    options.keep !== undefined || options.store !== undefined ? undefined : await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
   const database = options.store ?? options.keep ?? path.join(dir!, 'store.sqlite');
   try {
-    if (!options.store) await build(bar, database, SUBJECTS);
+    if (!options.store) {
+      try {
+        await build(bar, database, SUBJECTS);
+      } catch (error) {
+        // A half-built store kept would later be timed as if whole.
+        if (options.keep !== undefined) await Promise.all(['', '-wal', '-shm'].map((end) => rm(`${database}${end}`, { force: true })));
+        throw error;
+      }
+    }
     const { timings, hits, cpuMs } = await timeInOwnProcess(bar, database, QUERIES);
+    if (timings.length === 0) throw new Error('the store holds no listed person to ask about: nothing was timed');
     timings.sort((a, b) => a - b);
     const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!.toFixed(1);
     console.log(
@@ -114,9 +140,14 @@ function timeInOwnProcess(
   database: string,
   queries: number,
 ): Promise<{ timings: number[]; hits: number; cpuMs: number }> {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(HERE, 'screening-timer.ts'), database, String(queries)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  // Run as an agency node runs (its V8 flags), so that its garbage collection is the node's.
+  const child = spawn(
+    process.execPath,
+    [...AGENCY_NODE_V8_FLAGS, '--import', TSX, path.join(HERE, 'screening-timer.ts'), database, String(queries)],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let result: TimerMessage | undefined;
     let failed: string | undefined;
@@ -130,10 +161,11 @@ function timeInOwnProcess(
       }
     });
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': it comes after the last message, once the channel is closed too.
+    child.once('close', (code, signal) => {
       bar.stop();
       if (result && code === 0) resolve({ timings: result.timings!, hits: result.hits!, cpuMs: result.cpuMs! });
-      else reject(new Error(failed ?? `the timing process exited with code ${code} before its figures`));
+      else reject(new Error(failed ?? `the timing process ended (${signal ?? `exit code ${code}`}) before its figures`));
     });
   });
 }

@@ -55,6 +55,11 @@ export function federationServices(config: FederationConfig): ServiceSpec[] {
   ];
 }
 
+/** The command line a service's process starts with, after `node`: its V8 flags, tsx, its entry point. */
+export function nodeArguments(spec: ServiceSpec): string[] {
+  return [...(spec.v8Flags ?? []), '--import', TSX, spec.entry];
+}
+
 export class Federation {
   readonly children = new Map<string, RunningChild>();
   private stopping = false;
@@ -103,7 +108,7 @@ export class Federation {
   }
 
   private spawn(spec: ServiceSpec): Promise<RunningChild> {
-    const child = spawn(process.execPath, [...(spec.v8Flags ?? []), '--import', TSX, spec.entry], {
+    const child = spawn(process.execPath, nodeArguments(spec), {
       cwd: PROJECT_ROOT,
       env: childEnvironment(spec.env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, PROJECT_ROOT, type FederationConfig } from '../../lib/config/index.js';
 import { AGENCY_NODE_V8_FLAGS } from '../../lib/config/node-flags.js';
-import { federationServices } from '../../lib/launcher.js';
+import { federationServices, nodeArguments } from '../../lib/launcher.js';
 import { serviceTlsFiles } from '../../lib/tls/material.js';
 
 // No Docker engine runs here: the compose file is checked against the federation config.
@@ -101,7 +101,11 @@ describe('docker-compose.yml', () => {
     const scripts = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
     expect(scripts['start:node']).toBe(withFlags.join(' '));
     const launched = federationServices(config);
-    for (const agency of config.agencies) expect(launched.find((spec) => spec.name === agency.code)!.v8Flags).toEqual(AGENCY_NODE_V8_FLAGS);
+    for (const agency of config.agencies) {
+      const args = nodeArguments(launched.find((spec) => spec.name === agency.code)!);
+      expect(args.slice(0, AGENCY_NODE_V8_FLAGS.length)).toEqual(AGENCY_NODE_V8_FLAGS);
+      expect(args.at(-1)).toMatch(/subgraphs\/agency\/main\.ts$/);
+    }
     // The gateway and the directory run with Node's defaults (the gateway is compared with a stock one, which does too).
     for (const name of ['gateway', 'directory']) expect(launched.find((spec) => spec.name === name)!.v8Flags).toBeUndefined();
   });

@@ -40,6 +40,23 @@ describe('bench:screening', () => {
     expect(readFileSync(file, 'utf8')).toBe('not ours');
   });
 
+  it.each([
+    [['--keep', 'postgres://bench@127.0.0.1:5432/records'], '--keep takes a SQLite file path, not a database URL'],
+    [['--store', 'postgresql://127.0.0.1/records'], '--store takes a SQLite file path, not a database URL'],
+    [['--keep='], '--keep needs a file path'],
+  ])('refuses %j in one line, before building anything', async (args, message) => {
+    const run = await runCommand('bench:screening', args, { ...SMALL, TMPDIR: dir });
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr)).toEqual([`bench:screening: ${message} (see npm run bench:screening -- --help)`]);
+    expect(entriesUnder(dir).filter((entry) => entry.startsWith('bench-screening-'))).toEqual([]);
+  });
+
+  it('refuses a number of questions that is not a whole number of 1 or more', async () => {
+    const run = await runCommand('bench:screening', [], { ...SMALL, BENCH_QUERIES: '0' });
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toEqual(['bench:screening: BENCH_QUERIES must be a whole number of 1 or more; got 0.']);
+  });
+
   it('refuses a --store that is not a store in one line, without a stack', async () => {
     const file = path.join(dir, 'text.sqlite');
     writeFileSync(file, 'plain text, not SQLite');
