@@ -201,6 +201,42 @@ describe('splitting one fetch', () => {
     expect(result.data!.notices).toHaveLength(4);
   });
 
+  it('splits the same operation anew by each request’s ids: what a warm gateway sends is what a fresh one sends', async () => {
+    const query = `query Mixed($i: ID!, $l: ID!, $n: Int, $reps: [_Any!]!) {
+      a: notice(id: $i) { ...N }
+      b: case(id: $l) { ...C }
+      notices(first: $n) { id }
+      _entities(representations: $reps) { ... on Subject { id } }
+    }
+    fragment N on Notice { id colour }
+    fragment C on Case { id reference }`;
+    const asked = [
+      { i: 'INTERPOL:N-1', l: 'LMLECC:C-1', n: 1, reps: [{ __typename: 'Subject', id: 'EUROPOL:S-1' }] },
+      { i: 'LMLECC:N-2', l: 'INTERPOL:C-2', n: 2, reps: [{ __typename: 'Subject', id: 'INTERPOL:S-2' }] },
+      { i: 'EUROPOL:N-3', l: 'EUROPOL:C-3', n: 3, reps: [] },
+      {
+        i: 'INTERPOL:N-1',
+        l: 'LMLECC:C-1',
+        n: 4,
+        reps: [
+          { __typename: 'Subject', id: 'LMLECC:S-4' },
+          { __typename: 'Subject', id: 'LMLECC:S-5' },
+        ],
+      },
+    ];
+    const warm = federation();
+    for (const variables of asked) {
+      const fresh = federation();
+      for (const { run } of [warm, fresh]) await run(query, variables);
+      for (const agency of AGENCIES) {
+        const sent = warm.node(agency).received.at(-1);
+        expect(sent).toEqual(fresh.node(agency).received.at(-1));
+        warm.node(agency).received.length = 0;
+        if (sent) expectValid(sent);
+      }
+    }
+  });
+
   it('gives every node its own copy of the headers', async () => {
     const { run, nodes } = federation({
       INTERPOL: (r) => {
