@@ -34,6 +34,8 @@ export interface RoutedOperation {
   fields: RoutedField[];
   /** The request's variables with the operation's defaults filled in. */
   variables: Record<string, unknown>;
+  /** The document's text as the planner sent it, when known: what a node is sent is kept by it (split.ts). */
+  source?: string;
 }
 
 const OWNER_ARGUMENTS = ['id', 'recordId', 'agency'] as const;

@@ -9,7 +9,7 @@ import { initialiseAgencySeries, recordAgencyFetch, recordForeignRecords } from 
 import { mergeResponses, type Outcome } from './merge.js';
 import { CallerGoneError, NodeCircuit, type CircuitSettings } from './resilience.js';
 import { addressedAgencies, routeOperation, type RoutedField, type RoutedOperation, type RoutingTable } from './routing.js';
-import { requestFor } from './split.js';
+import { requestFor, ShareTexts } from './split.js';
 
 // Federation never fans out: the planner sends each "records" fetch to one subgraph, so
 // four agency subgraphs composed side by side would leave three of them unasked. This data
@@ -42,6 +42,8 @@ export class SovereignDataSource implements GraphQLDataSource {
   private readonly circuit: CircuitSettings;
   private readonly table: RoutingTable;
   private readonly documents = new Map<string, DocumentNode>();
+  /** What each node is sent, kept per way of splitting an operation (its ranked fields are this table's). */
+  private readonly shareTexts = new ShareTexts();
 
   constructor(private readonly options: SovereignDataSourceOptions) {
     this.clients = new Map(options.clients.map((client) => [client.agency, client]));
@@ -61,7 +63,8 @@ export class SovereignDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<NodeResponse> {
     const { request } = options;
     const variables = (request.variables ?? {}) as Record<string, unknown>;
-    const routed = routeOperation(this.parse(request.query ?? ''), request.operationName ?? undefined, variables, this.table);
+    const query = request.query ?? '';
+    const routed = { ...routeOperation(this.parse(query), request.operationName ?? undefined, variables, this.table), source: query };
     const { context } = options;
     const headers = this.options.forwardHeaders?.(context) ?? {};
     let outcomes: Outcome[];
@@ -71,14 +74,19 @@ export class SovereignDataSource implements GraphQLDataSource {
       outcomes = [];
       // A mutation is never asked twice: it may have been applied.
       for (const run of ownerRuns(routed.fields)) {
-        const request = requestFor(run.agency, routed, headers, run.fields);
+        const request = requestFor(run.agency, routed, headers, run.fields, this.shareTexts);
         outcomes.push(await this.call(run.agency, request, { routed, fields: run.fields, retry: false }, context));
       }
     } else {
       const agencies = addressedAgencies(routed, this.table.agencies);
       outcomes = await Promise.all(
         agencies.map((agency) =>
-          this.call(agency, requestFor(agency, routed, headers), { routed, fields: shareOf(agency, routed.fields), retry: true }, context),
+          this.call(
+            agency,
+            requestFor(agency, routed, headers, routed.fields, this.shareTexts),
+            { routed, fields: shareOf(agency, routed.fields), retry: true },
+            context,
+          ),
         ),
       );
     }

@@ -1,4 +1,5 @@
 import { Kind, print, visit, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { AgencyRequest } from './agency-client.js';
 import type { RoutedField, RoutedOperation } from './routing.js';
 
@@ -10,10 +11,12 @@ export function requestFor(
   routed: RoutedOperation,
   headers: Record<string, string>,
   only: readonly RoutedField[] = routed.fields,
+  texts?: ShareTexts,
 ): AgencyRequest {
   const variables = routed.variables;
   const included: number[] = [];
-  const ownVariables: Record<string, unknown> = {};
+  // Entries, not assignments: a variable named __proto__ must stay a variable.
+  const ownVariables = new Map<string, unknown>();
   for (const routedField of only) {
     const { route } = routedField;
     const asked =
@@ -24,14 +27,17 @@ export function requestFor(
     included.push(routed.fields.indexOf(routedField));
     if (route.kind === 'entities') {
       const all = variables[route.variable] as unknown[];
-      ownVariables[route.variable] = route.groups.get(agency)!.map((index) => all[index]);
+      ownVariables.set(
+        route.variable,
+        route.groups.get(agency)!.map((index) => all[index]),
+      );
     }
   }
-  const { query, used } = printedShare(routed, included);
-  for (const name of used) if (!(name in ownVariables) && name in variables) ownVariables[name] = variables[name];
+  const { query, used } = texts ? texts.of(routed, included) : printShare(routed, included);
+  for (const name of used) if (!ownVariables.has(name) && Object.hasOwn(variables, name)) ownVariables.set(name, variables[name]);
   return {
     query,
-    variables: ownVariables,
+    variables: Object.fromEntries(ownVariables),
     ...(routed.operation.name ? { operationName: routed.operation.name.value } : {}),
     headers: { ...headers },
   };
@@ -43,21 +49,48 @@ interface PrintedShare {
   used: readonly string[];
 }
 
+/** Characters of operation text and printed shares the gateway keeps (4 M: a few MB). */
+const SHARE_TEXT_BUDGET = 4_000_000;
+
 /**
  * What a node is sent depends on the operation and on which of its root fields the node
  * answers, not on the values of the request: the planner sends the same few fetches again and
  * again, and printing one was about a twentieth of the gateway's CPU on a one-agency question.
- * Kept per operation (it goes when the operation's document goes), at most SHARES_PER_OPERATION
- * ways of splitting one (an operation of many owner fields can be split many ways by its ids).
+ * Kept by the operation's text, its name and the fields asked, least recently used first out,
+ * within a budget of characters (operation text and printed share): a partner's many large
+ * documents, or one document split many ways by its ids, cannot make the gateway hold more; at
+ * worst they push out shares that are printed again when next asked.
  */
-const printedShares = new WeakMap<OperationDefinitionNode, Map<string, PrintedShare>>();
-const SHARES_PER_OPERATION = 32;
+export class ShareTexts {
+  private readonly kept: LRUCache<string, PrintedShare>;
 
-function printedShare(routed: RoutedOperation, included: readonly number[]): PrintedShare {
-  const key = included.join(',');
-  let shares = printedShares.get(routed.operation);
-  const kept = shares?.get(key);
-  if (kept) return kept;
+  constructor(budget = SHARE_TEXT_BUDGET) {
+    this.kept = new LRUCache({
+      maxSize: budget,
+      // One share may take at most a sixty-fourth of the budget; a larger one is printed each time.
+      maxEntrySize: Math.floor(budget / 64),
+      sizeCalculation: (share, key) => key.length + share.query.length,
+    });
+  }
+
+  of(routed: RoutedOperation, included: readonly number[]): PrintedShare {
+    if (routed.source === undefined) return printShare(routed, included);
+    const key = `${included.join(',')}|${routed.operation.name?.value ?? ''}|${routed.source}`;
+    let share = this.kept.get(key);
+    if (!share) {
+      share = printShare(routed, included);
+      this.kept.set(key, share);
+    }
+    return share;
+  }
+
+  /** Characters kept, keys included. */
+  get characters(): number {
+    return this.kept.calculatedSize;
+  }
+}
+
+function printShare(routed: RoutedOperation, included: readonly number[]): PrintedShare {
   const fields = included.map((index) => {
     const { field, route } = routed.fields[index]!;
     return route.kind === 'broadcast' && route.rankBy ? withRankKey(field, route.rankBy) : field;
@@ -69,10 +102,7 @@ function printedShare(routed: RoutedOperation, included: readonly number[]): Pri
     variableDefinitions: routed.operation.variableDefinitions?.filter((definition) => used.has(definition.variable.name.value)),
     selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
   };
-  const share = { query: print({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments] }), used: [...used] };
-  if (!shares) printedShares.set(routed.operation, (shares = new Map()));
-  if (shares.size < SHARES_PER_OPERATION) shares.set(key, share);
-  return share;
+  return { query: print({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments] }), used: [...used] };
 }
 
 /** The alias under which a ranked list's sort key travels, whether or not the caller asked for it. */
