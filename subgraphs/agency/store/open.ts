@@ -5,6 +5,7 @@ import pg from 'pg';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Dialect, type LogEvent } from 'kysely';
 import { isPostgresUrl } from '../../../lib/config/federation.js';
 import { migrationProvider } from './migrations/index.js';
+import { SqliteCamelCasePlugin } from './camel-case.js';
 import { withStatementCache } from './statement-cache.js';
 import { RecordStore } from './store.js';
 import { FOLD_CASE, foldCase } from './fold-case.js';
@@ -60,8 +61,8 @@ export async function openStore(options: OpenStoreOptions): Promise<RecordStore>
   const postgres = isPostgresUrl(options.database);
   let db: Kysely<Tables> | undefined;
   try {
-    const { dialect, check } = postgres ? postgresDialect(options) : sqliteDialect(options);
-    db = new Kysely<Tables>({ dialect, plugins: [new CamelCasePlugin()], log: options.onQuery });
+    const { dialect, check, camelCase } = postgres ? postgresDialect(options) : sqliteDialect(options);
+    db = new Kysely<Tables>({ dialect, plugins: [camelCase], log: options.onQuery });
     await check(db);
     if (options.mustExist) await refuseUnmigrated(db);
     else await migrate(db);
@@ -75,6 +76,8 @@ export async function openStore(options: OpenStoreOptions): Promise<RecordStore>
 
 interface OpenedDialect {
   dialect: Dialect;
+  /** Names camelCase in TypeScript, snake_case in SQL. */
+  camelCase: CamelCasePlugin;
   /** Fails when the store cannot be used as asked (unreachable, missing, in use). */
   check(db: Kysely<Tables>): Promise<void>;
 }
@@ -93,6 +96,7 @@ function postgresDialect(options: OpenStoreOptions): OpenedDialect {
   pool.on('error', () => undefined);
   return {
     dialect: new PostgresDialect({ pool }),
+    camelCase: new CamelCasePlugin(),
     async check(db) {
       // Connecting never creates a database: a missing one fails here (3D000).
       const client = await pool.connect();
@@ -131,7 +135,12 @@ function sqliteDialect(options: OpenStoreOptions): OpenedDialect {
     sqlite.close();
     throw error;
   }
-  return { dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), check: async () => undefined };
+  const camelCase = new SqliteCamelCasePlugin();
+  return {
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, camelCase.rowKey) }),
+    camelCase,
+    check: async () => undefined,
+  };
 }
 
 /**

@@ -11,13 +11,20 @@ import { LRUCache } from 'lru-cache';
 
 const STATEMENTS = 500;
 
-export function withStatementCache(sqlite: Database.Database): SqliteDatabase {
+/**
+ * The SQLite store's statements, each prepared once. With `rowKey`, a statement that reads
+ * rows hands them out as objects keyed by `rowKey(column)` (the store's camelCase names), made
+ * from the rows as arrays: better-sqlite3 builds each row object key by key, and Kysely's
+ * CamelCasePlugin then built a second one with every key converted again, for every row.
+ */
+export function withStatementCache(sqlite: Database.Database, rowKey?: (column: string) => string): SqliteDatabase {
   const statements = new LRUCache<string, SqliteStatement>({ max: STATEMENTS });
   return {
     prepare(sql: string): SqliteStatement {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql) as unknown as SqliteStatement;
+        const prepared = sqlite.prepare(sql);
+        statement = rowKey && prepared.reader ? new KeyedRows(prepared, rowKey) : (prepared as unknown as SqliteStatement);
         statements.set(sql, statement);
       }
       return statement;
@@ -27,4 +34,39 @@ export function withStatementCache(sqlite: Database.Database): SqliteDatabase {
       sqlite.close();
     },
   };
+}
+
+/** A statement that reads rows, handing them out as objects with the store's keys. */
+class KeyedRows implements SqliteStatement {
+  readonly reader = true;
+  private readonly rows: Database.Statement<unknown[], unknown[]>;
+
+  constructor(
+    statement: Database.Statement,
+    private readonly rowKey: (column: string) => string,
+  ) {
+    this.rows = statement.raw(true) as Database.Statement<unknown[], unknown[]>;
+  }
+
+  all(parameters: ReadonlyArray<unknown>): unknown[] {
+    const rows = this.rows.all(parameters);
+    // The columns are read after the rows, every time: if another process changed the schema,
+    // SQLite prepared the statement again as it ran, and a `select *` may have other columns now.
+    const keys = this.rows.columns().map((column) => this.rowKey(column.name));
+    return rows.map((row) => {
+      const object: Record<string, unknown> = {};
+      // As better-sqlite3 does: of two columns with one name, the later one's value is kept.
+      for (let i = 0; i < keys.length; i++) object[keys[i]!] = row[i];
+      return object;
+    });
+  }
+
+  run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
+    return this.rows.run(parameters);
+  }
+
+  /** Nothing in a node streams its rows; should something, it gets them as all() makes them. */
+  *iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
+    yield* this.all(parameters);
+  }
 }
