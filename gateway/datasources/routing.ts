@@ -78,9 +78,14 @@ export function routeOperation(
   return { operation, fragments, fields, variables: effective };
 }
 
-/** The planner passes on only the variables the caller sent; defaults must route too. */
+/**
+ * The planner passes on only the variables the caller sent; defaults must route too. Without a
+ * prototype: a variable named constructor or __proto__ is the caller's value or its default,
+ * never something of Object.prototype.
+ */
 function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
-  const effective = { ...variables };
+  const effective: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(variables)) effective[name] = value;
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     if (effective[name] === undefined && definition.defaultValue) effective[name] = valueFromASTUntyped(definition.defaultValue);

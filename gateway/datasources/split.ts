@@ -49,8 +49,10 @@ interface PrintedShare {
   used: readonly string[];
 }
 
-/** Characters of operation text and printed shares the gateway keeps (4 M: a few MB). */
+/** Characters of operation text and printed shares the gateway keeps, bookkeeping counted (4 M: about 10 MB at most). */
 const SHARE_TEXT_BUDGET = 4_000_000;
+/** What one kept share costs besides its characters (the cache's entry, the share, its list of variables), counted as characters. */
+const SHARE_OVERHEAD = 256;
 
 /**
  * What a node is sent depends on the operation and on which of its root fields the node
@@ -63,18 +65,21 @@ const SHARE_TEXT_BUDGET = 4_000_000;
  */
 export class ShareTexts {
   private readonly kept: LRUCache<string, PrintedShare>;
+  private readonly largestKept: number;
 
   constructor(budget = SHARE_TEXT_BUDGET) {
     this.kept = new LRUCache({
       maxSize: budget,
       // One share may take at most a sixty-fourth of the budget; a larger one is printed each time.
       maxEntrySize: Math.floor(budget / 64),
-      sizeCalculation: (share, key) => key.length + share.query.length,
+      sizeCalculation: (share, key) => key.length + share.query.length + SHARE_OVERHEAD,
     });
+    this.largestKept = Math.floor(budget / 64);
   }
 
   of(routed: RoutedOperation, included: readonly number[]): PrintedShare {
-    if (routed.source === undefined) return printShare(routed, included);
+    // A document too large to be kept is not copied into a key either.
+    if (routed.source === undefined || routed.source.length > this.largestKept) return printShare(routed, included);
     const key = `${included.join(',')}|${routed.operation.name?.value ?? ''}|${routed.source}`;
     let share = this.kept.get(key);
     if (!share) {

@@ -9,8 +9,8 @@ import { CamelCasePlugin, type PluginTransformResultArgs, type QueryResult, type
  * the plugin's own conversion (which Kysely remembers per name), so they are not renamed
  * again; statements are renamed into SQL as before. The keys are made by the driver, so a
  * read through `db.withoutPlugins()` gets camelCase keys on SQLite too (Kysely's own
- * introspection does: its `hasDefaultValue` reads false there); the store never reads its
- * rows that way.
+ * introspection does: its `hasDefaultValue` reads false there). The store reads that way only
+ * to list its tables (`tableNames`), and uses only their `name`, a key camelCase leaves as it is.
  */
 export class SqliteCamelCasePlugin extends CamelCasePlugin {
   readonly rowKey = (column: string): string => this.camelCase(column);

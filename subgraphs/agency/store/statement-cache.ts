@@ -39,20 +39,20 @@ export function withStatementCache(sqlite: Database.Database, rowKey?: (column: 
 /** A statement that reads rows, handing them out as objects with the store's keys. */
 class KeyedRows implements SqliteStatement {
   readonly reader = true;
-  private readonly rows: Database.Statement<unknown[], unknown[]>;
+  private readonly statement: Database.Statement<unknown[], unknown[]>;
 
   constructor(
     statement: Database.Statement,
     private readonly rowKey: (column: string) => string,
   ) {
-    this.rows = statement.raw(true) as Database.Statement<unknown[], unknown[]>;
+    this.statement = statement.raw(true) as Database.Statement<unknown[], unknown[]>;
   }
 
   all(parameters: ReadonlyArray<unknown>): unknown[] {
-    const rows = this.rows.all(parameters);
+    const rows = this.statement.all(parameters);
     // The columns are read after the rows, every time: if another process changed the schema,
     // SQLite prepared the statement again as it ran, and a `select *` may have other columns now.
-    const keys = this.rows.columns().map((column) => this.rowKey(column.name));
+    const keys = this.statement.columns().map((column) => this.rowKey(column.name));
     return rows.map((row) => {
       const object: Record<string, unknown> = {};
       // As better-sqlite3 does: of two columns with one name, the later one's value is kept.
@@ -62,7 +62,7 @@ class KeyedRows implements SqliteStatement {
   }
 
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
-    return this.rows.run(parameters);
+    return this.statement.run(parameters);
   }
 
   /** Nothing in a node streams its rows; should something, it gets them as all() makes them. */

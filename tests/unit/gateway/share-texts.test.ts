@@ -23,7 +23,7 @@ describe('the texts a gateway keeps of what nodes are sent', () => {
     const budget = 64_000;
     const texts = new ShareTexts(budget);
     for (let i = 0; i < 200; i++) {
-      // Each a different document of about 700 characters: distinct aliases, as a partner may vary them.
+      // Each a different document of about 240 characters (its share kept as about 550): distinct aliases, as a partner may vary them.
       const fields = Array.from({ length: 20 }, (_, j) => `f${i}_${j}: id`).join(' ');
       const request = requestFor('EUROPOL', routed(`{ notices(first: 1) { ${fields} } }`), {}, undefined, texts);
       expect(request.query).toContain(`f${i}_19: id`);
@@ -44,11 +44,19 @@ describe('the texts a gateway keeps of what nodes are sent', () => {
     const texts = new ShareTexts();
     const source = 'query Q($n: Int, $id: ID!) { notices(first: $n) { id } notice(id: $id) { id } }';
     const first = requestFor('EUROPOL', routed(source, { n: 1, id: 'EUROPOL:N-1' }), {}, undefined, texts);
+    const kept = texts.characters;
     const second = requestFor('EUROPOL', routed(source, { n: 2, id: 'INTERPOL:N-2' }), {}, undefined, texts);
     expect(first.query).toMatch(/notice\(id: \$id\)/);
     expect(first.variables).toEqual({ n: 1, id: 'EUROPOL:N-1' });
     expect(second.query).not.toMatch(/notice\(/);
     expect(second.variables).toEqual({ n: 2 });
+    const third = requestFor('EUROPOL', routed(source, { n: 3, id: 'EUROPOL:N-3' }), {}, undefined, texts);
+    expect(third.query).toBe(first.query);
+    expect(third.variables).toEqual({ n: 3, id: 'EUROPOL:N-3' });
+    expect(texts.characters).toBeGreaterThan(kept);
+    const afterTwo = texts.characters;
+    requestFor('EUROPOL', routed(source, { n: 4, id: 'EUROPOL:N-4' }), {}, undefined, texts);
+    expect(texts.characters).toBe(afterTwo);
   });
 
   it('keep a variable named __proto__ a variable of its own, and take nothing from Object.prototype', () => {

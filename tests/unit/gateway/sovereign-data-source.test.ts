@@ -141,6 +141,12 @@ describe('owner routing', () => {
     expect(nodes.filter((n) => n.agency !== 'EUROPOL').every((n) => n.received.length === 0)).toBe(true);
   });
 
+  it('routes by the default of a variable named like a property of every object (constructor)', async () => {
+    const { run, nodes } = federation();
+    await run('query Q($constructor: [ID!] = ["EUROPOL"]) { notices(agencies: $constructor) { id } }');
+    expect(nodes.filter((n) => n.received.length > 0).map((n) => n.agency)).toEqual(['EUROPOL']);
+  });
+
   it('answers an unknown agency prefix with null and a clear error, without calling anyone', async () => {
     const { run, nodes } = federation();
     const result = await run('{ notice(id: "FBI:N-1") { id } }');

@@ -1,9 +1,9 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteCamelCasePlugin } from '../../../subgraphs/agency/store/camel-case.js';
 import { withStatementCache } from '../../../subgraphs/agency/store/statement-cache.js';
 
@@ -45,6 +45,14 @@ interface TestTables {
 }
 
 describe('rows keyed by the store (rowKey)', () => {
+  const folders: string[] = [];
+  afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+  const storeFile = () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'keyed-rows-'));
+    folders.push(folder);
+    return path.join(folder, 'store.sqlite');
+  };
+
   /** The same file read through the stock path (better-sqlite3's row objects, renamed by CamelCasePlugin) and the node's. */
   function bothWays(file: string) {
     const plugin = new SqliteCamelCasePlugin();
@@ -61,7 +69,7 @@ describe('rows keyed by the store (rowKey)', () => {
   }
 
   it('are the rows, keys and their order included, that the stock path reads', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'keyed-rows-')), 'store.sqlite');
+    const file = storeFile();
     const setup = new Database(file);
     setup.exec(`create table record_links (local_id text primary key, subject_id text, date_from text, score real, raw_bytes blob, count_2x integer);
       create table subject_names (local_id text, full_name text, local_id_2 text)`);
@@ -113,7 +121,7 @@ describe('rows keyed by the store (rowKey)', () => {
   });
 
   it('follow a schema another process changed under a kept `select *`', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'keyed-rows-')), 'store.sqlite');
+    const file = storeFile();
     const setup = new Database(file);
     setup.exec(`create table t (local_id text, first_name text); insert into t values ('A', 'Ann')`);
     const { keyed, stock } = bothWays(file);
