@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { MalformedIdError, parseRecordId } from '../../lib/ids.js';
 import { clip } from '../../lib/text.js';
+import { variablesWithDefaults } from '../../lib/variables.js';
 
 // Decides, for each root field of a fetch the query planner sends to "records", which
 // agency nodes must answer it (docs/routing.md has the table).
@@ -65,7 +66,8 @@ export function routeOperation(
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((fragment) => [fragment.name.value, fragment]),
   );
-  const effective = withDefaults(operation, variables);
+  // The planner passes on only the variables the caller sent; defaults must route too.
+  const effective = variablesWithDefaults(operation, variables);
   const isMutation = operation.operation === OperationTypeNode.MUTATION;
   const fields = rootFields(operation.selectionSet.selections, fragments).map((field) => {
     let route = routeField(field, effective, table);
@@ -76,21 +78,6 @@ export function routeOperation(
     return { responseKey: field.alias?.value ?? field.name.value, field, route };
   });
   return { operation, fragments, fields, variables: effective };
-}
-
-/**
- * The planner passes on only the variables the caller sent; defaults must route too. Without a
- * prototype: a variable named constructor or __proto__ is the caller's value or its default,
- * never something of Object.prototype.
- */
-function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
-  const effective: Record<string, unknown> = Object.create(null);
-  for (const [name, value] of Object.entries(variables)) effective[name] = value;
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (effective[name] === undefined && definition.defaultValue) effective[name] = valueFromASTUntyped(definition.defaultValue);
-  }
-  return effective;
 }
 
 /** Root fields, with fragments at the root flattened (their directives move onto the fields). */

@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { variablesWithDefaults } from '../variables.js';
 
 // Argument values no store would accept (a page of 1000, a name of a megabyte) are refused
 // once, where the question arrives, before anything is asked: at the gateway before it fans
@@ -52,11 +53,7 @@ export function argumentProblem(
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((fragment) => [fragment.name.value, fragment]),
   );
-  const effective = { ...variables };
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (effective[name] === undefined && definition.defaultValue) effective[name] = valueFromASTUntyped(definition.defaultValue);
-  }
+  const effective = variablesWithDefaults(operation, variables);
   return walk(schema, operation.selectionSet, root.name, { fragments, variables: effective, rules, bounds, visited: new Set() });
 }
 

@@ -30,6 +30,13 @@ describe('argument rules', () => {
     expect(problemOf('query { ... on Query { subjects(first: 500) { id } } }')).toMatch(/^subjects\(first\)/);
   });
 
+  it('read a default whatever its variable is named, never a property of every object', () => {
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
+      expect(problemOf(`query($${name}: Int = 500) { cases(first: $${name}) { id } }`)).toMatch(/^cases\(first\).*got 500\./);
+    }
+    expect(problemOf('query($constructor: Int = 500) { cases(first: $constructor) { id } }', { constructor: 5 })).toBeUndefined();
+  });
+
   it('check fields of input objects and mutations', () => {
     expect(problemOf('{ screen(person: { name: "x" }) { score } }')).toBe('screen(person.name): must be 2 to 200 characters; got 1.');
     expect(problemOf('query($p: PersonQuery!) { screen(person: $p) { score } }', { p: { name: 'A'.repeat(50_000_000 / 1000) } })).toMatch(
