@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
-import { readEnvironment } from '../lib/config/env.js';
+import { benchCount, readEnvironment } from '../lib/config/env.js';
 import { PROJECT_ROOT } from '../lib/config/index.js';
 import { DEV_ISSUER } from '../lib/auth/dev-issuer.js';
 import { parseCommandLine, runCommand } from '../scripts/command-line.js';
@@ -96,9 +96,7 @@ runCommand(command, async () => {
   const quick = values.quick === true;
   const seconds = quick && !environment.secondsGiven ? 2 : environment.seconds;
   const warmSeconds = quick ? 1 : 3;
-  const roundCount = environment.rounds ?? (quick ? 1 : 3);
-  if (!Number.isInteger(roundCount) || roundCount < 1)
-    throw new Error(`BENCH_ROUNDS must be a whole number of 1 or more; got ${environment.rounds}.`);
+  const roundCount = benchCount('BENCH_ROUNDS', environment.rounds ?? (quick ? 1 : 3));
   const connections = environment.connections;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-'));
   // As deployed (Dockerfile, compose): NODE_ENV=production, in which graphql-js also skips its

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEnvironment } from '../lib/config/index.js';
+import { benchCount, readEnvironment } from '../lib/config/env.js';
 import { isPostgresUrl } from '../lib/config/federation.js';
 import { AGENCY_NODE_V8_FLAGS } from '../lib/config/node-flags.js';
 import { PROJECT_ROOT } from '../lib/config/project-root.js';
@@ -74,13 +74,9 @@ runCommand(command, async () => {
 });
 
 async function bench(bar: ReturnType<typeof progress>, options: { keep?: string; store?: string }): Promise<void> {
-  const { subjects: SUBJECTS, queries: QUERIES } = readEnvironment().bench;
-  for (const [name, value] of [
-    ['BENCH_SUBJECTS', SUBJECTS],
-    ['BENCH_QUERIES', QUERIES],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of 1 or more; got ${value}.`);
-  }
+  const { bench: settings } = readEnvironment();
+  const SUBJECTS = benchCount('BENCH_SUBJECTS', settings.subjects);
+  const QUERIES = benchCount('BENCH_QUERIES', settings.queries);
   const dir =
     options.keep !== undefined || options.store !== undefined ? undefined : await mkdtemp(path.join(os.tmpdir(), 'bench-screening-'));
   const database = options.store ?? options.keep ?? path.join(dir!, 'store.sqlite');

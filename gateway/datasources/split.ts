@@ -68,13 +68,13 @@ export class ShareTexts {
   private readonly largestKept: number;
 
   constructor(budget = SHARE_TEXT_BUDGET) {
+    // One share may take at most a sixty-fourth of the budget; a larger one is printed each time.
+    this.largestKept = Math.floor(budget / 64);
     this.kept = new LRUCache({
       maxSize: budget,
-      // One share may take at most a sixty-fourth of the budget; a larger one is printed each time.
-      maxEntrySize: Math.floor(budget / 64),
+      maxEntrySize: this.largestKept,
       sizeCalculation: (share, key) => key.length + share.query.length + SHARE_OVERHEAD,
     });
-    this.largestKept = Math.floor(budget / 64);
   }
 
   of(routed: RoutedOperation, included: readonly number[]): PrintedShare {

@@ -80,6 +80,12 @@ export interface Environment {
   bench: BenchEnvironment;
 }
 
+/** A bench count (BENCH_ROUNDS, BENCH_SUBJECTS, BENCH_QUERIES) checked where it is used: a whole number of 1 or more, or a one-line refusal. */
+export function benchCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of 1 or more; got ${value}.`);
+  return value;
+}
+
 /** Reads every variable the project uses; it never throws (values are checked where they are used). */
 export function readEnvironment(env: RawEnvironment = process.env): Environment {
   return {
